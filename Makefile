@@ -1,0 +1,91 @@
+# hf-scraper: small C programs that keep the TransformerLens model registry.
+# make            build bin/*
+# make check      install missing Debian packages, build, run every test
+# make asan       the same tests under AddressSanitizer and UBSan
+# make install    PREFIX=/usr/local DESTDIR=
+
+.POSIX:
+.SUFFIXES:
+.SUFFIXES: .c .o
+
+VERSION = 0.1.0
+PREFIX	= /usr/local
+BINDIR	= $(PREFIX)/bin
+MANDIR	= $(PREFIX)/share/man
+DATADIR	= $(PREFIX)/share/hf-scraper
+
+CC	= cc
+CFLAGS	= -O2
+HF_VERSION = `git describe --tags --always --dirty 2>/dev/null || echo $(VERSION)`
+HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DJSMN_PARENT_LINKS \
+	-DHF_VERSION=\"$(HF_VERSION)\" -Icommon \
+	-Wall -Wextra -Wpedantic -Werror -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes
+ALL_CFLAGS = $(HF_CFLAGS) $(CFLAGS)
+CURL_LIBS = `pkg-config --libs libcurl 2>/dev/null || echo -lcurl`
+LIBS	= common/libhf.a $(CURL_LIBS) -lm
+
+PROGS	= bin/hf-list
+BIN	= $(PROGS)
+LIBOBJ	= common/atomic.o common/buf.o common/http.o common/hub.o \
+	common/idset.o common/json.o common/jsonw.o common/ndjson.o \
+	common/util.o
+HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
+	common/idset.h common/json.h common/jsonw.h common/ndjson.h \
+	common/util.h
+UNIT	= tests/unit/unit
+
+SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
+
+all: $(BIN)
+
+$(LIBOBJ) cmd/hf-list.o tests/unit/unit.o: $(HDR)
+
+common/libhf.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+bin/hf-list: cmd/hf-list.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-list.o $(LIBS)
+
+$(UNIT): tests/unit/unit.o common/libhf.a
+	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
+
+.c.o:
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Debian packages the build and the tests need; installed when missing.
+DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
+	bats-support bats-assert bats-file mandoc jq python3 curl
+deps:
+	@sh scripts/deps.sh $(DEBS)
+
+check: deps all $(UNIT)
+	$(UNIT)
+	bats tests
+	mandoc -T lint -W warning man/*.1
+
+asan: deps
+	$(MAKE) clean
+	$(MAKE) all $(UNIT) CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
+	    LDFLAGS="$(SAN)"
+	ASAN_OPTIONS=detect_leaks=1 $(UNIT)
+	ASAN_OPTIONS=detect_leaks=1 bats tests
+	$(MAKE) clean
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	cp $(BIN) $(DESTDIR)$(BINDIR)/
+	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp data/registry.json $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	cd $(DESTDIR)$(BINDIR) && rm -f hf-list
+	cd $(DESTDIR)$(MANDIR)/man1 && rm -f hf-list.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT)
+
+.PHONY: all deps check asan install uninstall clean

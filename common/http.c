@@ -1,0 +1,370 @@
+/* http.c: the only translation unit that includes libcurl.
+ *
+ * One easy handle for the whole run (connection reuse), TLS verification
+ * always on, http and https only, no redirects followed (a token must not
+ * follow one), gzip accepted, the status read with CURLINFO_RESPONSE_CODE
+ * rather than FAILONERROR so the Hub's error body and 429 headers survive. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "util.h"
+
+static size_t	on_body(char *, size_t, size_t, void *);
+static int	set_ca(CURL *);
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct http *h = arg;
+	size_t len = size * n;
+
+	if (len > h->max_body - h->body.len || h->body.len > h->max_body ||
+	    buf_try_reserve(&h->body, len) == -1) {
+		h->too_big = 1;
+		return 0;	/* aborts the transfer */
+	}
+	memcpy(h->body.data + h->body.len, p, len);
+	h->body.len += len;
+	return len;
+}
+
+/* libcurl reads no CA variables itself; the curl tool's order. */
+static int
+set_ca(CURL *c)
+{
+	const char *f = getenv("CURL_CA_BUNDLE"), *d;
+
+	if (f == NULL || *f == '\0')
+		f = getenv("SSL_CERT_FILE");
+	if (f != NULL && *f != '\0' &&
+	    curl_easy_setopt(c, CURLOPT_CAINFO, f) != CURLE_OK)
+		return -1;
+	d = getenv("SSL_CERT_DIR");
+	if (d != NULL && *d != '\0' &&
+	    curl_easy_setopt(c, CURLOPT_CAPATH, d) != CURLE_OK)
+		return -1;
+	return 0;
+}
+
+int
+http_open(struct http *h, const struct http_opts *o)
+{
+	static int global;
+	struct buf auth = { 0 };
+	struct curl_slist *l = NULL;
+	CURL *c;
+
+	memset(h, 0, sizeof(*h));
+	h->max_body = o->max_body;
+	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(h->err, sizeof(h->err), "cannot initialise libcurl");
+		return -1;
+	}
+	global = 1;
+	if ((c = curl_easy_init()) == NULL) {
+		snprintf(h->err, sizeof(h->err), "cannot initialise libcurl");
+		return -1;
+	}
+	h->easy = c;
+	if (o->token != NULL) {
+		buf_addf(&auth, "Authorization: Bearer %s", o->token);
+		l = curl_slist_append(NULL, buf_cstr(&auth));
+		memset(auth.data, 0, auth.len);
+		buf_free(&auth);
+		if (l == NULL) {
+			snprintf(h->err, sizeof(h->err), "out of memory");
+			return -1;
+		}
+	}
+	h->hdrs = l = curl_slist_append(l, "Accept: application/json");
+	if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) ||
+	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) ||
+	    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "") ||
+	    curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent) ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, l) ||
+	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout) ||
+	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) ||
+	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->timeout) ||
+	    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) ||
+	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->err) ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, h) ||
+	    set_ca(c) == -1) {
+		snprintf(h->err, sizeof(h->err), "cannot configure libcurl");
+		return -1;
+	}
+	return 0;
+}
+
+long
+http_get(struct http *h, const char *url)
+{
+	CURLcode rc;
+	long status = 0;
+
+	buf_reset(&h->body);
+	h->too_big = 0;
+	h->err[0] = '\0';
+	if (curl_easy_setopt(h->easy, CURLOPT_URL, url) != CURLE_OK) {
+		snprintf(h->err, sizeof(h->err), "bad URL");
+		return -1;
+	}
+	rc = curl_easy_perform(h->easy);
+	if (rc != CURLE_OK) {
+		if (h->too_big)
+			snprintf(h->err, sizeof(h->err),
+			    "response body too large to hold");
+		else if (h->err[0] == '\0')
+			snprintf(h->err, sizeof(h->err), "%s",
+			    curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+char *
+http_header(struct http *h, const char *name)
+{
+	struct curl_header *hd;
+
+	if (curl_easy_header(h->easy, name, 0, CURLH_HEADER, -1, &hd) !=
+	    CURLHE_OK)
+		return NULL;
+	return xstrdup(hd->value);
+}
+
+long
+http_retry_after(struct http *h)
+{
+	curl_off_t s = -1;
+
+	if (curl_easy_getinfo(h->easy, CURLINFO_RETRY_AFTER, &s) != CURLE_OK ||
+	    s <= 0)
+		return -1;
+	return s > 86400 ? 86400 : (long)s;
+}
+
+void
+http_close(struct http *h)
+{
+	if (h->easy != NULL)
+		curl_easy_cleanup(h->easy);
+	curl_slist_free_all(h->hdrs);
+	buf_free(&h->body);
+	h->easy = h->hdrs = NULL;
+}
+
+static const char *
+skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Whether a Link parameter list (after '>') says rel="next"; *endp is set
+ * to the ',' that ends this link-value or to the NUL. */
+static int
+rel_is_next(const char *p, const char **endp)
+{
+	int next = 0, quoted = 0;
+	const char *rel = NULL;
+
+	for (; *p != '\0' && (quoted || *p != ','); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (!quoted && *p == ';') {
+			const char *q = skip_ws(p + 1);
+
+			if (strncasecmp(q, "rel", 3) == 0 &&
+			    *(q = skip_ws(q + 3)) == '=')
+				rel = skip_ws(q + 1);
+		}
+		if (rel == p) {
+			const char *v = *p == '"' ? p + 1 : p;
+			size_t n;
+
+			/* a space-separated list of relation types */
+			while (*v != '\0' && *v != '"' && *v != ';' &&
+			    *v != ',') {
+				n = strcspn(v, " \t\";,");
+				if (n == 4 && strncasecmp(v, "next", 4) == 0)
+					next = 1;
+				v += n;
+				v += strspn(v, " \t");
+			}
+		}
+	}
+	*endp = p;
+	return next;
+}
+
+char *
+link_next(const char *value)
+{
+	const char *p = value, *url, *end;
+	size_t n;
+
+	for (;;) {
+		p = skip_ws(p);
+		while (*p == ',')
+			p = skip_ws(p + 1);
+		if (*p != '<')
+			return NULL;
+		url = p + 1;
+		if ((end = strchr(url, '>')) == NULL)
+			return NULL;
+		n = (size_t)(end - url);
+		if (rel_is_next(end + 1, &p) && n > 0)
+			return xstrndup(url, n);
+		if (*p == '\0')
+			return NULL;
+	}
+}
+
+static int
+param_long(const char *p, const char *key, long *out)
+{
+	size_t k = strlen(key);
+	char *end;
+	long v;
+
+	for (; (p = strchr(p, ';')) != NULL; p++) {
+		const char *q = skip_ws(p + 1);
+
+		if (strncmp(q, key, k) != 0 || q[k] != '=')
+			continue;
+		q += k + 1;
+		if (!isdigit((unsigned char)*q))
+			return -1;
+		v = strtol(q, &end, 10);
+		if (*end != '\0' && *end != ';' && *end != ',' &&
+		    *end != ' ')
+			return -1;
+		*out = v;
+		return 0;
+	}
+	return -1;
+}
+
+int
+ratelimit_parse(const char *value, long *r, long *t)
+{
+	if (param_long(value, "r", r) == -1 || param_long(value, "t", t) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+url_parts(const char *url, char **scheme, char **host, char **port)
+{
+	CURLU *u = curl_url();
+	int rv = -1;
+
+	*scheme = *host = *port = NULL;
+	if (u == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) ==
+	    CURLUE_OK &&
+	    (strcasecmp(*scheme, "http") == 0 ||
+	    strcasecmp(*scheme, "https") == 0))
+		rv = 0;
+	curl_url_cleanup(u);
+	return rv;
+}
+
+static void
+free_parts(char *a, char *b, char *c)
+{
+	curl_free(a);
+	curl_free(b);
+	curl_free(c);
+}
+
+int
+url_same_origin(const char *a, const char *b)
+{
+	char *s1, *h1, *p1, *s2, *h2, *p2;
+	int rv = -1;
+
+	if (url_parts(a, &s1, &h1, &p1) == 0 &&
+	    url_parts(b, &s2, &h2, &p2) == 0)
+		rv = strcasecmp(s1, s2) == 0 && strcasecmp(h1, h2) == 0 &&
+		    strcmp(p1, p2) == 0;
+	else
+		s2 = h2 = p2 = NULL;
+	free_parts(s1, h1, p1);
+	free_parts(s2, h2, p2);
+	return rv;
+}
+
+static int
+host_loopback(const char *h)
+{
+	return strcasecmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 ||
+	    strcmp(h, "::1") == 0 || strncmp(h, "127.", 4) == 0;
+}
+
+int
+url_token_safe(const char *url)
+{
+	char *s, *h, *p;
+	int rv = 0;
+
+	if (url_parts(url, &s, &h, &p) == 0)
+		rv = strcasecmp(s, "https") == 0 || host_loopback(h);
+	free_parts(s, h, p);
+	return rv;
+}
+
+void
+url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
+		    *p == '~') {
+			buf_addc(b, (char)*p);
+			continue;
+		}
+		buf_addc(b, '%');
+		buf_addc(b, hex[*p >> 4]);
+		buf_addc(b, hex[*p & 15]);
+	}
+}
+
+char *
+url_set_param(const char *url, const char *key, const char *value)
+{
+	struct buf b = { 0 };
+	const char *q = strchr(url, '?'), *p, *end;
+	size_t k = strlen(key);
+
+	for (p = q; p != NULL; p = strchr(p + 1, '&')) {
+		if (strncmp(p + 1, key, k) == 0 && p[1 + k] == '=') {
+			end = p + 1 + k + 1;
+			end += strcspn(end, "&#");
+			buf_add(&b, url, (size_t)(p + 1 - url));
+			buf_addf(&b, "%s=", key);
+			url_encode(&b, value);
+			buf_adds(&b, end);
+			return buf_cstr(&b);
+		}
+	}
+	buf_addf(&b, "%s%c%s=", url, q ? '&' : '?', key);
+	url_encode(&b, value);
+	return buf_cstr(&b);
+}

@@ -1,0 +1,50 @@
+/* http.h: HTTP GET over libcurl, the only module that includes curl. */
+#ifndef HF_HTTP_H
+#define HF_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct http {
+	void		*easy;		/* CURL *, reused: keeps the connection */
+	void		*hdrs;		/* struct curl_slist *: the token lives here */
+	struct buf	 body;
+	size_t		 max_body;	/* larger bodies abort the transfer */
+	int		 too_big;	/* the last body hit max_body or memory */
+	char		 err[256];	/* why the last http_get returned -1 */
+};
+
+struct http_opts {
+	const char	*token;		/* NULL: no Authorization header */
+	long		 timeout;	/* seconds without any data: give up */
+	const char	*user_agent;
+	size_t		 max_body;
+};
+
+/* 0, or -1 with h->err set. */
+int	 http_open(struct http *, const struct http_opts *);
+/* The HTTP status of GET url (body in h->body), or -1 with h->err. */
+long	 http_get(struct http *, const char *url);
+/* A malloc'd copy of the last response's header, or NULL. */
+char	*http_header(struct http *, const char *name);
+/* The last response's Retry-After in seconds, or -1. */
+long	 http_retry_after(struct http *);
+void	 http_close(struct http *);
+
+/* Pure helpers (no transfer), unit-tested. */
+/* The URL of rel="next" in a Link header value, malloc'd, or NULL. */
+char	*link_next(const char *value);
+/* RateLimit: "api";r=LEFT;t=SECONDS. 0 with *r and *t, or -1. */
+int	 ratelimit_parse(const char *value, long *r, long *t);
+/* Whether two absolute URLs share scheme, host and port: 1, 0, or -1
+ * when either is not an http(s) URL. */
+int	 url_same_origin(const char *a, const char *b);
+/* Whether url is https, or http to a loopback host (tokens may go there). */
+int	 url_token_safe(const char *url);
+/* Percent-encode s for a query string (RFC 3986 unreserved kept). */
+void	 url_encode(struct buf *, const char *s);
+/* Replace the value of query parameter key in url (a new malloc'd URL). */
+char	*url_set_param(const char *url, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,19 @@
+/* idset.h: a set of 64-bit hashes of ids (de-duplication). */
+#ifndef HF_IDSET_H
+#define HF_IDSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct idset {
+	uint64_t	*slot;	/* 0 = empty; a hash of 0 is stored as 1 */
+	size_t		 cap;	/* a power of two */
+	size_t		 n;
+};
+
+uint64_t idset_hash(const char *, size_t);
+/* Add; 1 if it was new, 0 if already there. */
+int	 idset_add(struct idset *, const char *, size_t);
+void	 idset_free(struct idset *);
+
+#endif

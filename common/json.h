@@ -1,0 +1,71 @@
+/* json.h: JSON reading over jsmn, strict and validated. Callers see token
+ * indices, never jsmn's types. */
+#ifndef HF_JSON_H
+#define HF_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+enum json_type {
+	JSON_NONE = 0,		/* no such token */
+	JSON_OBJECT,
+	JSON_ARRAY,
+	JSON_STRING,
+	JSON_NUMBER,
+	JSON_TRUE,
+	JSON_FALSE,
+	JSON_NULL,
+};
+
+enum {
+	JSON_UTF8 = 1,		/* json_parse: also require valid UTF-8 */
+};
+
+struct json {
+	void		*tok;	/* jsmntok_t[cap], kept across parses */
+	unsigned	 cap;
+	int		 n;	/* tokens of the last parse */
+	const char	*s;	/* the text of the last parse */
+	size_t		 len;
+};
+
+/* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no
+ * trailing bytes). Returns the token count, or -1 with *why set. */
+int	 json_parse(struct json *, const char *s, size_t len, int flags,
+	    const char **why);
+void	 json_free(struct json *);
+
+enum json_type json_type(const struct json *, int);
+int	 json_size(const struct json *, int);	/* children (object: keys) */
+int	 json_skip(const struct json *, int);	/* the token after i's subtree */
+/* Byte span of a value, quotes included for strings. */
+size_t	 json_start(const struct json *, int);
+size_t	 json_end(const struct json *, int);
+
+/* First element of an array (or -1); the element after e is json_skip(e). */
+int	 json_first(const struct json *, int arr);
+/* The value of key in object obj (the last one if repeated), or -1. */
+int	 json_get(const struct json *, int obj, const char *key);
+/* json_get along a path of keys, NULL-terminated. */
+int	 json_path(const struct json *, int obj, ...);
+
+/* Decode a string token into out (UTF-8, not NUL-counted). 0 or -1. */
+int	 json_str(const struct json *, int, struct buf *out, const char **why);
+/* Whether a string token equals s exactly after decoding. */
+int	 json_str_eq(const struct json *, int, const char *s, size_t len);
+/* A number token that is an integer in int64 range: 0 and *out, else -1. */
+int	 json_i64(const struct json *, int, int64_t *out);
+/* Any number token as a double: 0 and *out, else -1. */
+int	 json_f64(const struct json *, int, double *out);
+
+/* Append s[start, end) to out without insignificant white space. */
+void	 json_minify(struct buf *out, const char *s, size_t start, size_t end);
+/* Decode a JSON string body (between the quotes). 0 or -1 with *why. */
+int	 json_unescape(const char *s, size_t len, struct buf *out,
+	    const char **why);
+/* Whether s[0..len) is valid UTF-8 (no surrogates, no overlongs). */
+int	 utf8_valid(const char *s, size_t len);
+
+#endif

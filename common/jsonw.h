@@ -1,0 +1,41 @@
+/* jsonw.h: a small streaming JSON writer into a buffer. */
+#ifndef HF_JSONW_H
+#define HF_JSONW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct jw {
+	struct buf	*out;
+	int		 ascii;		/* \uXXXX for everything from U+007F */
+	int		 indent;	/* 0: compact; n: json.dump(indent=n) */
+	int		 pending_key;	/* a key was written, its value is next */
+	size_t		 depth;
+	size_t		 cap;
+	char		*level;		/* per level: closing bracket, or its
+					 * upper-case twin once not empty */
+};
+
+void	jw_init(struct jw *, struct buf *, int ascii, int indent);
+void	jw_free(struct jw *);
+void	jw_obj(struct jw *);
+void	jw_arr(struct jw *);
+void	jw_end(struct jw *);
+void	jw_key(struct jw *, const char *);
+void	jw_str(struct jw *, const char *, size_t);
+void	jw_strz(struct jw *, const char *);	/* NULL writes null */
+void	jw_i64(struct jw *, int64_t);
+void	jw_bool(struct jw *, int);
+void	jw_null(struct jw *);
+/* Already valid JSON text (a span of validated input), written as is. */
+void	jw_raw(struct jw *, const char *, size_t);
+
+/* Append s as a JSON string body (no quotes): '"' and '\' backslashed,
+ * \b \f \n \r \t short, other bytes below 0x20 as \u00XX; with ascii,
+ * UTF-8 from U+007F up as lowercase \uXXXX (surrogate pairs above
+ * U+FFFF). Input must be valid UTF-8 when ascii is set: -1 if not. */
+int	jw_escape(struct buf *, const char *, size_t, int ascii);
+
+#endif
