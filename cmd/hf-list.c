@@ -298,7 +298,8 @@ main(int argc, char *argv[])
 	r.a = &a;
 	if (open_hub(&r) == -1)
 		return hf_finish(HF_EXIT_FATAL);
-	if (a.state_path != NULL && load_state(&r) == -1)
+	if (a.state_path != NULL && (load_state(&r) == -1 ||
+	    (!r.done && save_state(&r, r.url) == -1)))
 		return hf_finish(HF_EXIT_FATAL);
 	while (!r.done && rv == HF_EXIT_OK) {
 		if (fetch_page(&r) == -1 || find_next(&r, &next) == -1 ||
@@ -568,10 +569,17 @@ fetch_page(struct run *r)
 				return 0;
 			snprintf(reason, sizeof(reason),
 			    "response is not a JSON array");
+		} else if (status == -1 && r->http.too_big) {
+			if (halve_page(r) == -1) {
+				warnx("page %" PRId64 ": a single item is larger "
+				    "than %zu bytes", r->pages + 1,
+				    r->http.max_body);
+				return -1;
+			}
+			attempt--;	/* not the Hub's fault: ask at once */
+			continue;
 		} else if (status == -1) {
 			snprintf(reason, sizeof(reason), "%s", r->http.err);
-			if (r->http.too_big && halve_page(r) == -1)
-				break;
 		} else
 			hub_error(r, status, reason, sizeof(reason));
 		if (!retryable(status)) {

@@ -33,6 +33,8 @@ static int	number_ok(const char *, size_t);
 static int	primitive_ok(const char *, size_t);
 static int	string_ok(const char *, size_t, int);
 static int	tokenize(struct json *, const char *, size_t, const char **);
+static int	root_primitive(struct json *, const char *, size_t);
+static int	is_ws(char);
 static int	child_ok(const struct json *, struct frame *, int, int,
 		    const char **);
 static int	value_ok(const struct json *, int, int, const char **);
@@ -62,6 +64,33 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	return j->n;
 }
 
+/* jsmn's strict mode wants a primitive followed by a delimiter, so a bare
+ * top-level number or literal is tokenized here: 0, or -1 if the text is
+ * not one. */
+static int
+root_primitive(struct json *j, const char *s, size_t len)
+{
+	size_t a = 0, b = len;
+	jsmntok_t *t;
+
+	while (a < b && is_ws(s[a]))
+		a++;
+	while (b > a && is_ws(s[b - 1]))
+		b--;
+	if (a == b || s[a] == '{' || s[a] == '[' || s[a] == '"')
+		return -1;
+	t = &TOK(j, 0);
+	t->type = JSMN_PRIMITIVE;
+	t->start = (int)a;
+	t->end = (int)b;
+	t->size = 0;
+#ifdef JSMN_PARENT_LINKS
+	t->parent = -1;
+#endif
+	j->n = 1;
+	return 0;
+}
+
 static int
 tokenize(struct json *j, const char *s, size_t len, const char **why)
 {
@@ -72,6 +101,8 @@ tokenize(struct json *j, const char *s, size_t len, const char **why)
 		j->cap = 256;
 		j->tok = xreallocarray(NULL, j->cap, sizeof(jsmntok_t));
 	}
+	if (root_primitive(j, s, len) == 0)
+		return 0;
 	for (;;) {
 		jsmn_init(&p);
 		n = jsmn_parse(&p, s, len, j->tok, j->cap);

@@ -1,0 +1,382 @@
+/* unit.c: unit tests of the common/ functions that hold real logic. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "http.h"
+#include "idset.h"
+#include "json.h"
+#include "jsonw.h"
+#include "util.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...) do {						\
+	checks++;							\
+	if (!(cond)) {							\
+		failures++;						\
+		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);		\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+	}								\
+} while (0)
+
+static int
+parses(const char *s, size_t len, int flags)
+{
+	struct json j = { 0 };
+	int n = json_parse(&j, s, len, flags, NULL);
+
+	json_free(&j);
+	return n > 0;
+}
+
+static void
+test_parse(void)
+{
+	static const char *good[] = {
+		"{}", "[]", "0", "-0", "1.5e10", "-1E-2", "\"\"", "true",
+		"false", "null", " {\"a\" : [1, 2 ,{\"b\":null}] } ",
+		"{\"a\":{\"b\":{\"c\":[[],{}]}}}", "[\"\\u00e9\\ud83d\\ude00\"]",
+		"{\"a\":1,\"a\":2}", "[1,\"x\",true,false,null,{},[]]",
+		"\"caf\xc3\xa9\"", "123456789012345678901234567890",
+	};
+	static const char *bad[] = {
+		"", " ", "{", "}", "[1 2]", "[1,,2]", "[1,]", "{\"a\":1,}",
+		"{\"a\" \"b\"}", "{\"a\":1 \"b\":2}", "{\"a\"}", "{1:2}",
+		"tru", "nul", "falsey", "01", "1.", ".5", "1e", "-", "+1",
+		"[1]x", "[1] [2]", "{\"a\":1}{", "\"a", "\"\\x\"", "\"\\u12\"",
+		"\"a\tb\"", "[\"\x01\"]", "{\"a\":1:2}", "[:]", "{,}", "[,1]",
+		"{\"a\":}", "{:1}", "[1}", "{\"a\":1]", "NaN", "Infinity",
+		"'a'", "[\"a\",]", "{\"a\",1}",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK(parses(good[i], strlen(good[i]), JSON_UTF8),
+		    "should parse: %s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!parses(bad[i], strlen(bad[i]), 0),
+		    "should not parse: %s", bad[i]);
+	CHECK(!parses("{\"a\":1}\0x", 9, 0), "NUL after the value");
+	CHECK(!parses("[\"a\0b\"]", 7, 0), "NUL in a string");
+	CHECK(!parses("\"\xc3\"", 3, JSON_UTF8), "truncated UTF-8");
+	CHECK(parses("\"\xc3\"", 3, 0), "UTF-8 unchecked without JSON_UTF8");
+	CHECK(!parses("\"\xed\xa0\x80\"", 5, JSON_UTF8), "UTF-8 surrogate");
+	CHECK(!parses("\"\xc0\xaf\"", 4, JSON_UTF8), "overlong UTF-8");
+}
+
+static void
+test_deep(void)
+{
+	size_t n = 200000, i;
+	char *s = xmalloc(2 * n);
+
+	for (i = 0; i < n; i++) {
+		s[i] = '[';
+		s[2 * n - 1 - i] = ']';
+	}
+	CHECK(parses(s, 2 * n, 0), "deep nesting parses without recursion");
+	s[2 * n - 1] = ' ';
+	CHECK(!parses(s, 2 * n, 0), "unbalanced deep nesting");
+	free(s);
+}
+
+static void
+test_lookup(void)
+{
+	const char *s = "{\"id\":\"a\\/b\",\"x\":{\"id\":\"decoy\"},"
+	    "\"n\":9007199254740993,\"neg\":-5,\"f\":1.5,\"big\":"
+	    "99999999999999999999,\"i\\u0064x\":1,\"d\":2,\"d\":3,"
+	    "\"arr\":[1,[2,3],{\"k\":4}],\"last\":true}";
+	struct json j = { 0 };
+	struct buf b = { 0 };
+	int64_t v;
+	int k, e;
+
+	CHECK(json_parse(&j, s, strlen(s), JSON_UTF8, NULL) > 0, "parse");
+	k = json_get(&j, 0, "id");
+	CHECK(json_str(&j, k, &b, NULL) == 0 && b.len == 3 &&
+	    memcmp(b.data, "a/b", 3) == 0, "top-level id, unescaped");
+	CHECK(json_i64(&j, json_get(&j, 0, "n"), &v) == 0 &&
+	    v == INT64_C(9007199254740993), "64-bit integer");
+	CHECK(json_i64(&j, json_get(&j, 0, "neg"), &v) == 0 && v == -5,
+	    "negative");
+	CHECK(json_i64(&j, json_get(&j, 0, "f"), &v) == -1, "1.5 not an int");
+	CHECK(json_i64(&j, json_get(&j, 0, "big"), &v) == -1, "overflow");
+	CHECK(json_get(&j, 0, "idx") != -1, "escaped key matches");
+	CHECK(json_i64(&j, json_get(&j, 0, "d"), &v) == 0 && v == 3,
+	    "a repeated key: the last wins");
+	CHECK(json_type(&j, json_get(&j, 0, "last")) == JSON_TRUE,
+	    "key after nested arrays");
+	CHECK(json_path(&j, 0, "x", "id", (char *)NULL) != -1, "path");
+	CHECK(json_get(&j, 0, "missing") == -1, "missing key");
+	e = json_first(&j, json_get(&j, 0, "arr"));
+	e = json_skip(&j, e);
+	CHECK(json_type(&j, e) == JSON_ARRAY, "second element");
+	e = json_skip(&j, e);
+	CHECK(json_type(&j, e) == JSON_OBJECT, "third element");
+	buf_free(&b);
+	json_free(&j);
+}
+
+static int
+unescapes(const char *in, const char *want)
+{
+	struct buf b = { 0 };
+	int ok;
+
+	ok = json_unescape(in, strlen(in), &b, NULL) == 0 &&
+	    b.len == strlen(want) && memcmp(b.data, want, b.len) == 0;
+	buf_free(&b);
+	return ok;
+}
+
+static void
+test_unescape(void)
+{
+	struct buf b = { 0 };
+
+	CHECK(unescapes("Llama\\u0046orCausalLM", "LlamaForCausalLM"), "\\u");
+	CHECK(unescapes("\\ud83d\\ude00", "\xf0\x9f\x98\x80"), "pair");
+	CHECK(unescapes("\\u00e9t\\u00E9", "\xc3\xa9t\xc3\xa9"), "e-acute");
+	CHECK(unescapes("\\\"\\\\\\/\\b\\f\\n\\r\\t", "\"\\/\b\f\n\r\t"),
+	    "short escapes");
+	CHECK(json_unescape("\\ud83d", 6, &b, NULL) == -1, "lone high");
+	CHECK(json_unescape("\\ude00", 6, &b, NULL) == -1, "lone low");
+	CHECK(json_unescape("\\ud83d\\u0041", 12, &b, NULL) == -1,
+	    "high then not low");
+	CHECK(json_unescape("\xff", 1, &b, NULL) == -1, "bad UTF-8");
+	buf_free(&b);
+}
+
+static int
+escapes(const char *in, size_t n, int ascii, const char *want)
+{
+	struct buf b = { 0 };
+	int ok;
+
+	ok = jw_escape(&b, in, n, ascii) == 0 && b.len == strlen(want) &&
+	    memcmp(b.data, want, b.len) == 0;
+	if (!ok)
+		fprintf(stderr, "got: %.*s\n", (int)b.len, b.data);
+	buf_free(&b);
+	return ok;
+}
+
+static void
+test_escape(void)
+{
+	struct buf b = { 0 };
+
+	CHECK(escapes("a\"b\\c", 5, 0, "a\\\"b\\\\c"), "quote, backslash");
+	CHECK(escapes("\b\f\n\r\t", 5, 0, "\\b\\f\\n\\r\\t"), "short");
+	CHECK(escapes("\x01\x1f", 2, 0, "\\u0001\\u001f"), "control");
+	CHECK(escapes("\0", 1, 0, "\\u0000"), "NUL");
+	CHECK(escapes("\x7f", 1, 0, "\x7f"), "DEL raw when not ascii");
+	CHECK(escapes("\x7f", 1, 1, "\\u007f"), "DEL escaped when ascii");
+	CHECK(escapes("/", 1, 1, "/"), "slash kept");
+	CHECK(escapes("\xc3\xa9", 2, 0, "\xc3\xa9"), "UTF-8 kept");
+	CHECK(escapes("\xc3\xa9", 2, 1, "\\u00e9"), "ascii lowercase hex");
+	CHECK(escapes("\xf0\x9f\x98\x80", 4, 1, "\\ud83d\\ude00"), "pair");
+	CHECK(escapes("\xe2\x80\xa8", 3, 1, "\\u2028"), "U+2028");
+	CHECK(jw_escape(&b, "\xc3", 1, 1) == -1, "bad UTF-8 in ascii mode");
+	buf_free(&b);
+}
+
+static void
+test_writer(void)
+{
+	struct buf b = { 0 };
+	struct jw w;
+	const char *want2 = "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n"
+	    "  \"e\": [],\n  \"o\": {},\n  \"n\": null\n}";
+
+	jw_init(&w, &b, 0, 0);
+	jw_obj(&w);
+	jw_key(&w, "a");
+	jw_arr(&w);
+	jw_i64(&w, INT64_MIN);
+	jw_strz(&w, "x");
+	jw_end(&w);
+	jw_key(&w, "b");
+	jw_bool(&w, 1);
+	jw_end(&w);
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, "{\"a\":[-9223372036854775808,\"x\"],"
+	    "\"b\":true}") == 0, "compact: %s", b.data);
+	jw_free(&w);
+	buf_reset(&b);
+	jw_init(&w, &b, 1, 2);
+	jw_obj(&w);
+	jw_key(&w, "a");
+	jw_arr(&w);
+	jw_i64(&w, 1);
+	jw_strz(&w, "x");
+	jw_end(&w);
+	jw_key(&w, "e");
+	jw_arr(&w);
+	jw_end(&w);
+	jw_key(&w, "o");
+	jw_obj(&w);
+	jw_end(&w);
+	jw_key(&w, "n");
+	jw_null(&w);
+	jw_end(&w);
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, want2) == 0, "indent=2: %s", b.data);
+	jw_free(&w);
+	buf_free(&b);
+}
+
+static void
+test_minify(void)
+{
+	const char *s = "{ \"a\" : [ 1 , \"x y\\\" z\\\\\" ] ,\n\t\"b\":{} }";
+	struct buf b = { 0 };
+
+	json_minify(&b, s, 0, strlen(s));
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, "{\"a\":[1,\"x y\\\" z\\\\\"],\"b\":{}}") == 0,
+	    "minify: %s", b.data);
+	buf_free(&b);
+}
+
+static int
+next_is(const char *hdr, const char *want)
+{
+	char *u = link_next(hdr);
+	int ok = want == NULL ? u == NULL : u != NULL && strcmp(u, want) == 0;
+
+	if (!ok)
+		fprintf(stderr, "link_next(%s) = %s\n", hdr, u ? u : "NULL");
+	free(u);
+	return ok;
+}
+
+static void
+test_link(void)
+{
+	CHECK(next_is("<https://h/api/models?a=1&cursor=x>; rel=\"next\"",
+	    "https://h/api/models?a=1&cursor=x"), "plain");
+	CHECK(next_is("<https://h/p>; rel=\"prev\", <https://h/n>; rel=\"next\"",
+	    "https://h/n"), "second link");
+	CHECK(next_is("<https://h/n>; rel=next", "https://h/n"), "unquoted");
+	CHECK(next_is("<https://h/n>; rel=\"prev next\"", "https://h/n"),
+	    "a list of relations");
+	CHECK(next_is("<https://h/n>;rel=\"Next\"", "https://h/n"),
+	    "case and no space");
+	CHECK(next_is("<https://h/a,b>; title=\"x, y\"; rel=\"next\"",
+	    "https://h/a,b"), "commas inside the URL and a quoted parameter");
+	CHECK(next_is("<https://h/p>; rel=\"prev\"", NULL), "no next");
+	CHECK(next_is("<https://h/p>; rel=\"nextish\"", NULL), "not next");
+	CHECK(next_is("https://h/p; rel=\"next\"", NULL), "no brackets");
+	CHECK(next_is("<https://h/p; rel=\"next\"", NULL), "unclosed");
+	CHECK(next_is("", NULL), "empty");
+}
+
+static void
+test_ratelimit(void)
+{
+	long r = -1, t = -1;
+
+	CHECK(ratelimit_parse("\"api\";r=499;t=287", &r, &t) == 0 &&
+	    r == 499 && t == 287, "ratelimit");
+	CHECK(ratelimit_parse("\"api\";r=0;t=12", &r, &t) == 0 && r == 0 &&
+	    t == 12, "exhausted");
+	CHECK(ratelimit_parse("\"api\";r=x;t=1", &r, &t) == -1, "bad r");
+	CHECK(ratelimit_parse("\"api\";q=1000;w=300", &r, &t) == -1,
+	    "a policy is not a limit");
+}
+
+static void
+test_url(void)
+{
+	char *u;
+	struct buf b = { 0 };
+
+	CHECK(url_same_origin("https://huggingface.co",
+	    "https://huggingface.co:443/api/models?x") == 1, "default port");
+	CHECK(url_same_origin("http://127.0.0.1:8080",
+	    "http://127.0.0.1:8081/api") == 0, "other port");
+	CHECK(url_same_origin("https://huggingface.co",
+	    "http://huggingface.co/api") == 0, "other scheme");
+	CHECK(url_same_origin("https://huggingface.co",
+	    "https://evil.example/api") == 0, "other host");
+	CHECK(url_same_origin("https://HuggingFace.co",
+	    "https://huggingface.co/api") == 1, "host case");
+	CHECK(url_same_origin("http://127.0.0.1:1", "file:///etc/passwd") != 1,
+	    "file scheme");
+	CHECK(url_token_safe("https://huggingface.co") == 1, "https");
+	CHECK(url_token_safe("http://127.0.0.1:5") == 1, "loopback");
+	CHECK(url_token_safe("http://localhost:5") == 1, "localhost");
+	CHECK(url_token_safe("http://[::1]:5") == 1, "ipv6 loopback");
+	CHECK(url_token_safe("http://mirror.example") == 0, "plain http");
+	u = url_set_param("http://h/a?x=1&limit=1000&y=2", "limit", "500");
+	CHECK(strcmp(u, "http://h/a?x=1&limit=500&y=2") == 0, "%s", u);
+	free(u);
+	u = url_set_param("http://h/a?climit=3", "limit", "5");
+	CHECK(strcmp(u, "http://h/a?climit=3&limit=5") == 0, "%s", u);
+	free(u);
+	url_encode(&b, "a b/c+d=é~");
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, "a%20b%2Fc%2Bd%3D%C3%A9~") == 0, "%s", b.data);
+	buf_free(&b);
+}
+
+static void
+test_i64(void)
+{
+	const char *why;
+	int64_t v;
+
+	CHECK(str_to_i64("9223372036854775807", 19, &v, &why) == 0 &&
+	    v == INT64_MAX, "max");
+	CHECK(str_to_i64("-9223372036854775808", 20, &v, &why) == 0 &&
+	    v == INT64_MIN, "min");
+	CHECK(str_to_i64("9223372036854775808", 19, &v, &why) == -1, "over");
+	CHECK(str_to_i64("", 0, &v, &why) == -1, "empty");
+	CHECK(str_to_i64("-", 1, &v, &why) == -1, "minus");
+	CHECK(str_to_i64("12a", 3, &v, &why) == -1, "junk");
+}
+
+static void
+test_idset(void)
+{
+	struct idset s = { 0 };
+	char id[32];
+	int i, fresh = 0;
+
+	for (i = 0; i < 100000; i++) {
+		snprintf(id, sizeof(id), "org/model-%d", i);
+		fresh += idset_add(&s, id, strlen(id));
+	}
+	for (i = 0; i < 100000; i += 7) {
+		snprintf(id, sizeof(id), "org/model-%d", i);
+		fresh -= !idset_add(&s, id, strlen(id));
+	}
+	CHECK(fresh == 100000 - (100000 + 6) / 7 && s.n == 100000,
+	    "idset: %d %zu", fresh, s.n);
+	idset_free(&s);
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_deep();
+	test_lookup();
+	test_unescape();
+	test_escape();
+	test_writer();
+	test_minify();
+	test_link();
+	test_ratelimit();
+	test_url();
+	test_i64();
+	test_idset();
+	printf("unit: %d checks, %d failures\n", checks, failures);
+	return failures != 0;
+}
