@@ -25,21 +25,24 @@ ALL_CFLAGS = $(HF_CFLAGS) $(CFLAGS)
 CURL_LIBS = `pkg-config --libs libcurl 2>/dev/null || echo -lcurl`
 LIBS	= common/libhf.a $(CURL_LIBS) -lm
 
-PROGS	= bin/hf-list
+PROGS	= bin/hf-list bin/hf-arch bin/hf-filter-quant bin/hf-classify \
+	bin/hf-score bin/hf-merge
 BIN	= $(PROGS)
 LIBOBJ	= common/atomic.o common/buf.o common/http.o common/hub.o \
 	common/idset.o common/json.o common/jsonw.o common/ndjson.o \
-	common/util.o
+	common/registry.o common/util.o
 HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
 	common/idset.h common/json.h common/jsonw.h common/ndjson.h \
-	common/util.h
+	common/registry.h common/util.h
+CMDOBJ	= cmd/hf-list.o cmd/hf-arch.o cmd/hf-filter-quant.o \
+	cmd/hf-classify.o cmd/hf-score.o cmd/hf-merge.o
 UNIT	= tests/unit/unit
 
 SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 all: $(BIN)
 
-$(LIBOBJ) cmd/hf-list.o tests/unit/unit.o: $(HDR)
+$(LIBOBJ) $(CMDOBJ) tests/unit/unit.o: $(HDR)
 
 common/libhf.a: $(LIBOBJ)
 	rm -f $@
@@ -48,6 +51,21 @@ common/libhf.a: $(LIBOBJ)
 bin/hf-list: cmd/hf-list.o common/libhf.a
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ cmd/hf-list.o $(LIBS)
+bin/hf-arch: cmd/hf-arch.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-arch.o $(LIBS)
+bin/hf-filter-quant: cmd/hf-filter-quant.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-filter-quant.o $(LIBS)
+bin/hf-classify: cmd/hf-classify.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-classify.o $(LIBS)
+bin/hf-score: cmd/hf-score.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-score.o $(LIBS)
+bin/hf-merge: cmd/hf-merge.o common/libhf.a
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-merge.o $(LIBS)
 
 $(UNIT): tests/unit/unit.o common/libhf.a
 	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
@@ -74,6 +92,9 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 bats tests
 	$(MAKE) clean
 
+bench: all
+	sh bench/run.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	cp $(BIN) $(DESTDIR)$(BINDIR)/
@@ -81,11 +102,13 @@ install: all
 	cp data/registry.json $(DESTDIR)$(DATADIR)/
 
 uninstall:
-	cd $(DESTDIR)$(BINDIR) && rm -f hf-list
-	cd $(DESTDIR)$(MANDIR)/man1 && rm -f hf-list.1
+	cd $(DESTDIR)$(BINDIR) && rm -f hf-list hf-arch hf-filter-quant \
+	    hf-classify hf-score hf-merge
+	cd $(DESTDIR)$(MANDIR)/man1 && rm -f hf-list.1 hf-arch.1 \
+	    hf-filter-quant.1 hf-classify.1 hf-score.1 hf-merge.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT)
 
-.PHONY: all deps check asan install uninstall clean
+.PHONY: all deps check asan bench install uninstall clean

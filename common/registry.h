@@ -1,0 +1,39 @@
+/* registry.h: the TransformerLens architecture registry (registry.json):
+ * {"supported_architectures":[...],"canonical_authors_by_arch":{"A":[...]}}
+ * Unknown keys are ignored. */
+#ifndef HF_REGISTRY_H
+#define HF_REGISTRY_H
+
+#include <stddef.h>
+
+struct registry_arch {
+	char	 *name;
+	char	**orgs;		/* canonical authors, in file order */
+	size_t	  norgs;
+	int	  supported;	/* listed in supported_architectures */
+};
+
+struct registry {
+	struct registry_arch	*arch;	/* sorted by name (bytes) */
+	size_t			 narch;
+	size_t			 nsupported;
+	char			*path;
+};
+
+/* The default registry: $HF_SCRAPER_REGISTRY, else beside the program
+ * (../share/hf-scraper/registry.json installed, ../data/registry.json in
+ * the build tree). A malloc'd path; the first that exists, else the
+ * installed one. */
+char	*registry_default_path(void);
+/* Load path (NULL: the default). 0, or -1 with "FILE: reason" in err. */
+int	 registry_load(struct registry *, const char *path, char *err,
+	    size_t errlen);
+const struct registry_arch *registry_find(const struct registry *,
+	    const char *name, size_t len);
+int	 registry_supported(const struct registry *, const char *, size_t);
+/* Whether author is a canonical org of architecture arch. */
+int	 registry_canonical(const struct registry *, const char *arch,
+	    size_t alen, const char *author, size_t olen);
+void	 registry_free(struct registry *);
+
+#endif
