@@ -103,6 +103,8 @@ static int	find_next(struct run *, char **);
 static int	advance(struct run *, char *);
 static int	rate_left(struct run *, long *, long *);
 static void	progress(const struct run *, int);
+static void	run_free(struct run *);
+static void	args_free(struct args *);
 
 static void
 usage(FILE *fp, int status)
@@ -283,7 +285,9 @@ build_query(const struct args *a)
 	add_param(&q, "limit", num);
 	for (i = 0; i < a->nexpand; i++)
 		add_param(&q, "expand", a->expand[i]);
-	return xstrdup(buf_cstr(&q) + 1);	/* without the first '&' */
+	q.len--;	/* without the first '&' */
+	memmove(q.data, q.data + 1, q.len);
+	return buf_cstr(&q);
 }
 
 int
@@ -296,11 +300,9 @@ main(int argc, char *argv[])
 
 	parse_args(argc, argv, &a);
 	r.a = &a;
-	if (open_hub(&r) == -1)
-		return hf_finish(HF_EXIT_FATAL);
-	if (a.state_path != NULL && (load_state(&r) == -1 ||
-	    (!r.done && save_state(&r, r.url) == -1)))
-		return hf_finish(HF_EXIT_FATAL);
+	if (open_hub(&r) == -1 || (a.state_path != NULL &&
+	    (load_state(&r) == -1 || (!r.done && save_state(&r, r.url) == -1))))
+		rv = HF_EXIT_FATAL;
 	while (!r.done && rv == HF_EXIT_OK) {
 		if (fetch_page(&r) == -1 || find_next(&r, &next) == -1 ||
 		    emit_page(&r) == -1 || advance(&r, next) == -1)
@@ -310,8 +312,32 @@ main(int argc, char *argv[])
 	if (r.repeats > 0)
 		warnx("%" PRId64 " repeated id%s left out", r.repeats,
 		    r.repeats == 1 ? "" : "s");
-	http_close(&r.http);
+	run_free(&r);
+	args_free(&a);
 	return hf_finish(rv);
+}
+
+static void
+run_free(struct run *r)
+{
+	http_close(&r->http);
+	json_free(&r->json);
+	idset_free(&r->seen);
+	buf_free(&r->out);
+	free(r->endpoint);
+	free(r->query);
+	free(r->url);
+}
+
+static void
+args_free(struct args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nexpand; i++)
+		free(a->expand[i]);
+	free(a->expand);
+	buf_free(&a->filters);
 }
 
 static int
@@ -651,7 +677,8 @@ emit_page(struct run *r)
 		}
 	}
 	r->pages++;
-	if (fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len ||
+	if ((r->out.len > 0 &&
+	    fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len) ||
 	    fflush(stdout) == EOF) {
 		warn("stdout");
 		return -1;

@@ -263,6 +263,14 @@ ratelimit_parse(const char *value, long *r, long *t)
 	return 0;
 }
 
+static void
+free_parts(char *a, char *b, char *c)
+{
+	curl_free(a);
+	curl_free(b);
+	curl_free(c);
+}
+
 static int
 url_parts(const char *url, char **scheme, char **host, char **port)
 {
@@ -281,15 +289,11 @@ url_parts(const char *url, char **scheme, char **host, char **port)
 	    strcasecmp(*scheme, "https") == 0))
 		rv = 0;
 	curl_url_cleanup(u);
+	if (rv == -1) {
+		free_parts(*scheme, *host, *port);
+		*scheme = *host = *port = NULL;
+	}
 	return rv;
-}
-
-static void
-free_parts(char *a, char *b, char *c)
-{
-	curl_free(a);
-	curl_free(b);
-	curl_free(c);
 }
 
 int
@@ -298,12 +302,11 @@ url_same_origin(const char *a, const char *b)
 	char *s1, *h1, *p1, *s2, *h2, *p2;
 	int rv = -1;
 
+	s2 = h2 = p2 = NULL;
 	if (url_parts(a, &s1, &h1, &p1) == 0 &&
 	    url_parts(b, &s2, &h2, &p2) == 0)
 		rv = strcasecmp(s1, s2) == 0 && strcasecmp(h1, h2) == 0 &&
 		    strcmp(p1, p2) == 0;
-	else
-		s2 = h2 = p2 = NULL;
 	free_parts(s1, h1, p1);
 	free_parts(s2, h2, p2);
 	return rv;

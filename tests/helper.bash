@@ -17,7 +17,7 @@ hf_setup() {
 	export HF_LIST_WAIT_SCALE="${HF_LIST_WAIT_SCALE:-0.01}"
 	# Never let a developer's own token or cache reach a test.
 	unset HF_TOKEN HF_TOKEN_PATH HUGGING_FACE_HUB_TOKEN HF_HUB_OFFLINE
-	export HF_HOME="$BATS_TEST_TMPDIR/hf-home"
+	export HF_HOME="${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/nonexistent}}/hf-home"
 }
 
 # fakehub_start [fakehub.py arguments...]: start the test Hub on a free
