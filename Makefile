@@ -27,12 +27,12 @@ LIBS	= common/libhf.a $(CURL_LIBS) -lm
 
 PROGS	= bin/hf-list bin/hf-arch bin/hf-filter-quant bin/hf-classify \
 	bin/hf-score bin/hf-merge
-BIN	= $(PROGS)
+BIN	= $(PROGS) bin/hf-scraper bin/tl-registry.py
 LIBOBJ	= common/atomic.o common/buf.o common/http.o common/hub.o \
-	common/idset.o common/json.o common/jsonw.o common/ndjson.o \
+	common/idset.o common/json.o common/jsonw.o common/ndjson.o common/pyjson.o \
 	common/registry.o common/util.o
 HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
-	common/idset.h common/json.h common/jsonw.h common/ndjson.h \
+	common/idset.h common/json.h common/jsonw.h common/ndjson.h common/pyjson.h \
 	common/registry.h common/util.h
 CMDOBJ	= cmd/hf-list.o cmd/hf-arch.o cmd/hf-filter-quant.o \
 	cmd/hf-classify.o cmd/hf-score.o cmd/hf-merge.o
@@ -66,6 +66,15 @@ bin/hf-score: cmd/hf-score.o common/libhf.a
 bin/hf-merge: cmd/hf-merge.o common/libhf.a
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ cmd/hf-merge.o $(LIBS)
+
+bin/hf-scraper: scripts/hf-scraper.sh
+	@mkdir -p bin
+	sed "s/@VERSION@/$(HF_VERSION)/" scripts/hf-scraper.sh >$@.tmp
+	chmod +x $@.tmp
+	mv -f $@.tmp $@
+bin/tl-registry.py: scripts/tl-registry.py
+	@mkdir -p bin
+	cp scripts/tl-registry.py $@
 
 $(UNIT): tests/unit/unit.o common/libhf.a
 	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
