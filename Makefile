@@ -16,7 +16,9 @@ DATADIR	= $(PREFIX)/share/hf-scraper
 
 CC	= cc
 CFLAGS	= -O2
-HF_VERSION = `git describe --tags --always --dirty 2>/dev/null || echo $(VERSION)`
+HF_VERSION = `git describe --tags --dirty 2>/dev/null || \
+	{ h=$$(git rev-parse --short HEAD 2>/dev/null) && echo $(VERSION)-g$$h; } || \
+	echo $(VERSION)`
 HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DJSMN_PARENT_LINKS \
 	-DHF_VERSION=\"$(HF_VERSION)\" -Icommon \
 	-Wall -Wextra -Wpedantic -Werror -Wshadow -Wmissing-prototypes \
@@ -101,6 +103,9 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1 bats tests
 	$(MAKE) clean
 
+demo: deps all
+	sh scripts/demo.sh
+
 bench: all
 	sh bench/run.sh
 
@@ -120,4 +125,4 @@ uninstall:
 clean:
 	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT)
 
-.PHONY: all deps check asan bench install uninstall clean
+.PHONY: all deps check asan demo bench install uninstall clean

@@ -351,7 +351,7 @@ watch_progress() {	# watch_progress PID
 		sleep 1
 		n=$(listed main)
 		n=${n:-0}
-		el=$(($(date +%s) - t0))
+		el=$(elapsed 0)
 		if [ -t 2 ] && [ "$quiet" = 0 ]; then
 			printf '\r%s: %s models, %s pages, %s/s, %ss ' "$PROG" \
 			    "$n" "$(( (n + page_size - 1) / page_size ))" \
@@ -575,9 +575,17 @@ summary() {
 
 # --- the scrape ------------------------------------------------------------
 
+now() { date +%s.%N; }
+
+elapsed() {	# seconds since t0, with $1 decimals (as Python's round)
+	awk -v a="$t0" -v b="$(now)" -v d="$1" 'BEGIN {
+		s = b - a; if (s < 0) s = 0
+		if (d == 0) printf "%d\n", s; else printf "%.1f\n", s }'
+}
+
 setup() {
 	find_stages
-	t0=$(date +%s)
+	t0=$(now)
 	endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	while [ "${endpoint%/}" != "$endpoint" ]; do endpoint=${endpoint%/}; done
 	mkdir -p -- "$out" || fail "$out: cannot create the output directory"
@@ -717,9 +725,8 @@ merge() {
 	if [ -f "$sup" ]; then
 		before=$(sed -n 's/^      "model_id": "\(.*\)",$/\1/p' "$sup" | sort -u | wc -l | tr -d ' ')
 	fi
-	el=$(($(date +%s) - t0))
-	scan_info=$(printf '{"total_scanned":%s,"task_filter":%s,"min_downloads":%s,"scan_duration_seconds":%s.0}' \
-	    "$scanned" "$(json_str "$task")" "$min_dl" "$el")
+	scan_info=$(printf '{"total_scanned":%s,"task_filter":%s,"min_downloads":%s,"scan_duration_seconds":%s}' \
+	    "$scanned" "$(json_str "$task")" "$min_dl" "$(elapsed 1)")
 	set -- --scan-info "$scan_info"
 	[ "$metadata" = 1 ] || set -- "$@" --no-metadata
 	[ "$targeted" = 1 ] || update_ledger "$tmp/unsupported"
