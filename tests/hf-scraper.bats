@@ -1,0 +1,272 @@
+#!/usr/bin/env bats
+# hf-scraper end to end against the project's fake Hub: the paths, the
+# threshold, the sweep, resume after SIGINT and SIGKILL, the ledger.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load helper
+	hf_setup
+	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
+	python3 "$FAKEHUB" --synthetic 3000 --seed 5 --write-corpus "$CORPUS"
+}
+
+setup() {
+	load helper
+	hf_setup
+	cd "$BATS_TEST_TMPDIR" || exit 1
+}
+
+teardown() {
+	fakehub_stop
+}
+
+# the file without the lines that differ from run to run
+stable() {
+	grep -v -e '"generated_at"' -e '"scan_duration_seconds"' "$1"
+}
+
+# the queries the fake Hub answered with 200
+queries() {
+	jq -r 'select(.status == 200) | .query' "$FAKEHUB_LOG"
+}
+
+@test "hf-scraper: --help and --version" {
+	run -0 --separate-stderr hf-scraper --help
+	assert_line --index 0 --partial "usage: hf-scraper"
+	assert_output --partial "hf-scraper --full-scan -o ./my_data/"
+	assert_equal "$stderr" ""
+	run -0 hf-scraper --version
+	assert_output --regexp '^hf-scraper [0-9a-z.-]+$'
+}
+
+@test "hf-scraper: usage errors exit 2 and name the offending word" {
+	run -2 --separate-stderr hf-scraper --bogus
+	assert_equal "${stderr_lines[0]}" "hf-scraper: unknown option: --bogus"
+	run -2 --separate-stderr hf-scraper --limit ten -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --limit: not a number: ten"
+	run -2 --separate-stderr hf-scraper --jobs=0 -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --jobs: must be at least 1: 0"
+	run -2 --separate-stderr hf-scraper --checkpoint-interval
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --checkpoint-interval needs a value"
+	run -2 --separate-stderr hf-scraper --min-downloads -5 -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --min-downloads: not a number: -5"
+	run -2 --separate-stderr hf-scraper
+	assert_regex "${stderr_lines[0]}" "not in a TransformerLens checkout .*: pass -o DIR"
+}
+
+@test "hf-scraper: a full scan writes the three files; main scan by threshold, then the sweep" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --full-scan --min-downloads 50 -o out
+	assert_file_exists out/supported_models.json
+	assert_file_exists out/architecture_gaps.json
+	assert_file_exists out/scrape_ledger.ndjson
+	assert_equal "$(cat out/verification_history.json)" \
+	    "$(printf '{\n  "last_updated": null,\n  "records": []\n}')"
+	assert_file_not_exists out/scrape_checkpoint.json
+	# the main scan: sorted by downloads, stopped at the threshold
+	n=$(jq -s '[.[] | select((.tags | index("text-generation")) and ((.downloads|numbers) // 0) >= 50)] | length' "$CORPUS")
+	assert_equal "$(jq .scan_info.total_scanned out/supported_models.json)" "$n"
+	main=$(queries | grep -c '^filter=text-generation&sort=downloads&limit=1000&')
+	assert_equal "$main" $((n / 1000 + 1))
+	# then one listing per canonical org, in byte order, no filter
+	orgs=$(jq -r '.canonical_authors_by_arch[][]' "$ROOT/data/registry.json" | LC_ALL=C sort -u | wc -l)
+	assert_equal "$(queries | grep -c '^author=')" "$orgs"
+	assert_equal "$(queries | grep '^author=' | grep -c 'filter=')" 0
+	assert_regex "$stderr" "SCAN SUMMARY"
+	assert_regex "$stderr" "TOP 20 UNSUPPORTED ARCHITECTURES by relevancy"
+	# headers agree with the lists
+	run -0 jq '(.models | length) == .total_models' out/supported_models.json
+	assert_output true
+	run -0 jq '(.gaps | length) == .total_unsupported_architectures and ([.gaps[].total_models] | add) == .total_unsupported_models' out/architecture_gaps.json
+	assert_output true
+}
+
+@test "hf-scraper: the sweep admits a canonical org's models below the threshold, not its other architectures" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --full-scan -o out
+	# EleutherAI is canonical for GPTNeoXForCausalLM (and others)
+	canon=$(jq -r '.canonical_authors_by_arch | to_entries[] | select(.value | index("EleutherAI")) | .key' "$ROOT/data/registry.json")
+	low=$(jq -r --arg c "$canon" 'select(.author == "EleutherAI" and .downloads < 500 and (.id | test("GGUF|AWQ|GPTQ|bnb|mlx|MLX|FP8|bit|int[48]|w4a16|W8A8|hqq") | not) and (.config.architectures[0]? as $a | ($c | split("\n") | index($a)))) | .id' "$CORPUS" | head -n 1)
+	[ -n "$low" ]
+	run -0 jq -r --arg id "$low" '[.models[] | select(.model_id == $id)] | length' out/supported_models.json
+	assert_output 1
+	other=$(jq -r --arg c "$canon" 'select(.author == "EleutherAI" and (.config.architectures[0]? as $a | ($a | type) == "string" and ($c | split("\n") | index($a) | not))) | .id' "$CORPUS" | head -n 1)
+	[ -n "$other" ]
+	run -0 jq -r --arg id "$other" '[.models[] | select(.model_id == $id)] | length' out/supported_models.json
+	assert_output 0
+}
+
+@test "hf-scraper: a targeted scrape sends only the canonical orgs' queries" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --architecture GPTNeoXForCausalLM -o out
+	assert_regex "$stderr" "targeted scrape: GPTNeoXForCausalLM has canonical orgs"
+	orgs=$(jq -r '.canonical_authors_by_arch.GPTNeoXForCausalLM[]' "$ROOT/data/registry.json" | LC_ALL=C sort -u)
+	assert_equal "$(queries | sed -n 's/^author=\([^&]*\)&.*/\1/p' | LC_ALL=C sort)" "$orgs"
+	assert_equal "$(queries | grep -vc '^author=')" 0
+	run -0 jq -r '[.models[].architecture_id] | unique | join(",")' out/supported_models.json
+	assert_output GPTNeoXForCausalLM
+	assert_equal "$(jq .scan_info.total_scanned out/supported_models.json)" 0
+}
+
+@test "hf-scraper: --no-canonical-sweep with a targeted scrape warns that no query runs" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --architecture GPTNeoXForCausalLM --no-canonical-sweep -o out
+	assert_regex "$stderr" "WARNING: --no-canonical-sweep with a targeted scrape of GPTNeoXForCausalLM: no Hub queries will run"
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 0
+}
+
+@test "hf-scraper: an architecture without canonical orgs: global scan filtered exactly, with a warning for an unsupported one" {
+	fakehub_start --corpus "$CORPUS"
+	arch=$(jq -r 'select(.downloads >= 500 and (.tags | index("text-generation"))) | .config.architectures[0]? | strings' "$CORPUS" | grep -vxF -f <(jq -r '.supported_architectures[]' "$ROOT/data/registry.json") | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+	run -0 --separate-stderr hf-scraper --architecture "$arch" --no-canonical-sweep -o out
+	assert_regex "$stderr" "WARNING: $arch is not a supported architecture of the registry \(closest: [A-Za-z0-9_]+\)"
+	assert_regex "$stderr" "$arch has no canonical orgs: global scan"
+	run -0 jq -r '[.gaps[].architecture_id] | join(",")' out/architecture_gaps.json
+	assert_output "$arch"
+	# exact match: a prefix is not the architecture
+	run -0 --separate-stderr hf-scraper --architecture "${arch%?}" --no-canonical-sweep -o out2
+	assert_file_not_exists out2/architecture_gaps.json
+	assert_equal "$(jq .total_models out2/supported_models.json)" 0
+}
+
+@test "hf-scraper: --task reaches the Hub as the filter" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --task text2text-generation --min-downloads 0 --no-canonical-sweep --limit 300 -o out
+	run -0 queries
+	assert_line --index 0 --partial "filter=text2text-generation&sort=downloads&limit=300&"
+	assert_equal "$(jq -r .scan_info.task_filter out/supported_models.json)" text2text-generation
+}
+
+@test "hf-scraper: a second run adds nothing and changes no count" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 hf-scraper --full-scan --min-downloads 100 -o out
+	cp out/supported_models.json s1
+	cp out/architecture_gaps.json g1
+	run -0 hf-scraper --full-scan --min-downloads 100 -o out
+	assert_equal "$(stable out/supported_models.json)" "$(stable s1)"
+	assert_equal "$(stable out/architecture_gaps.json)" "$(stable g1)"
+}
+
+@test "hf-scraper: text2text-generation after text-generation counts a model tagged with both once" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 hf-scraper --min-downloads 0 --no-canonical-sweep --limit 100000 -o out
+	run -0 hf-scraper --task text2text-generation --min-downloads 0 --no-canonical-sweep --limit 100000 -o out
+	# every unsupported, non-quantized model with either tag, once
+	ledger=$(jq -r .id out/scrape_ledger.ndjson | sort)
+	assert_equal "$(printf '%s\n' "$ledger" | uniq -d)" ""
+	total=$(jq -s '[.[] | select(.total_models) ] | length' out/scrape_ledger.ndjson)
+	assert_equal "$(jq '.total_unsupported_models' out/architecture_gaps.json)" \
+	    "$(jq -s '[.[] | select(.architecture != null and .supported == false)] | length' out/scrape_ledger.ndjson)"
+	both=$(jq -r 'select((.tags | index("text-generation")) and (.tags | index("text2text-generation"))) | .id' "$CORPUS" | sort)
+	[ -n "$both" ]
+}
+
+@test "hf-scraper: an adapter registered in a TransformerLens checkout is picked up" {
+	fakehub_start --corpus "$CORPUS"
+	mkdir -p tl/transformer_lens/tools/model_registry/data
+	{
+		echo 'from .x import y  # never imported'
+		printf 'HF_SUPPORTED_ARCHITECTURES: set[str] = {%s}\n' "$(jq -r '.supported_architectures | map("\"" + . + "\"") | join(", ")' "$ROOT/data/registry.json")"
+		printf 'CANONICAL_AUTHORS_BY_ARCH: dict[str, list[str]] = {"GPTNeoXForCausalLM": ["EleutherAI"]}\n'
+	} >tl/transformer_lens/tools/model_registry/__init__.py
+	cd tl
+	data=transformer_lens/tools/model_registry/data
+	run -0 --separate-stderr hf-scraper --min-downloads 0 --limit 100000 --no-canonical-sweep
+	assert_regex "$stderr" "registry: transformer_lens/tools/model_registry/__init__.py \(66 supported architectures\)"
+	# an unsupported architecture some org publishes: it is a gap
+	arch=$(jq -r 'select(.architecture != null and .supported == false) | .architecture' $data/scrape_ledger.ndjson | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+	org=$(jq -r --arg a "$arch" 'select(.architecture == $a) | .author' $data/scrape_ledger.ndjson | head -n 1)
+	[ -n "$arch" ] && [ -n "$org" ]
+	run -0 jq -r --arg a "$arch" '[.gaps[].architecture_id] | index($a) != null' $data/architecture_gaps.json
+	assert_output true
+	# the adapter lands: a targeted scrape finds it, and it leaves the gaps
+	sed -i "s/^HF_SUPPORTED_ARCHITECTURES: set\[str\] = {/&\"$arch\", /; s/^CANONICAL_AUTHORS_BY_ARCH.*/CANONICAL_AUTHORS_BY_ARCH = {\"$arch\": [\"$org\"]}/" transformer_lens/tools/model_registry/__init__.py
+	run -0 --separate-stderr hf-scraper --architecture "$arch"
+	assert_regex "$stderr" "67 supported architectures"
+	assert_regex "$stderr" "targeted scrape: $arch has canonical orgs \($org\)"
+	run -0 jq -r --arg a "$arch" '[.gaps[].architecture_id] | index($a) == null' $data/architecture_gaps.json
+	assert_output true
+	run -0 jq -r --arg a "$arch" '[.models[] | select(.architecture_id == $a)] | length > 0' $data/supported_models.json
+	assert_output true
+	# a registry file that cannot be read with ast stops the run
+	echo 'HF_SUPPORTED_ARCHITECTURES = set(x for x in y)' >transformer_lens/tools/model_registry/__init__.py
+	run -1 --separate-stderr hf-scraper --architecture "$arch"
+	assert_regex "$stderr" "cannot read the registry"
+}
+
+# Interrupt the scan once it has listed at least $1 models of the main scan.
+interrupt_after() {	# interrupt_after MODELS SIGNAL hf-scraper-args...
+	local n=$1 sig=$2 pid
+	shift 2
+	hf-scraper "$@" 2>>log &
+	pid=$!
+	for _ in $(seq 400); do
+		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.main.state 2>/dev/null || :)
+		[ "${c:-0}" -ge "$n" ] && break
+		sleep 0.05
+	done
+	kill -s "$sig" "$pid"
+	wait "$pid" || echo "exit $?" >>log
+}
+
+@test "hf-scraper: SIGINT and SIGKILL mid-scan, then resume: the files of an uninterrupted run, no page twice" {
+	fakehub_start --corpus "$CORPUS" --latency 0.1
+	args="--full-scan --min-downloads 0 --checkpoint-interval 200 -o ref"
+	# shellcheck disable=SC2086
+	run -0 hf-scraper $args
+	clean=$(queries | grep -c '^filter=')
+	: >"$FAKEHUB_LOG"
+	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	assert_file_exists out/scrape_checkpoint.json
+	run -0 grep -c "exit 130" log
+	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	assert_file_exists out/scrape_checkpoint.json
+	run -0 hf-scraper --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	run -1 ls out/scrape_checkpoint.json
+	assert_equal "$(stable out/supported_models.json)" "$(stable ref/supported_models.json)"
+	assert_equal "$(stable out/architecture_gaps.json)" "$(stable ref/architecture_gaps.json)"
+	cmp out/scrape_ledger.ndjson ref/scrape_ledger.ndjson
+	# pages of the main scan: as many as a clean run, plus at most the
+	# two in flight at the interruptions
+	got=$(queries | grep -c '^filter=')
+	[ "$got" -ge "$clean" ] && [ "$got" -le $((clean + 2)) ]
+}
+
+@test "hf-scraper: a checkpoint of other arguments is refused, --force discards it" {
+	fakehub_start --corpus "$CORPUS" --latency 0.2
+	interrupt_after 200 KILL --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
+	run -1 --separate-stderr hf-scraper --full-scan --min-downloads 1 -o out
+	assert_regex "$stderr" 'checkpoint differs: "min_downloads": 0 \(this run: 1\)'
+	assert_regex "$stderr" "belongs to another scan"
+	run -0 --separate-stderr hf-scraper --full-scan --min-downloads 1 --force --no-canonical-sweep -o out
+	assert_regex "$stderr" "discarding the checkpoint"
+}
+
+@test "hf-scraper: a 429 storm is waited out" {
+	fakehub_start --corpus "$CORPUS" --storm 2 --fault-t 1
+	run -0 --separate-stderr hf-scraper --full-scan --min-downloads 0 --no-canonical-sweep --checkpoint-interval 500 -o out
+	[ "$(jq -r 'select(.status == 429) | .n' "$FAKEHUB_LOG" | wc -l)" -ge 4 ]
+	assert_equal "$(jq .scan_info.total_scanned out/supported_models.json)" \
+	    "$(jq -s '[.[] | select(.tags | index("text-generation"))] | length' "$CORPUS")"
+}
+
+@test "hf-scraper: arguments with spaces, quotes, \$(...) and leading dashes are literal" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-scraper --architecture '-x $(touch pwned) "q" a b' --no-canonical-sweep --limit 5 -o '-o dir $(touch pwned2)'
+	assert_file_not_exists pwned
+	assert_file_not_exists pwned2
+	assert_file_exists '-o dir $(touch pwned2)/supported_models.json'
+	run -0 queries
+	assert_line --index 0 --partial "filter=text-generation&sort=downloads"
+	run -0 --separate-stderr hf-scraper --task '$(touch pwned3) "t"' --no-canonical-sweep --limit 5 -o out
+	assert_file_not_exists pwned3
+	assert_equal "$(jq -r .scan_info.task_filter out/supported_models.json)" '$(touch pwned3) "t"'
+}
+
+@test "hf-scraper: a failed org is logged, the others kept, exit 1 with the checkpoint kept" {
+	fakehub_start --corpus "$CORPUS" --token right
+	# a wrong token fails every listing: the main scan fails, nothing written
+	HF_TOKEN=wrong run -1 --separate-stderr hf-scraper --full-scan -o out
+	assert_regex "$stderr" "main scan failed"
+	assert_file_not_exists out/supported_models.json
+}
