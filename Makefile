@@ -111,15 +111,15 @@ bench: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
-	cp $(BIN) $(DESTDIR)$(BINDIR)/
+	cp $(PROGS) bin/hf-scraper $(DESTDIR)$(BINDIR)/
 	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp data/registry.json $(DESTDIR)$(DATADIR)/
+	cp data/registry.json scripts/tl-registry.py $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	cd $(DESTDIR)$(BINDIR) && rm -f hf-list hf-arch hf-filter-quant \
-	    hf-classify hf-score hf-merge
+	    hf-classify hf-score hf-merge hf-scraper
 	cd $(DESTDIR)$(MANDIR)/man1 && rm -f hf-list.1 hf-arch.1 \
-	    hf-filter-quant.1 hf-classify.1 hf-score.1 hf-merge.1
+	    hf-filter-quant.1 hf-classify.1 hf-score.1 hf-merge.1 hf-scraper.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

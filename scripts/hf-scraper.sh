@@ -172,7 +172,9 @@ resolve_registry() {
 	elif [ -f "$TL_INIT" ]; then
 		command -v python3 >/dev/null 2>&1 ||
 		    fail "$TL_INIT: python3 is needed to read it"
-		python3 "$here/tl-registry.py" "$TL_INIT" >"$tmp/registry.json" ||
+		reader=$here/tl-registry.py
+		[ -f "$reader" ] || reader=$here/../share/hf-scraper/tl-registry.py
+		python3 "$reader" "$TL_INIT" >"$tmp/registry.json" ||
 		    fail "$TL_INIT: cannot read the registry (see above)"
 		registry=$tmp/registry.json
 		reg_src=$TL_INIT
