@@ -606,6 +606,11 @@ fetch_page(struct run *r)
 			continue;
 		} else if (status == -1) {
 			snprintf(reason, sizeof(reason), "%s", r->http.err);
+			if (r->http.permanent) {
+				warnx("page %" PRId64 ": %s", r->pages + 1,
+				    reason);
+				return -1;
+			}
 		} else
 			hub_error(r, status, reason, sizeof(reason));
 		if (!retryable(status)) {

@@ -103,6 +103,25 @@ http_open(struct http *h, const struct http_opts *o)
 	return 0;
 }
 
+/* Errors that retrying cannot mend: the certificate does not verify, the
+ * URL or its scheme is refused. */
+static int
+permanent(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 long
 http_get(struct http *h, const char *url)
 {
@@ -111,6 +130,7 @@ http_get(struct http *h, const char *url)
 
 	buf_reset(&h->body);
 	h->too_big = 0;
+	h->permanent = 0;
 	h->err[0] = '\0';
 	if (curl_easy_setopt(h->easy, CURLOPT_URL, url) != CURLE_OK) {
 		snprintf(h->err, sizeof(h->err), "bad URL");
@@ -118,6 +138,7 @@ http_get(struct http *h, const char *url)
 	}
 	rc = curl_easy_perform(h->easy);
 	if (rc != CURLE_OK) {
+		h->permanent = permanent(rc);
 		if (h->too_big)
 			snprintf(h->err, sizeof(h->err),
 			    "response body too large to hold");

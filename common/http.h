@@ -12,6 +12,8 @@ struct http {
 	struct buf	 body;
 	size_t		 max_body;	/* larger bodies abort the transfer */
 	int		 too_big;	/* the last body hit max_body or memory */
+	int		 permanent;	/* the last error will not go away by
+					 * retrying (TLS verification, bad URL) */
 	char		 err[256];	/* why the last http_get returned -1 */
 };
 

@@ -17,6 +17,7 @@ import math
 import os
 import random
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -897,7 +898,7 @@ class Handler(BaseHTTPRequestHandler):
                             kept = [s for s in raw.split("&") if s and
                                     urllib.parse.unquote_plus(s.split("=", 1)[0]) != "cursor"]
                             kept.append("cursor=" + urllib.parse.quote(nxt, safe=""))
-                            base = a.link_base or ("http://" + (self.headers.get("Host") or
+                            base = a.link_base or (a.scheme + "://" + (self.headers.get("Host") or
                                                    "127.0.0.1:%d" % self.server.server_port))
                             link = "<%s%s?%s>; rel=\"next\"" % (
                                 base.rstrip("/"), path, "&".join(kept))
@@ -1030,7 +1031,11 @@ def main(argv=None):
     ap.add_argument("--latency-spike", type=spike, default=None, metavar="P:S")
     ap.add_argument("--storm", type=int, default=0, metavar="N")
     ap.add_argument("--fail-always", type=int, default=0, metavar="CODE")
+    ap.add_argument("--tls-cert", metavar="FILE",
+                    help="serve https with this certificate (PEM; with --tls-key)")
+    ap.add_argument("--tls-key", metavar="FILE")
     a = ap.parse_args(argv)
+    a.scheme = "https" if a.tls_cert else "http"
     if a.write_corpus and a.synthetic is None:
         ap.error("--write-corpus needs --synthetic")
     if a.fault_429 + a.fault_5xx + a.fault_truncate + a.fault_nonjson + a.fault_drop >= 1:
@@ -1056,13 +1061,18 @@ def main(argv=None):
     hub = Hub(items, a)
     srv = Server(("127.0.0.1", a.port), Handler)
     srv.hub = hub
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     port = srv.server_address[1]
     if a.port_file:
         tmp = a.port_file + ".tmp%d" % os.getpid()
         with open(tmp, "w") as f:
             f.write("%d\n" % port)
         os.replace(tmp, a.port_file)
-    print("listening on http://127.0.0.1:%d" % port, file=sys.stderr, flush=True)
+    print("listening on %s://127.0.0.1:%d" % (a.scheme, port), file=sys.stderr,
+          flush=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt
