@@ -1,5 +1,6 @@
 /* jsonw.c: JSON output with the escaping rules spelled out. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,4 +244,229 @@ jw_escape(struct buf *b, const char *s, size_t n, int ascii)
 		i += used;
 	}
 	return 0;
+}
+
+void
+jw_key_raw(struct jw *w, const char *k, size_t n)
+{
+	before(w);
+	buf_addc(w->out, '"');
+	buf_add(w->out, k, n);
+	buf_adds(w->out, w->indent ? "\": " : "\":");
+	w->pending_key = 1;
+}
+
+/* One UTF-16 code unit as Python's ensure_ascii encoder writes it. */
+static void
+put_unit(struct buf *b, unsigned u)
+{
+	switch (u) {
+	case '"':  buf_adds(b, "\\\""); return;
+	case '\\': buf_adds(b, "\\\\"); return;
+	case '\b': buf_adds(b, "\\b"); return;
+	case '\f': buf_adds(b, "\\f"); return;
+	case '\n': buf_adds(b, "\\n"); return;
+	case '\r': buf_adds(b, "\\r"); return;
+	case '\t': buf_adds(b, "\\t"); return;
+	}
+	if (u >= 0x20 && u < 0x7f)
+		buf_addc(b, (char)u);
+	else
+		put_u(b, u);
+}
+
+static int
+hexval(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		char c = p[k];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The escape at s[0] == '\\': its code unit and length, or -1. */
+static int
+unit_escape(const char *s, size_t n, unsigned *u, size_t *used)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *p;
+
+	if (n < 2)
+		return -1;
+	*used = 2;
+	if (s[1] == 'u') {
+		*used = 6;
+		return n < 6 ? -1 : hexval(s + 2, u);
+	}
+	if (s[1] == '\0' || (p = strchr(from, s[1])) == NULL)
+		return -1;
+	*u = (unsigned char)to[p - from];
+	return 0;
+}
+
+int
+jw_reescape(struct buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run, used;
+	unsigned cp;
+
+	while (i < n) {
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '"' && p[run] != '\\'; run++)
+			;
+		buf_add(b, s + i, run - i);
+		if ((i = run) == n)
+			break;
+		if (p[i] == '\\') {
+			if (unit_escape(s + i, n - i, &cp, &used) == -1)
+				return -1;
+		} else if (p[i] < 0x80) {
+			cp = p[i];	/* a raw control byte or DEL */
+			used = 1;
+		} else if ((used = utf8_decode(p + i, n - i, &cp)) == 0)
+			return -1;
+		if (cp >= 0x10000) {
+			put_u(b, 0xd800 | (cp - 0x10000) >> 10);
+			put_u(b, 0xdc00 | ((cp - 0x10000) & 0x3ff));
+		} else
+			put_unit(b, cp);
+		i += used;
+	}
+	return 0;
+}
+
+/*
+ * Floats as Python's repr: the shortest digit string that reads back as
+ * the same double (the nearest one when several have that length), laid
+ * out in fixed notation for decimal exponents -4..15 with ".0" on integral
+ * values, else as d.ddde+XX.
+ */
+
+/* At a power of two the doubles below are twice as dense as above, so
+ * the nearest p-digit decimal can fall just outside x's rounding interval
+ * while the next one up is inside it: try that one (in place, "d.ddde+XX"
+ * form). 1 if it reads back as x. */
+static int
+bump_digits(char *tmp, double x)
+{
+	char alt[40], *e = strchr(tmp, 'e'), *q;
+	int exp10, e2;
+
+	if (frexp(x, &e2) != 0.5 || !(strtod(tmp, NULL) < x))
+		return 0;
+	snprintf(alt, sizeof(alt), "%s", tmp);
+	exp10 = atoi(e + 1);
+	for (q = alt + (e - tmp) - 1; q >= alt; q--) {
+		if (*q == '.')
+			continue;
+		if (*q != '9') {
+			(*q)++;
+			break;
+		}
+		*q = '0';
+	}
+	if (q < alt) {		/* 9.99 became 0.00: 1.000 one decade up */
+		alt[0] = '1';
+		exp10++;
+	}
+	snprintf(alt + (e - tmp), sizeof(alt) - (size_t)(e - tmp), "e%+d",
+	    exp10);
+	if (strtod(alt, NULL) != x)
+		return 0;
+	memcpy(tmp, alt, strlen(alt) + 1);
+	return 1;
+}
+
+/* The shortest round-trip digits of x > 0 (finite) into d, no trailing
+ * zeros; returns their count, the decimal exponent in *exp10. */
+static int
+shortest_digits(double x, char d[20], int *exp10)
+{
+	char tmp[40], *e;
+	int p, n, m;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
+		if (strtod(tmp, NULL) == x)
+			break;
+		if (p < 17 && bump_digits(tmp, x))
+			break;
+	}
+	e = strchr(tmp, 'e');
+	*exp10 = atoi(e + 1);
+	for (n = 0, m = 0; tmp + m < e; m++)
+		if (tmp[m] != '.')
+			d[n++] = tmp[m];
+	while (n > 1 && d[n - 1] == '0')
+		n--;
+	d[n] = '\0';
+	return n;
+}
+
+size_t
+jw_fmt_f64(char buf[JW_F64_MAX], double x)
+{
+	char d[20], *o = buf;
+	int n, e, i;
+
+	if (isnan(x))
+		return (size_t)snprintf(buf, JW_F64_MAX, "NaN");
+	if (isinf(x))
+		return (size_t)snprintf(buf, JW_F64_MAX, "%sInfinity",
+		    x < 0 ? "-" : "");
+	if (signbit(x))
+		*o++ = '-';
+	if (x == 0)
+		return (size_t)(o - buf) + (size_t)snprintf(o, 4, "0.0");
+	n = shortest_digits(fabs(x), d, &e);
+	if (e < -4 || e >= 16) {
+		*o++ = d[0];
+		if (n > 1) {
+			*o++ = '.';
+			memcpy(o, d + 1, (size_t)n - 1);
+			o += n - 1;
+		}
+		o += snprintf(o, 8, "e%c%02d", e < 0 ? '-' : '+', abs(e));
+	} else if (e < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (i = -1; i > e; i--)
+			*o++ = '0';
+		memcpy(o, d, (size_t)n);
+		o += n;
+	} else {
+		for (i = 0; i <= e; i++)
+			*o++ = i < n ? d[i] : '0';
+		*o++ = '.';
+		if (n <= e + 1)
+			*o++ = '0';
+		for (; i < n; i++)
+			*o++ = d[i];
+	}
+	*o = '\0';
+	return (size_t)(o - buf);
+}
+
+void
+jw_f64(struct jw *w, double x)
+{
+	char b[JW_F64_MAX];
+	size_t n = jw_fmt_f64(b, x);
+
+	jw_raw(w, b, n);
 }

@@ -1,4 +1,6 @@
-/* jsonw.h: a small streaming JSON writer into a buffer. */
+/* jsonw.h: a small streaming JSON writer into a buffer: compact NDJSON, or
+ * exactly what Python's json.dump(obj, f, indent=2) writes (ascii, indent 2,
+ * floats as Python's repr). */
 #ifndef HF_JSONW_H
 #define HF_JSONW_H
 
@@ -24,10 +26,15 @@ void	jw_obj(struct jw *);
 void	jw_arr(struct jw *);
 void	jw_end(struct jw *);
 void	jw_key(struct jw *, const char *);
+/* A key already escaped by jw_escape (no quotes), e.g. one that holds NUL. */
+void	jw_key_raw(struct jw *, const char *, size_t);
 void	jw_str(struct jw *, const char *, size_t);
 void	jw_strz(struct jw *, const char *);	/* NULL writes null */
 void	jw_i64(struct jw *, int64_t);
 void	jw_bool(struct jw *, int);
+/* A double as Python's json.dump writes a float: repr (100.0, 67.4, 1e-05,
+ * 1e+16, -0.0), and NaN, Infinity, -Infinity. */
+void	jw_f64(struct jw *, double);
 void	jw_null(struct jw *);
 /* Already valid JSON text (a span of validated input), written as is. */
 void	jw_raw(struct jw *, const char *, size_t);
@@ -37,5 +44,16 @@ void	jw_raw(struct jw *, const char *, size_t);
  * UTF-8 from U+007F up as lowercase \uXXXX (surrogate pairs above
  * U+FFFF). Input must be valid UTF-8 when ascii is set: -1 if not. */
 int	jw_escape(struct buf *, const char *, size_t, int ascii);
+
+/* Append a validated JSON string body (no quotes, escapes as written) as
+ * Python's json.dumps(ensure_ascii=True) writes the string it decodes to:
+ * code unit by code unit, so a lone surrogate escape stays one. -1 on an
+ * invalid escape or invalid UTF-8. */
+int	jw_reescape(struct buf *, const char *, size_t);
+
+/* The text jw_f64 writes, NUL-terminated into buf; returns its length.
+ * JW_F64_MAX is enough for any double. */
+#define JW_F64_MAX	32
+size_t	jw_fmt_f64(char buf[JW_F64_MAX], double);
 
 #endif

@@ -209,11 +209,14 @@ registry_load(struct registry *r, const char *path, char *err, size_t n)
 	k = json_get(&j, 0, "canonical_authors_by_arch");
 	if (k != -1 && load_orgs(r, &j, k, err, n) == -1)
 		goto out;
-	qsort(r->arch, r->narch, sizeof(*r->arch), by_name);
+	if (r->narch > 0)
+		qsort(r->arch, r->narch, sizeof(*r->arch), by_name);
 	rv = 0;
 out:
 	buf_free(&text);
 	json_free(&j);
+	if (rv == -1)
+		registry_free(r);
 	return rv;
 }
 

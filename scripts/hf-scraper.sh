@@ -721,6 +721,20 @@ process() {
 	done
 }
 
+# run_stage PROGRAM ARGS...: exit 3 (done, input skipped) is a warning
+# kept for the final status; anything else but 0 stops the run.
+run_stage() {
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	case $rc in
+	0) ;;
+	3) skipped=1 ;;
+	*) fail "${1##*/} failed (exit $rc)" ;;
+	esac
+}
+
 merge() {
 	sup=$out/supported_models.json
 	before=0
@@ -734,13 +748,11 @@ merge() {
 	[ "$targeted" = 1 ] || update_ledger "$tmp/unsupported"
 	ledger=$out/scrape_ledger.ndjson
 	[ -f "$ledger" ] || : >"$ledger"
-	"$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps" ||
-	    [ $? = 3 ] || fail "hf-score failed"
-	"$hf_merge" supported -o "$out" "$@" "$tmp/supported" ||
-	    fail "hf-merge supported failed"
+	run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps"
+	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp/supported"
 	if [ -s "$tmp/gaps" ]; then
-		"$hf_merge" gaps -o "$out" --scan-info "$scan_info" "$tmp/gaps" ||
-		    fail "hf-merge gaps failed"
+		run_stage "$hf_merge" gaps -o "$out" --scan-info "$scan_info" \
+		    "$tmp/gaps"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi

@@ -210,18 +210,18 @@ interrupt_after() {	# interrupt_after MODELS SIGNAL hf-scraper-args...
 }
 
 @test "hf-scraper: SIGINT and SIGKILL mid-scan, then resume: the files of an uninterrupted run, no page twice" {
-	fakehub_start --corpus "$CORPUS" --latency 0.1
-	args="--full-scan --min-downloads 0 --checkpoint-interval 200 -o ref"
+	fakehub_start --corpus "$CORPUS" --latency 0.3
+	args="--full-scan --min-downloads 0 --checkpoint-interval 100 -o ref"
 	# shellcheck disable=SC2086
 	run -0 hf-scraper $args
 	clean=$(queries | grep -c '^filter=')
 	: >"$FAKEHUB_LOG"
-	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
 	assert_file_exists out/scrape_checkpoint.json
 	run -0 grep -c "exit 130" log
-	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
 	assert_file_exists out/scrape_checkpoint.json
-	run -0 hf-scraper --full-scan --min-downloads 0 --checkpoint-interval 200 -o out
+	run -0 hf-scraper --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
 	run -1 ls out/scrape_checkpoint.json
 	assert_equal "$(stable out/supported_models.json)" "$(stable ref/supported_models.json)"
 	assert_equal "$(stable out/architecture_gaps.json)" "$(stable ref/architecture_gaps.json)"

@@ -1,5 +1,6 @@
 /* unit.c: unit tests of the common/ functions that hold real logic. */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "idset.h"
 #include "json.h"
 #include "jsonw.h"
+#include "pyjson.h"
 #include "util.h"
 
 static int failures, checks;
@@ -362,6 +364,136 @@ test_idset(void)
 	idset_free(&s);
 }
 
+/* Floats as Python's json.dump writes them (expected strings from
+ * Python 3.11: json.dumps(float(text))). */
+static void
+test_f64(void)
+{
+	static const struct {
+		double		 x;
+		const char	*want;
+	} c[] = {
+		{ 100.0, "100.0" }, { 67.4, "67.4" }, { 1e-05, "1e-05" },
+		{ 1e16, "1e+16" }, { 0.0001, "0.0001" },
+		{ 1000000000000000.0, "1000000000000000.0" }, { 0.1, "0.1" },
+		{ -0.0, "-0.0" }, { 0.0, "0.0" }, { 5e-324, "5e-324" },
+		{ 1.7976931348623157e+308, "1.7976931348623157e+308" },
+		{ 123456789012345680.0, "1.2345678901234568e+17" },
+		{ 2.5e-05, "2.5e-05" }, { 1.5, "1.5" },
+		{ 0.30000000000000004, "0.30000000000000004" },
+		{ 9007199254740993.0, "9007199254740992.0" },
+		{ 7.120236347223045e-307, "7.120236347223045e-307" },
+		{ 1e22, "1e+22" }, { -123.456, "-123.456" },
+		{ 3.14159e-10, "3.14159e-10" }, { 65.0, "65.0" },
+	};
+	char b[JW_F64_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		jw_fmt_f64(b, c[i].x);
+		CHECK(strcmp(b, c[i].want) == 0, "repr %s: got %s", c[i].want,
+		    b);
+	}
+	jw_fmt_f64(b, NAN);
+	CHECK(strcmp(b, "NaN") == 0, "NaN: %s", b);
+	jw_fmt_f64(b, INFINITY);
+	CHECK(strcmp(b, "Infinity") == 0, "Infinity: %s", b);
+	jw_fmt_f64(b, -INFINITY);
+	CHECK(strcmp(b, "-Infinity") == 0, "-Infinity: %s", b);
+}
+
+/* round(x, n) as Python 3.11 answers; the rest against glibc's exact
+ * printf, which rounds ties to even on the binary value too. */
+static void
+test_round(void)
+{
+	static const struct {
+		double	x, r1, r0, r2;
+	} c[] = {
+		{ 0.25, 0.2, 0.0, 0.25 }, { 0.35, 0.3, 0.0, 0.35 },
+		{ 0.05, 0.1, 0.0, 0.05 }, { 2.25, 2.2, 2.0, 2.25 },
+		{ 2.675, 2.7, 3.0, 2.67 }, { 67.45, 67.5, 67.0, 67.45 },
+		{ 67.35, 67.3, 67.0, 67.35 }, { 90.75, 90.8, 91.0, 90.75 },
+		{ 14.249999999999998, 14.2, 14.0, 14.25 },
+		{ 0.15000000000000002, 0.2, 0.0, 0.15 },
+		{ -0.25, -0.2, -0.0, -0.25 }, { 99.95, 100.0, 100.0, 99.95 },
+		{ 1e-300, 0.0, 0.0, 0.0 },
+	};
+	char tmp[64];
+	unsigned seed = 12345;
+	size_t i;
+	double x;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CHECK(py_round(c[i].x, 1) == c[i].r1, "round(%.17g, 1)", c[i].x);
+		CHECK(py_round(c[i].x, 0) == c[i].r0, "round(%.17g, 0)", c[i].x);
+		CHECK(py_round(c[i].x, 2) == c[i].r2, "round(%.17g, 2)", c[i].x);
+	}
+	CHECK(signbit(py_round(-0.04, 1)), "round(-0.04, 1) is -0.0");
+	for (i = 0; i < 200000; i++) {
+		seed = seed * 1103515245 + 12345;
+		x = (double)(seed >> 1) / 21474836.47 * (i % 2 ? 1 : 0.001);
+		if (i % 3 == 0)
+			x = (double)(seed % 20001) / 20;	/* exact ties */
+		snprintf(tmp, sizeof(tmp), "%.1f", x);
+		CHECK(py_round(x, 1) == strtod(tmp, NULL), "round(%.17g)", x);
+	}
+}
+
+/* json.dumps(json.loads(in), indent=2), from Python 3.11. */
+static void
+test_pyjson(void)
+{
+	static const struct {
+		const char	*in, *want;
+	} c[] = {
+	{ "{\"a\":1,\"b\":[],\"c\":{},\"a\":2,\"d\":[1.50,1E5,-0,-0.0,123456789012345678901234567890,NaN,-Infinity,Infinity,1e400,1e-400],\"e\":\"caf\\u00E9 \\ud83d\\ude00 \\ud800 \\u007f\\\\\\/\\\"\\b\\f\\n\\r\\t\\u001f\",\"\\u0061\":3,\"\":null,\"t\":[true,false]}",
+	    "{\n  \"a\": 3,\n  \"b\": [],\n  \"c\": {},\n  \"d\": [\n    1.5,\n    100000.0,\n    0,\n    -0.0,\n    123456789012345678901234567890,\n    NaN,\n    -Infinity,\n    Infinity,\n    Infinity,\n    0.0\n  ],\n  \"e\": \"caf\\u00e9 \\ud83d\\ude00 \\ud800 \\u007f\\\\/\\\"\\b\\f\\n\\r\\t\\u001f\",\n  \"\": null,\n  \"t\": [\n    true,\n    false\n  ]\n}" },
+	{ "[]",
+	    "[]" },
+	{ "{}",
+	    "{}" },
+	{ "[[[]],{\"x\":{}}]",
+	    "[\n  [\n    []\n  ],\n  {\n    \"x\": {}\n  }\n]" },
+	{ "{\"k\\u0000\":0}",
+	    "{\n  \"k\\u0000\": 0\n}" },
+	{ "[ NaN , {\"n\":-Infinity} ]",
+	    "[\n  NaN,\n  {\n    \"n\": -Infinity\n  }\n]" },
+	{ "{\"s\":\"NaN\",\"x\":\"a\\\"NaN\"}",
+	    "{\n  \"s\": \"NaN\",\n  \"x\": \"a\\\"NaN\"\n}" },
+
+	};
+	struct pyjson p = { 0 };
+	struct buf b = { 0 };
+	struct jw w;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		buf_reset(&b);
+		jw_init(&w, &b, 1, 2);
+		CHECK(pyjson_parse(&p, c[i].in, strlen(c[i].in), PYJSON_NAN,
+		    NULL) > 0 && pyjson_dump(&w, &p, 0) == 0, "dump %zu", i);
+		buf_cstr(&b);
+		CHECK(strcmp(b.data, c[i].want) == 0, "dump %zu: %s", i, b.data);
+		jw_free(&w);
+	}
+	CHECK(pyjson_parse(&p, "[NaN]", 5, 0, NULL) == -1, "NaN is opt-in");
+	CHECK(pyjson_parse(&p, "[NaNa]", 6, PYJSON_NAN, NULL) == -1, "NaNa");
+	CHECK(pyjson_parse(&p, "[1 NaN]", 7, PYJSON_NAN, NULL) == -1,
+	    "NaN after a value");
+	CHECK(pyjson_parse(&p, "\"\xff\"", 3, 0, NULL) == -1, "bad UTF-8");
+	buf_reset(&b);
+	for (i = 0; i < 1001; i++)
+		buf_addc(&b, '[');
+	for (i = 0; i < 1001; i++)
+		buf_addc(&b, ']');
+	CHECK(pyjson_parse(&p, b.data, b.len, 0, NULL) == -1, "too deep");
+	CHECK(pyjson_parse(&p, b.data + 1, b.len - 2, 0, NULL) > 0,
+	    "1000 deep");
+	pyjson_free(&p);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -377,6 +509,9 @@ main(void)
 	test_url();
 	test_i64();
 	test_idset();
+	test_f64();
+	test_round();
+	test_pyjson();
 	printf("unit: %d checks, %d failures\n", checks, failures);
 	return failures != 0;
 }

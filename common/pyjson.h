@@ -1,0 +1,66 @@
+/* pyjson.h: JSON as Python's json module reads and writes it, so that a
+ * file written by json.dump(obj, f, indent=2) can be read, changed and
+ * written back byte for byte. */
+#ifndef HF_PYJSON_H
+#define HF_PYJSON_H
+
+#include <stddef.h>
+
+#include "json.h"
+#include "jsonw.h"
+
+enum {
+	PYJSON_NAN = 1,		/* pyjson_parse: accept NaN, Infinity and
+				 * -Infinity as values, as json.load does */
+};
+
+enum pyjson_special {
+	PYJSON_FINITE = 0,
+	PYJSON_NAN_VALUE,
+	PYJSON_INF,
+	PYJSON_NEG_INF,
+};
+
+#define PYJSON_MAX_DEPTH	1000	/* containers nested; json.load stops sooner */
+
+struct pyjson {
+	struct json	 j;
+	char		*text;		/* the parsed copy of the input */
+	size_t		*special;	/* sorted starts of NaN/Infinity tokens */
+	unsigned char	*kind;		/* their enum pyjson_special */
+	size_t		 nspecial;
+};
+
+/* Parse one JSON text (valid UTF-8, nested at most PYJSON_MAX_DEPTH deep).
+ * Returns the token count, or -1 with *why set. The tokens index
+ * p->text, a copy in which each NaN/Infinity token is replaced by a
+ * number of the same length. */
+int	pyjson_parse(struct pyjson *, const char *, size_t, int flags,
+	    const char **why);
+void	pyjson_free(struct pyjson *);
+
+/* Which special value a number token stands for (PYJSON_FINITE if none). */
+enum pyjson_special pyjson_special(const struct pyjson *, int);
+
+/* A number token as Python holds it: 1 and *f for a float (NaN and
+ * infinities included), 0 for an integer (*f its value), -1 if not a
+ * number. */
+int	pyjson_number(const struct pyjson *, int, double *f);
+
+/* Write the value at token i through w as Python's json.dump writes what
+ * json.load read: objects in key order with a repeated key at its first
+ * place holding its last value, strings re-escaped, integers of any size
+ * as their digits, floats as repr. -1 on a string jw_reescape refuses. */
+int	pyjson_dump(struct jw *, const struct pyjson *, int);
+
+/* The members of object obj, as pyjson_dump writes them, into an object
+ * the caller has opened, leaving out the keys in skip (NULL-terminated,
+ * compared with the keys as written out; may be NULL). */
+int	pyjson_dump_members(struct jw *, const struct pyjson *, int obj,
+	    const char *const *skip);
+
+/* Python's round(x, ndigits) for 0 <= ndigits <= 3: round half to even on
+ * the exact binary value, then the nearest double to that decimal. */
+double	py_round(double, int ndigits);
+
+#endif
