@@ -326,18 +326,15 @@ trim_partial() {
 }
 
 # list NAME hf-list-args...: hf-list into DIR/scrape_checkpoint.NAME.raw,
-# resumable through NAME.state; returns hf-list's status.
+# resumable through NAME.state. Run it in the background: the subshell
+# becomes hf-list (exec), so its PID is the one to signal and wait for.
 list() {
 	name=$1
 	shift
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
-	set +e
-	"$hf_list" --no-progress --page-size "$page_size" \
+	exec "$hf_list" --no-progress --page-size "$page_size" \
 	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
-	rc=$?
-	set -e
-	return "$rc"
 }
 
 listed() {	# models listed so far for NAME, from its state
@@ -376,6 +373,7 @@ main_scan() {
 	fi
 	list main "$@" &
 	lpid=$!
+	children=$lpid
 	watch_progress "$lpid"
 	set +e
 	wait "$lpid"
@@ -386,28 +384,41 @@ main_scan() {
 }
 
 # Sweep orgs in --jobs lanes; each org's hf-list status lands in a file.
+# A lane killed with TERM stops its hf-list first.
 sweep_orgs() {	# sweep_orgs ORG...
 	[ $# -gt 0 ] || return 0
 	info "canonical sweep: $# orgs, $jobs in parallel"
 	lane=0
+	lanes=
 	while [ "$lane" -lt "$jobs" ]; do
-		(
-			i=0
-			for org in "$@"; do
-				if [ $((i % jobs)) = "$lane" ]; then
-					f=$(org_file "$org")
-					if list "sweep.$f" --author "$org"; then
-						echo 0 >"$tmp/sweep.$f.rc"
-					else
-						echo $? >"$tmp/sweep.$f.rc"
-					fi
-				fi
-				i=$((i + 1))
-			done
-		) &
+		sweep_lane "$lane" "$@" &
+		lanes="$lanes $!"
 		lane=$((lane + 1))
 	done
-	wait
+	children=$lanes
+	for p in $lanes; do
+		wait "$p" || true
+	done
+}
+
+sweep_lane() {	# sweep_lane LANE ORG...: every --jobs'th org from LANE
+	lane=$1
+	shift
+	cpid=
+	trap '[ -z "$cpid" ] || kill "$cpid" 2>/dev/null; exit 143' TERM
+	i=0
+	for org in "$@"; do
+		if [ $((i % jobs)) = "$lane" ]; then
+			f=$(org_file "$org")
+			list "sweep.$f" --author "$org" &
+			cpid=$!
+			rc=0
+			wait "$cpid" || rc=$?
+			cpid=
+			echo "$rc" >"$tmp/sweep.$f.rc"
+		fi
+		i=$((i + 1))
+	done
 }
 
 org_file() {	# a file-name-safe form of an org name
@@ -618,12 +629,16 @@ setup() {
 	page_size=$interval
 	[ "$page_size" -le 1000 ] || page_size=1000
 	skipped=0
+	children=	# background stages to stop on SIGINT and SIGTERM
 }
 
 # shellcheck disable=SC2317 # called from the traps
 interrupted() {
 	trap '' INT TERM
-	kill 0 2>/dev/null || true	# the stages; this shell ignores it now
+	for p in $children; do
+		kill "$p" 2>/dev/null || true
+	done
+	wait
 	warn "interrupted: the checkpoint is in $out/scrape_checkpoint.json; rerun the same command to resume"
 	exit "$1"
 }
