@@ -86,7 +86,8 @@ $(UNIT): tests/unit/unit.o common/libhf.a
 
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
-	bats-support bats-assert bats-file mandoc jq python3 curl
+	bats-support bats-assert bats-file mandoc jq python3 curl time \
+	openssl
 deps:
 	@sh scripts/deps.sh $(DEBS)
 

@@ -1,12 +1,17 @@
-/* json.c: the only translation unit that holds jsmn's implementation.
+/* json.c: JSON reading, strict and validated.
  *
- * jsmn tokenizes; it does not validate. Even in strict mode it accepts
- * "tru", "[1 2]", "{"a" "b"}", trailing commas, raw control bytes in
- * strings and stops at a NUL byte. json_parse therefore walks the tokens
- * once more and checks every gap between them, every primitive and every
- * string, so that what it accepts is exactly RFC 8259 JSON. */
-#define JSMN_STATIC
-#define JSMN_STRICT
+ * The tokens are jsmn's (jsmntok_t from <jsmn.h>, Debian's 1.1.0): in
+ * document order, a string without its quotes, an object key holding its
+ * value as its one child, parent links with JSMN_PARENT_LINKS. Callers
+ * see only token indices. The text is tokenized here, though, not by
+ * jsmn_parse, in one pass that also validates it: jsmn accepts "tru",
+ * "[1 2]", trailing commas and raw control bytes, stops at a NUL byte, and
+ * closes a run of k brackets in O(k^2) steps (a line of 200,000 '[' then
+ * ']' took a minute and a half), so it needed a second pass over every
+ * token and every string. This parser accepts exactly RFC 8259 JSON, in
+ * time linear in the text, without recursion, and skips the plain bytes of
+ * strings a word at a time. */
+#define JSMN_HEADER	/* jsmn's types only */
 #include <jsmn.h>
 
 #include <limits.h>
@@ -18,27 +23,45 @@
 #include "util.h"
 
 #define TOK(j, i)	(((jsmntok_t *)(j)->tok)[i])
+#define ONES		0x0101010101010101ULL
+#define HIGHS		0x8080808080808080ULL
 
-struct frame {
-	int	 tok;		/* the container */
-	int	 left;		/* values still to come */
-	int	 want_value;	/* object: a key was read, its value is next */
-	int	 seen;		/* values read so far */
-	size_t	 pos;		/* end of what was checked so far */
+/* What the parser expects next. */
+enum want {
+	W_VALUE,		/* a value */
+	W_ELEM_OR_END,		/* after '[': a value or ']' */
+	W_KEY_OR_END,		/* after '{': a key or '}' */
+	W_KEY,			/* after ',' in an object */
+	W_COLON,		/* after a key */
+	W_NEXT,			/* after a value: ',', the closer or the end */
+};
+
+struct parser {
+	struct json	*j;
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+	int		 utf8;
+	const char	*why;
 };
 
 static int	fail(const char **, const char *);
-static int	gap_ok(const char *, size_t, size_t, char);
+static int	perr(struct parser *, const char *);
+static int	is_ws(char);
+static int	tok_add(struct parser *, jsmntype_t, size_t, int);
+static void	push(struct parser *, int);
+static int	parse(struct parser *);
+static int	parse_value(struct parser *, int *, enum want *);
+static int	parse_string(struct parser *, int);
+static int	parse_escape(struct parser *, size_t *);
+static int	parse_primitive(struct parser *, int);
+static int	after_root(struct parser *);
+static size_t	special_prefix8(const char *);
 static int	number_ok(const char *, size_t);
 static int	primitive_ok(const char *, size_t);
-static int	string_ok(const char *, size_t, int);
-static int	tokenize(struct json *, const char *, size_t, const char **);
-static int	root_primitive(struct json *, const char *, size_t);
-static int	is_ws(char);
-static int	child_ok(const struct json *, struct frame *, int, int,
-		    const char **);
-static int	value_ok(const struct json *, int, int, const char **);
-static int	walk(struct json *, int, const char **);
+static int	hex4(const char *, unsigned *);
+static size_t	escape_u_ok(const char *, size_t);
+static size_t	utf8_seq(const char *, size_t);
 
 static int
 fail(const char **why, const char *reason)
@@ -48,79 +71,43 @@ fail(const char **why, const char *reason)
 	return -1;
 }
 
+static int
+perr(struct parser *p, const char *reason)
+{
+	p->why = reason;
+	return -1;
+}
+
 int
 json_parse(struct json *j, const char *s, size_t len, int flags,
     const char **why)
 {
+	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL };
+
 	if (len >= INT_MAX)
 		return fail(why, "too long for a JSON value (2 GiB or more)");
 	j->s = s;
 	j->len = len;
 	j->n = 0;
-	if (tokenize(j, s, len, why) == -1)
-		return -1;
-	if (walk(j, flags, why) == -1)
-		return -1;
-	return j->n;
-}
-
-/* jsmn's strict mode wants a primitive followed by a delimiter, so a bare
- * top-level number or literal is tokenized here: 0, or -1 if the text is
- * not one. */
-static int
-root_primitive(struct json *j, const char *s, size_t len)
-{
-	size_t a = 0, b = len;
-	jsmntok_t *t;
-
-	while (a < b && is_ws(s[a]))
-		a++;
-	while (b > a && is_ws(s[b - 1]))
-		b--;
-	if (a == b || s[a] == '{' || s[a] == '[' || s[a] == '"')
-		return -1;
-	t = &TOK(j, 0);
-	t->type = JSMN_PRIMITIVE;
-	t->start = (int)a;
-	t->end = (int)b;
-	t->size = 0;
-#ifdef JSMN_PARENT_LINKS
-	t->parent = -1;
-#endif
-	j->n = 1;
-	return 0;
-}
-
-static int
-tokenize(struct json *j, const char *s, size_t len, const char **why)
-{
-	jsmn_parser p;
-	int n;
-
+	j->depth = 0;
 	if (j->cap == 0) {
 		j->cap = 256;
 		j->tok = xreallocarray(NULL, j->cap, sizeof(jsmntok_t));
 	}
-	if (root_primitive(j, s, len) == 0)
-		return 0;
-	for (;;) {
-		jsmn_init(&p);
-		n = jsmn_parse(&p, s, len, j->tok, j->cap);
-		if (n != JSMN_ERROR_NOMEM)
-			break;
-		if (j->cap > UINT_MAX / 2)
-			return fail(why, "too many JSON tokens");
-		j->cap *= 2;
-		j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
+	if (parse(&p) == -1) {
+		/* a NUL byte anywhere says more than where it broke things */
+		if (len > 0 && memchr(s, '\0', len) != NULL)
+			p.why = "NUL byte";
+		j->n = 0;
+		return fail(why, p.why);
 	}
-	if (n == JSMN_ERROR_PART)
-		return fail(why, "truncated JSON");
-	if (n < 0)
-		return fail(why, "not valid JSON");
-	if (n == 0)
-		return fail(why, len == 0 ? "empty" : "no JSON value");
-	j->n = n;
-	return 0;
+	return j->n;
+}
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* The span of token i including the quotes of a string. */
@@ -136,160 +123,268 @@ json_end(const struct json *j, int i)
 	return (size_t)TOK(j, i).end + (TOK(j, i).type == JSMN_STRING);
 }
 
+/* A new token; its parent counts one more child (an object counts keys,
+ * a key its value, an array its elements). */
 static int
-is_ws(char c)
+tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+	struct json *j = p->j;
+	jsmntok_t *t;
 
-/* s[a, b) must be white space around exactly one sep (none if sep is 0). */
-static int
-gap_ok(const char *s, size_t a, size_t b, char sep)
-{
-	int seen = 0;
-
-	if (b < a)
-		return 0;
-	for (; a < b; a++) {
-		if (is_ws(s[a]))
-			continue;
-		if (s[a] != sep || seen)
-			return 0;
-		seen = 1;
+	if ((unsigned)j->n == j->cap) {
+		j->cap *= 2;
+		j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
 	}
-	return seen == (sep != 0);
+	t = &TOK(j, j->n);
+	t->type = type;
+	t->start = (int)start;
+	t->end = -1;
+	t->size = 0;
+#ifdef JSMN_PARENT_LINKS
+	t->parent = parent;
+#endif
+	if (parent >= 0)
+		TOK(j, parent).size++;
+	return j->n++;
 }
 
-/* Check token i as a value; containers are pushed by the caller. */
-static int
-value_ok(const struct json *j, int i, int flags, const char **why)
+/* Open container t. */
+static void
+push(struct parser *p, int t)
 {
-	const jsmntok_t *t = &TOK(j, i);
-	const char *p = j->s + t->start;
-	size_t n = (size_t)(t->end - t->start);
+	struct json *j = p->j;
 
-	if (t->start < 0 || t->end < t->start)
-		return fail(why, "not valid JSON");
-	switch (t->type) {
-	case JSMN_STRING:
-		if (t->size != 0)
-			return fail(why, "not valid JSON");
-		if (!string_ok(p, n, flags & JSON_UTF8))
-			return fail(why, (flags & JSON_UTF8) ?
-			    "invalid string (control byte or bad UTF-8)" :
-			    "invalid string (control byte)");
+	if (j->depth == j->stack_cap) {
+		j->stack_cap = j->stack_cap ? j->stack_cap * 2 : 64;
+		j->stack = xreallocarray(j->stack, j->stack_cap,
+		    sizeof(*j->stack));
+	}
+	j->stack[j->depth++] = t;
+	p->pos++;
+}
+
+/* The whole text, as a state machine over what may come next; the open
+ * containers are on an explicit stack, so depth costs no C stack. */
+static int
+parse(struct parser *p)
+{
+	struct json *j = p->j;
+	const char *s = p->s;
+	enum want want = W_VALUE;
+	int parent = -1, top, key = -1;
+	char c;
+
+	for (;;) {
+		while (p->pos < p->len && is_ws(s[p->pos]))
+			p->pos++;
+		if (p->pos == p->len) {
+			if (want == W_NEXT && j->depth == 0)
+				return 0;
+			if (j->n == 0)
+				return perr(p, p->len == 0 ? "empty" :
+				    "no JSON value");
+			return perr(p, "truncated JSON");
+		}
+		c = s[p->pos];
+		top = j->depth > 0 ? j->stack[j->depth - 1] : -1;
+		switch (want) {
+		case W_ELEM_OR_END:
+			if (c == ']')
+				goto close;
+			/* FALLTHROUGH */
+		case W_VALUE:
+			if (parse_value(p, &parent, &want) == -1)
+				return -1;
+			break;
+		case W_KEY_OR_END:
+			if (c == '}')
+				goto close;
+			/* FALLTHROUGH */
+		case W_KEY:
+			if (c != '"')
+				return perr(p, "not valid JSON (bad object key)");
+			if ((key = parse_string(p, top)) == -1)
+				return -1;
+			want = W_COLON;
+			break;
+		case W_COLON:
+			if (c != ':')
+				return perr(p, "not valid JSON");
+			p->pos++;
+			parent = key;
+			want = W_VALUE;
+			break;
+		case W_NEXT:
+			if (top == -1)
+				return after_root(p);
+			if (c == (TOK(j, top).type == JSMN_OBJECT ? '}' : ']'))
+				goto close;
+			if (c != ',')
+				return perr(p, "not valid JSON");
+			p->pos++;
+			parent = top;
+			want = TOK(j, top).type == JSMN_OBJECT ? W_KEY : W_VALUE;
+			break;
+		}
+		continue;
+close:
+		TOK(j, top).end = (int)++p->pos;
+		j->depth--;
+		want = W_NEXT;
+	}
+}
+
+/* A value at p->pos under *parent; an opened container becomes the
+ * parent of what comes next. 0 or -1. */
+static int
+parse_value(struct parser *p, int *parent, enum want *want)
+{
+	int t;
+
+	switch (p->s[p->pos]) {
+	case '{':
+		t = tok_add(p, JSMN_OBJECT, p->pos, *parent);
+		push(p, t);
+		*parent = t;
+		*want = W_KEY_OR_END;
 		return 0;
-	case JSMN_PRIMITIVE:
-		if (t->size != 0 || !primitive_ok(p, n))
-			return fail(why, "not valid JSON (bad literal)");
+	case '[':
+		t = tok_add(p, JSMN_ARRAY, p->pos, *parent);
+		push(p, t);
+		*parent = t;
+		*want = W_ELEM_OR_END;
 		return 0;
-	case JSMN_OBJECT:
-	case JSMN_ARRAY:
-		return 0;
+	case '"':
+		t = parse_string(p, *parent);
+		break;
+	case ',': case ':': case ']': case '}':
+		return perr(p, "not valid JSON");
 	default:
-		return fail(why, "not valid JSON");
+		t = parse_primitive(p, *parent);
+		break;
 	}
+	*want = W_NEXT;
+	return t == -1 ? -1 : 0;
 }
 
-/* Walk the tokens in document order with an explicit stack (deep nesting
- * must not overflow the C stack) and check the bytes between them. */
+/* Something after a complete value at the top level. */
 static int
-walk(struct json *j, int flags, const char **why)
+after_root(struct parser *p)
 {
-	struct frame *st = NULL, *f;
-	size_t depth = 0, cap = 0, pos;
-	int i, r, rv = -1;
+	if (strchr("{[\"-0123456789tfn", p->s[p->pos]) != NULL &&
+	    p->s[p->pos] != '\0')
+		return perr(p, "more than one JSON value");
+	return perr(p, "not valid JSON");
+}
 
-	if (!gap_ok(j->s, 0, json_start(j, 0), 0))
-		return fail(why, "not valid JSON");
-	for (i = 0; i < j->n; i++) {
-		const jsmntok_t *t = &TOK(j, i);
+/* A number or a literal, up to the next delimiter. */
+static int
+parse_primitive(struct parser *p, int parent)
+{
+	const char *s = p->s;
+	size_t a = p->pos, b = a;
+	int t;
 
-		if (depth > 0) {
-			f = &st[depth - 1];
-			if ((r = child_ok(j, f, i, flags, why)) == -1)
-				goto out;
-			if (r == 1)
-				continue;	/* a key: its value is next */
-		} else if (i != 0) {
-			fail(why, "more than one JSON value");
-			goto out;
-		}
-		if (value_ok(j, i, flags, why) == -1)
-			goto out;
-		if ((t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) &&
-		    t->size > 0) {
-			if (depth == cap) {
-				cap = cap ? cap * 2 : 16;
-				st = xreallocarray(st, cap, sizeof(*st));
-			}
-			f = &st[depth++];
-			f->tok = i;
-			f->left = t->size;
-			f->want_value = 0;
-			f->seen = 0;
-			f->pos = (size_t)t->start + 1;
+	while (b < p->len && !is_ws(s[b]) && s[b] != ',' && s[b] != ']' &&
+	    s[b] != '}' && s[b] != ':')
+		b++;
+	if (!primitive_ok(s + a, b - a))
+		return perr(p, "not valid JSON (bad literal)");
+	t = tok_add(p, JSMN_PRIMITIVE, a, parent);
+	TOK(p->j, t).end = (int)b;
+	p->pos = b;
+	return t;
+}
+
+/* The offset of the first byte in the 8 at s that ends a run of plain
+ * string bytes ('"', '\\', a control byte or a byte from 0x80), or 8.
+ * The lowest flagged lane is exact: a borrow starts only in a lane that
+ * is itself flagged. */
+static size_t
+special_prefix8(const char *s)
+{
+	uint64_t w, m;
+
+	memcpy(&w, s, sizeof(w));
+	m = ((w - 0x20 * ONES) | w | ((w ^ '\\' * ONES) - ONES) |
+	    ((w ^ '"' * ONES) - ONES)) & HIGHS;
+	if (m == 0)
+		return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	return 0;
+#endif
+}
+
+/* A string at p->pos (its opening quote): no raw control byte, valid
+ * escapes; with JSON_UTF8, valid UTF-8 and no lone surrogate escape. */
+static int
+parse_string(struct parser *p, int parent)
+{
+	const char *s = p->s;
+	size_t i = p->pos + 1, n = p->len, k;
+	unsigned char c;
+	int t;
+
+	for (;;) {
+		if (n - i >= 8 && (k = special_prefix8(s + i)) > 0) {
+			i += k;
 			continue;
 		}
-		if ((t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) &&
-		    !gap_ok(j->s, (size_t)t->start + 1, (size_t)t->end - 1, 0)) {
-			fail(why, "not valid JSON");
-			goto out;
-		}
-		/* A complete value: close every container it completes. */
-		pos = json_end(j, i);
-		while (depth > 0) {
-			f = &st[depth - 1];
-			f->pos = pos;
-			f->want_value = 0;
-			f->seen++;
-			if (--f->left > 0)
-				break;
-			if (!gap_ok(j->s, f->pos,
-			    (size_t)TOK(j, f->tok).end - 1, 0)) {
-				fail(why, "not valid JSON");
-				goto out;
-			}
-			pos = (size_t)TOK(j, f->tok).end;
-			depth--;
-		}
+		if (i >= n)
+			return perr(p, "truncated JSON");
+		c = (unsigned char)s[i];
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			if (parse_escape(p, &i) == -1)
+				return -1;
+		} else if (c < 0x20)
+			return perr(p, "control byte in a string");
+		else if (c < 0x80 || !p->utf8)
+			i++;
+		else if ((k = utf8_seq(s + i, n - i)) == 0)
+			return perr(p, "invalid UTF-8 in a string");
+		else
+			i += k;
 	}
-	if (depth != 0 || !gap_ok(j->s, json_end(j, 0), j->len, 0)) {
-		fail(why, "not valid JSON");
-		goto out;
-	}
-	rv = 0;
-out:
-	free(st);
-	return rv;
+	t = tok_add(p, JSMN_STRING, p->pos + 1, parent);
+	TOK(p->j, t).end = (int)i;
+	p->pos = i + 1;
+	return t;
 }
 
-/* Token i is the next child of f: check the separator before it. Returns
- * 1 for an object key (consumed: f->pos then ends at the key), 0 for a
- * value, -1 for an error. */
+/* The escape at *i (its backslash); *i moves past it. */
 static int
-child_ok(const struct json *j, struct frame *f, int i, int flags,
-    const char **why)
+parse_escape(struct parser *p, size_t *i)
 {
-	const jsmntok_t *t = &TOK(j, i);
-	int object = TOK(j, f->tok).type == JSMN_OBJECT;
-	char sep;
+	const char *e = p->s + *i + 1;
+	size_t left = p->len - *i - 1, k;
+	unsigned cp;
 
-	if (object)
-		sep = f->want_value ? ':' : f->seen ? ',' : 0;
-	else
-		sep = f->seen ? ',' : 0;
-	if (t->start < 0 || !gap_ok(j->s, f->pos, json_start(j, i), sep))
-		return fail(why, "not valid JSON");
-	if (!object || f->want_value)
+	if (left == 0)
+		return perr(p, "truncated JSON");
+	switch (*e) {
+	case '"': case '\\': case '/':
+	case 'b': case 'f': case 'n': case 'r': case 't':
+		*i += 2;
 		return 0;
-	if (t->type != JSMN_STRING || t->size != 1 ||
-	    !string_ok(j->s + t->start, (size_t)(t->end - t->start),
-	    flags & JSON_UTF8))
-		return fail(why, "not valid JSON (bad object key)");
-	f->want_value = 1;
-	f->pos = json_end(j, i);
-	return 1;
+	case 'u':
+		break;
+	default:
+		return perr(p, "bad escape in a string");
+	}
+	if (left < 5)
+		return perr(p, "truncated JSON");
+	if (hex4(e + 1, &cp) == -1)
+		return perr(p, "bad escape in a string");
+	k = 5;
+	if (p->utf8 && (k = escape_u_ok(e, left)) == 0)
+		return perr(p, "lone surrogate escape in a string");
+	*i += 1 + k;
+	return 0;
 }
 
 static int
@@ -341,56 +436,75 @@ primitive_ok(const char *p, size_t n)
 	}
 }
 
-/* The body of a string: no raw control bytes (jsmn has checked escapes). */
-static int
-string_ok(const char *p, size_t n, int utf8)
+/* The \uXXXX escape at p (p[0] == 'u') and, for a high surrogate, the
+ * low one after it: its length from p, or 0 for a lone surrogate. */
+static size_t
+escape_u_ok(const char *p, size_t left)
 {
-	size_t i;
-	int high = 0;
+	unsigned cp, lo;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
+	if (left < 5 || hex4(p + 1, &cp) == -1)
+		return 0;
+	if (cp >= 0xdc00 && cp <= 0xdfff)
+		return 0;
+	if (cp < 0xd800 || cp > 0xdbff)
+		return 5;
+	if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
+	    hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+		return 0;
+	return 11;
+}
 
-		if (c < 0x20)
+/* The length of the UTF-8 sequence at s (s[0] >= 0x80), or 0 if it is
+ * not valid: no overlong form, no surrogate, nothing above U+10FFFF. */
+static size_t
+utf8_seq(const char *s, size_t left)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c = p[0], cp, min;
+	size_t k, need;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1; cp = c & 0x1f; min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2; cp = c & 0x0f; min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3; cp = c & 0x07; min = 0x10000;
+	} else
+		return 0;
+	if (left <= need)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((p[k] & 0xc0) != 0x80)
 			return 0;
-		high |= c & 0x80;
+		cp = cp << 6 | (p[k] & 0x3f);
 	}
-	return !utf8 || !high || utf8_valid(p, n);
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return need + 1;
 }
 
 int
 utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, used;
+	uint64_t w;
 
 	while (i < len) {
-		unsigned c = p[i];
-		size_t k, need;
-		unsigned cp, min;
-
-		if (c < 0x80) {
+		if (len - i >= 8) {
+			memcpy(&w, s + i, sizeof(w));
+			if ((w & HIGHS) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1; cp = c & 0x1f; min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2; cp = c & 0x0f; min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3; cp = c & 0x07; min = 0x10000;
-		} else
+		if ((used = utf8_seq(s + i, len - i)) == 0)
 			return 0;
-		if (len - i <= need)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += need + 1;
+		i += used;
 	}
 	return 1;
 }
@@ -399,8 +513,11 @@ void
 json_free(struct json *j)
 {
 	free(j->tok);
+	free(j->stack);
 	j->tok = NULL;
+	j->stack = NULL;
 	j->cap = 0;
+	j->stack_cap = 0;
 	j->n = 0;
 }
 
@@ -500,6 +617,98 @@ json_path(const struct json *j, int obj, ...)
 		obj = json_get(j, obj, key);
 	va_end(ap);
 	return obj;
+}
+
+/* n is at most 16 (a program's fixed list of fields). */
+int
+json_pick(const struct json *j, int obj, const char *const keys[], int n,
+    int out[])
+{
+	size_t len[16], kn;
+	int k, i, left, found = 0;
+	const char *kp;
+
+	for (i = 0; i < n; i++)
+		out[i] = -1;
+	if (json_type(j, obj) != JSON_OBJECT || n > 16)
+		return 0;
+	for (i = 0; i < n; i++)
+		len[i] = strlen(keys[i]);
+	left = TOK(j, obj).size;
+	for (k = obj + 1; left > 0; left--, k = json_skip(j, k)) {
+		kp = j->s + TOK(j, k).start;
+		kn = (size_t)(TOK(j, k).end - TOK(j, k).start);
+		if (memchr(kp, '\\', kn) != NULL) {
+			for (i = 0; i < n; i++)
+				if (json_str_eq(j, k, keys[i], len[i]))
+					break;
+		} else {
+			for (i = 0; i < n; i++)
+				if (kn == len[i] && memcmp(kp, keys[i], kn) == 0)
+					break;
+		}
+		if (i == n)
+			continue;
+		found += out[i] == -1;
+		out[i] = k + 1;
+	}
+	return found;
+}
+
+static int
+dropped(const struct json *j, int k, const char *const drop[], int ndrop)
+{
+	int d;
+
+	for (d = 0; d < ndrop; d++)
+		if (key_eq(j, k, drop[d], strlen(drop[d])))
+			return 1;
+	return 0;
+}
+
+int
+json_copy_open(struct buf *out, const struct json *j, int obj,
+    const char *const drop[], int ndrop)
+{
+	const char *s = j->s;
+	size_t start = json_start(j, obj), close = json_end(j, obj) - 1;
+	size_t ks, ve, prev_end = 0, gap_a = 0, gap_b = 0;
+	int k, left, kept = 0, prev_kept = 0, any = 0;
+
+	left = TOK(j, obj).size;
+	for (k = obj + 1; left > 0 && !any; left--, k = json_skip(j, k))
+		any = dropped(j, k, drop, ndrop);
+	if (!any) {
+		buf_add(out, s + start, close - start);
+		return TOK(j, obj).size;
+	}
+	/* Rebuilt from the original bytes: '{' and the white space after
+	 * it, each kept member preceded by the separator that followed the
+	 * kept one before it, then the white space after the last one. */
+	left = TOK(j, obj).size;
+	k = obj + 1;
+	buf_add(out, s + start, json_start(j, k) - start);
+	for (; left > 0; left--, k = json_skip(j, k)) {
+		ks = json_start(j, k);
+		ve = json_end(j, k + 1);
+		if (prev_kept) {
+			gap_a = prev_end;
+			gap_b = ks;
+		}
+		prev_kept = !dropped(j, k, drop, ndrop);
+		prev_end = ve;
+		if (!prev_kept)
+			continue;
+		if (kept++ > 0)
+			buf_add(out, s + gap_a, gap_b - gap_a);
+		buf_add(out, s + ks, ve - ks);
+	}
+	if (prev_kept)
+		buf_add(out, s + prev_end, close - prev_end);
+	else if (kept > 0)
+		buf_add(out, s + gap_a, (size_t)((const char *)memchr(s + gap_a,
+		    ',', gap_b - gap_a) - (s + gap_a)));
+	return kept;
 }
 
 static int

@@ -1,5 +1,5 @@
-/* json.h: JSON reading over jsmn, strict and validated. Callers see token
- * indices, never jsmn's types. */
+/* json.h: JSON reading, strict and validated, into jsmn's token layout.
+ * Callers see token indices, never jsmn's types. */
 #ifndef HF_JSON_H
 #define HF_JSON_H
 
@@ -20,7 +20,9 @@ enum json_type {
 };
 
 enum {
-	JSON_UTF8 = 1,		/* json_parse: also require valid UTF-8 */
+	JSON_UTF8 = 1,		/* json_parse: also require valid UTF-8 in
+				 * strings, escapes included (no lone
+				 * surrogate \uXXXX) */
 };
 
 struct json {
@@ -29,6 +31,9 @@ struct json {
 	int		 n;	/* tokens of the last parse */
 	const char	*s;	/* the text of the last parse */
 	size_t		 len;
+	int		*stack;	/* the parser's open containers, kept too */
+	size_t		 depth;
+	size_t		 stack_cap;
 };
 
 /* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no
@@ -50,6 +55,17 @@ int	 json_first(const struct json *, int arr);
 int	 json_get(const struct json *, int obj, const char *key);
 /* json_get along a path of keys, NULL-terminated. */
 int	 json_path(const struct json *, int obj, ...);
+/* json_get for n keys (at most 16) in one pass over obj: out[i] is the
+ * value of keys[i] (the last one if repeated) or -1. Returns how many were
+ * found. */
+int	 json_pick(const struct json *, int obj, const char *const keys[],
+	    int n, int out[]);
+/* Append the text of object obj without its closing brace, leaving out
+ * the members whose key is one of drop[0..ndrop) (kept members are copied
+ * byte for byte). Returns the number of members kept, so the caller knows
+ * whether a ',' must come before what it appends. */
+int	 json_copy_open(struct buf *out, const struct json *, int obj,
+	    const char *const drop[], int ndrop);
 
 /* Decode a string token into out (UTF-8, not NUL-counted). 0 or -1. */
 int	 json_str(const struct json *, int, struct buf *out, const char **why);

@@ -64,6 +64,7 @@ nd_each(int argc, char *argv[], int (*fn)(struct nd_line *, void *),
 			rv = HF_EXIT_FATAL;
 			continue;
 		}
+		setvbuf(fp, NULL, _IOFBF, 1 << 16);	/* not 4 KiB reads */
 		rv = hf_worst(rv, each_line(fp, argv[i], fn, arg));
 		fclose(fp);
 	}

@@ -1,0 +1,273 @@
+/* hf-filter-quant: drop quantized checkpoints from a model record stream
+ * (SPEC 2.3), deciding from the model id alone. */
+#include <err.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "ndjson.h"
+#include "util.h"
+
+/*
+ * The reference's three lists, verbatim and in order
+ * (transformer_lens/tools/model_registry/registry_io.py, which hf_scraper
+ * imports): substrings of the id, matched case-sensitively.
+ */
+static const char *const incompatible[] = {	/* _INCOMPATIBLE_QUANT_PATTERNS */
+	"-gguf", "_gguf", "-GGUF", "_GGUF",
+	"mlx-community/", "-mlx", "-MLX", "_mlx", "_MLX", ".mlx", ".MLX",
+	"-fp8", "_fp8", "-FP8", "_FP8",
+	"-nvfp4", "_nvfp4", "-NVFP4", "_NVFP4",
+	"-mxfp4", "_mxfp4", "-MXFP4", "_MXFP4",
+	NULL
+};
+static const char *const loadable[] = {	/* _HF_LOADABLE_QUANT_PATTERNS */
+	"-awq", "_awq", "-AWQ", "_AWQ",
+	"-gptq", "_gptq", "-GPTQ", "_GPTQ", "GPTQ",
+	"-bnb-", "_bnb_", "bnb-4bit", "bnb-8bit",
+	"-4bit", "_4bit", "-8bit", "_8bit",
+	"-int4", "_int4", "-int8", "_int8",
+	"-w4a16", "-w8a8", "-W4A16", "-W8A8", ".w4a16", ".W4A16",
+	"-hqq", "_hqq", "-HQQ", "_HQQ",
+	"-3bit", "_3bit", "-2bit", "_2bit", "-5bit", "-6bit",
+	"-oQ", "_oQ",
+	"-quantized.", "_Quantized", "-Quantized",
+	NULL
+};
+static const struct library {		/* _QUANT_LIBRARY_BY_PATTERN */
+	const char	*const pat[9];
+	const char	*name;
+} libraries[] = {
+	{ { "-hqq", "_hqq", "-HQQ", "_HQQ", NULL }, "hqq" },
+	{ { "-gptq", "_gptq", "-GPTQ", "_GPTQ", "GPTQ", NULL }, "auto_gptq" },
+	{ { "-awq", "_awq", "-AWQ", "_AWQ", NULL }, "awq" },
+	{ { "-w4a16", "-w8a8", "-W4A16", "-W8A8", ".w4a16", ".W4A16", NULL },
+	    "auto_gptq" },
+	{ { "-bnb-", "_bnb_", "bnb-4bit", "bnb-8bit", NULL }, "bitsandbytes" },
+	{ { "-4bit", "_4bit", "-8bit", "_8bit", "-int4", "_int4", "-int8",
+	    "_int8", NULL }, "bitsandbytes" },
+};
+
+enum quant { Q_NONE, Q_LOADABLE, Q_INCOMPATIBLE };
+
+enum {
+	OPT_INVERT = 256, OPT_KEEP_LOADABLE, OPT_LINE_BUFFERED,
+};
+
+static const struct option longopts[] = {
+	{ "help",		no_argument,	NULL, 'h' },
+	{ "invert",		no_argument,	NULL, OPT_INVERT },
+	{ "keep-loadable",	no_argument,	NULL, OPT_KEEP_LOADABLE },
+	{ "line-buffered",	no_argument,	NULL, OPT_LINE_BUFFERED },
+	{ "version",		no_argument,	NULL, 'V' },
+	{ NULL,			0,		NULL, 0 },
+};
+
+struct filter {
+	struct json	 j;
+	struct buf	 id;	/* the decoded id */
+	struct buf	 out;
+	int		 invert;
+	int		 keep_loadable;
+	int64_t		 records;
+	int64_t		 left_out;
+};
+
+static void	usage(FILE *, int) __attribute__((noreturn));
+static int	filter_line(struct nd_line *, void *);
+static enum quant classify_id(const char *, size_t);
+static const char *library_of(const char *, size_t);
+static int	starts(const char *, size_t, const char *);
+static int	any_in(const char *const *, const char *, size_t);
+static int	emit(struct filter *, const struct nd_line *, enum quant);
+static void	summary(const struct filter *);
+
+static void
+usage(FILE *fp, int status)
+{
+	fputs("usage: hf-filter-quant [--invert] [--keep-loadable] "
+	    "[--line-buffered] [file ...]\n", fp);
+	exit(status == 0 ? hf_finish(0) : status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char obuf[1 << 16];
+	struct filter f = { 0 };
+	int ch, line_buffered = 0, rv;
+
+	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_INVERT:
+			f.invert = 1;
+			break;
+		case OPT_KEEP_LOADABLE:
+			f.keep_loadable = 1;
+			break;
+		case OPT_LINE_BUFFERED:
+			line_buffered = 1;
+			break;
+		case 'V':
+			hf_version();
+		case 'h':
+			usage(stdout, 0);
+		default:
+			usage(stderr, HF_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (line_buffered)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	else if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
+	rv = nd_each(argc, argv, filter_line, &f);
+	summary(&f);
+	rv = hf_finish(rv);
+	json_free(&f.j);
+	buf_free(&f.id);
+	buf_free(&f.out);
+	return rv;
+}
+
+/* Whether pattern p (NUL-terminated) starts at s[0..n). */
+static int
+starts(const char *s, size_t n, const char *p)
+{
+	size_t k;
+
+	for (k = 0; p[k] != '\0'; k++)
+		if (k == n || s[k] != p[k])
+			return 0;
+	return 1;
+}
+
+/* Whether one of the NULL-terminated patterns is a substring of s: only
+ * where s has a byte some pattern starts with (ids have few '-', '_',
+ * '.'), each pattern with that first byte is compared. */
+static int
+any_in(const char *const *pat, const char *s, size_t n)
+{
+	static unsigned char first[256];
+	static int ready;
+	const char *const *p;
+	size_t i;
+
+	if (!ready) {		/* the three lists' first bytes, once */
+		ready = 1;
+		for (p = incompatible; *p != NULL; p++)
+			first[(unsigned char)**p] = 1;
+		for (p = loadable; *p != NULL; p++)
+			first[(unsigned char)**p] = 1;
+		for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++)
+			for (p = libraries[i].pat; *p != NULL; p++)
+				first[(unsigned char)**p] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!first[(unsigned char)s[i]])
+			continue;
+		for (p = pat; *p != NULL; p++)
+			if (**p == s[i] && starts(s + i, n - i, *p))
+				return 1;
+	}
+	return 0;
+}
+
+/* An incompatible pattern wins over a loadable one. */
+static enum quant
+classify_id(const char *id, size_t n)
+{
+	if (any_in(incompatible, id, n))
+		return Q_INCOMPATIBLE;
+	if (any_in(loadable, id, n))
+		return Q_LOADABLE;
+	return Q_NONE;
+}
+
+/* The library of the first row of the third list that matches, or NULL. */
+static const char *
+library_of(const char *id, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++)
+		if (any_in(libraries[i].pat, id, n))
+			return libraries[i].name;
+	return NULL;
+}
+
+static int
+filter_line(struct nd_line *l, void *arg)
+{
+	struct filter *f = arg;
+	const char *why;
+	enum quant q;
+	int id, keep;
+
+	if (json_parse(&f->j, l->data, l->len, JSON_UTF8, &why) == -1)
+		return nd_skip(l, why);
+	if (json_type(&f->j, 0) != JSON_OBJECT)
+		return nd_skip(l, "not a JSON object");
+	if ((id = json_get(&f->j, 0, "id")) == -1)
+		return nd_skip(l, "id: missing");
+	buf_reset(&f->id);
+	if (json_str(&f->j, id, &f->id, &why) == -1)
+		return nd_skip(l, "id: not a string");
+	f->records++;
+	q = classify_id(f->id.data ? f->id.data : "", f->id.len);
+	keep = q == Q_NONE || (q == Q_LOADABLE && f->keep_loadable);
+	if (keep == f->invert) {
+		f->left_out++;
+		return HF_EXIT_OK;
+	}
+	return emit(f, l, f->invert ? Q_NONE : q);
+}
+
+/* The line as it came; a loadable record kept by --keep-loadable gets
+ * "quant_library" (an earlier one is replaced, never duplicated). */
+static int
+emit(struct filter *f, const struct nd_line *l, enum quant q)
+{
+	static const char *const drop[] = { "quant_library" };
+	const char *lib;
+
+	if (q != Q_LOADABLE) {
+		if (fwrite(l->data, 1, l->len, stdout) != l->len ||
+		    putchar('\n') == EOF) {
+			warn("stdout");
+			return HF_EXIT_FATAL;
+		}
+		return HF_EXIT_OK;
+	}
+	buf_reset(&f->out);
+	if (json_copy_open(&f->out, &f->j, 0, drop, 1) > 0)
+		buf_addc(&f->out, ',');
+	lib = library_of(f->id.data, f->id.len);
+	buf_addf(&f->out, "\"quant_library\":%s%s%s}\n",
+	    lib ? "\"" : "", lib ? lib : "null", lib ? "\"" : "");
+	if (fwrite(f->out.data, 1, f->out.len, stdout) != f->out.len) {
+		warn("stdout");
+		return HF_EXIT_FATAL;
+	}
+	return HF_EXIT_OK;
+}
+
+/* The one line for the records left out by design. */
+static void
+summary(const struct filter *f)
+{
+	if (f->left_out == 0)
+		return;
+	warnx("%" PRId64 " of %" PRId64 " record%s left out (%s)",
+	    f->left_out, f->records, f->records == 1 ? "" : "s",
+	    f->invert ? "kept by the policy: --invert" : f->keep_loadable ?
+	    "quantized, not loadable by transformers" : "quantized");
+}
