@@ -39,12 +39,13 @@ HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
 CMDOBJ	= cmd/hf-list.o cmd/hf-arch.o cmd/hf-filter-quant.o \
 	cmd/hf-classify.o cmd/hf-score.o cmd/hf-merge.o
 UNIT	= tests/unit/unit
+ORACLE	= tests/unit/oracle
 
 SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 all: $(BIN)
 
-$(LIBOBJ) $(CMDOBJ) tests/unit/unit.o: $(HDR)
+$(LIBOBJ) $(CMDOBJ) tests/unit/unit.o tests/unit/oracle.o: $(HDR)
 
 common/libhf.a: $(LIBOBJ)
 	rm -f $@
@@ -80,6 +81,8 @@ bin/tl-registry.py: scripts/tl-registry.py
 
 $(UNIT): tests/unit/unit.o common/libhf.a
 	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
+$(ORACLE): tests/unit/oracle.o common/libhf.a
+	$(CC) $(LDFLAGS) -o $@ tests/unit/oracle.o $(LIBS)
 
 .c.o:
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -91,16 +94,23 @@ DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 deps:
 	@sh scripts/deps.sh $(DEBS)
 
-check: deps all $(UNIT)
+check: deps all $(UNIT) $(ORACLE)
 	$(UNIT)
+	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
+	    --write-corpus tests/unit/oracle.ndjson
+	$(ORACLE) tests/unit/oracle.ndjson tests/fixtures/*/*.in
 	bats tests
 	mandoc -T lint -W warning man/*.1
 
 asan: deps
 	$(MAKE) clean
-	$(MAKE) all $(UNIT) CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
-	    LDFLAGS="$(SAN)"
+	$(MAKE) all $(UNIT) $(ORACLE) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 $(UNIT)
+	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
+	    --write-corpus tests/unit/oracle.ndjson
+	ASAN_OPTIONS=detect_leaks=1 $(ORACLE) tests/unit/oracle.ndjson \
+	    tests/fixtures/*/*.in
 	ASAN_OPTIONS=detect_leaks=1 bats tests
 	$(MAKE) clean
 
@@ -124,6 +134,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT)
+	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT) \
+	    $(ORACLE) tests/unit/oracle.ndjson
 
 .PHONY: all deps check asan demo bench install uninstall clean
