@@ -20,20 +20,6 @@ golden() {
 	assert_output "$(cat "$A/$1.out")"
 }
 
-# The shell commands of a man page's EXAMPLES ("$ " lines of .Bd -literal
-# blocks, with their continuation lines, and of .Dl), NUL-terminated.
-man_examples() {
-	awk '
-	/^\.Bd -literal/	{ bd = 1; next }
-	/^\.Ed/			{ if (cmd != "") printf "%s%c", cmd, 0
-				  bd = 0; cmd = ""; next }
-	/^\.Dl \$ /		{ sub(/^\.Dl \$ /, ""); printf "%s%c", $0, 0; next }
-	bd && /^\$ /		{ if (cmd != "") printf "%s%c", cmd, 0
-				  cmd = substr($0, 3); next }
-	bd && cmd != ""		{ cmd = cmd "\n" $0 }
-	' "$1" | sed 's/\\e/\\/g'
-}
-
 @test "hf-arch: --help prints the usage to stdout, exit 0" {
 	run -0 --separate-stderr hf-arch --help
 	assert_output "usage: hf-arch [--line-buffered] [file ...]"

@@ -11,19 +11,6 @@ setup() {
 	cd "$BATS_TEST_TMPDIR" || exit 1
 }
 
-# The shell commands of a man page's EXAMPLES, NUL-terminated.
-man_examples() {
-	awk '
-	/^\.Bd -literal/	{ bd = 1; next }
-	/^\.Ed/			{ if (cmd != "") printf "%s%c", cmd, 0
-				  bd = 0; cmd = ""; next }
-	/^\.Dl \$ /		{ sub(/^\.Dl \$ /, ""); printf "%s%c", $0, 0; next }
-	bd && /^\$ /		{ if (cmd != "") printf "%s%c", cmd, 0
-				  cmd = substr($0, 3); next }
-	bd && cmd != ""		{ cmd = cmd "\n" $0 }
-	' "$1" | sed 's/\\e/\\/g'
-}
-
 @test "hf-classify: --help prints the usage to stdout, exit 0" {
 	run -0 --separate-stderr hf-classify --help
 	assert_line --index 0 "usage: hf-classify [--canonical-only] [--line-buffered]"
