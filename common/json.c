@@ -59,7 +59,6 @@ static int	after_root(struct parser *);
 static size_t	special_prefix8(const char *);
 static int	number_ok(const char *, size_t);
 static int	primitive_ok(const char *, size_t);
-static int	hex4(const char *, unsigned *);
 static size_t	escape_u_ok(const char *, size_t);
 static size_t	utf8_seq(const char *, size_t);
 
@@ -378,7 +377,7 @@ parse_escape(struct parser *p, size_t *i)
 	}
 	if (left < 5)
 		return perr(p, "truncated JSON");
-	if (hex4(e + 1, &cp) == -1)
+	if (json_hex4(e + 1, &cp) == -1)
 		return perr(p, "bad escape in a string");
 	k = 5;
 	if (p->utf8 && (k = escape_u_ok(e, left)) == 0)
@@ -443,14 +442,14 @@ escape_u_ok(const char *p, size_t left)
 {
 	unsigned cp, lo;
 
-	if (left < 5 || hex4(p + 1, &cp) == -1)
+	if (left < 5 || json_hex4(p + 1, &cp) == -1)
 		return 0;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
 		return 0;
 	if (cp < 0xd800 || cp > 0xdbff)
 		return 5;
 	if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
-	    hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+	    json_hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
 		return 0;
 	return 11;
 }
@@ -711,8 +710,8 @@ json_copy_open(struct buf *out, const struct json *j, int obj,
 	return kept;
 }
 
-static int
-hex4(const char *p, unsigned *out)
+int
+json_hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
 	int k;
@@ -769,14 +768,14 @@ unescape_u(const char *p, size_t left, struct buf *out, size_t *used,
 {
 	unsigned cp, lo;
 
-	if (left < 5 || hex4(p + 1, &cp) == -1)
+	if (left < 5 || json_hex4(p + 1, &cp) == -1)
 		return fail(why, "bad \\u escape");
 	*used = 5;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
 		return fail(why, "lone low surrogate in \\u escape");
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
-		    hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
+		    json_hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
 			return fail(why, "lone high surrogate in \\u escape");
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 		*used = 11;

@@ -81,6 +81,8 @@ void	 json_minify(struct buf *out, const char *s, size_t start, size_t end);
 /* Decode a JSON string body (between the quotes). 0 or -1 with *why. */
 int	 json_unescape(const char *s, size_t len, struct buf *out,
 	    const char **why);
+/* Four hex digits at p as a code unit: 0 and *out, or -1. */
+int	 json_hex4(const char *p, unsigned *out);
 /* Whether s[0..len) is valid UTF-8 (no surrogates, no overlongs). */
 int	 utf8_valid(const char *s, size_t len);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "jsonw.h"
 #include "util.h"
 
@@ -275,29 +276,6 @@ put_unit(struct buf *b, unsigned u)
 		put_u(b, u);
 }
 
-static int
-hexval(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		char c = p[k];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* The escape at s[0] == '\\': its code unit and length, or -1. */
 static int
 unit_escape(const char *s, size_t n, unsigned *u, size_t *used)
@@ -310,7 +288,7 @@ unit_escape(const char *s, size_t n, unsigned *u, size_t *used)
 	*used = 2;
 	if (s[1] == 'u') {
 		*used = 6;
-		return n < 6 ? -1 : hexval(s + 2, u);
+		return n < 6 ? -1 : json_hex4(s + 2, u);
 	}
 	if (s[1] == '\0' || (p = strchr(from, s[1])) == NULL)
 		return -1;
