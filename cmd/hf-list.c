@@ -61,6 +61,9 @@ static const char *sort_keys[] = {
 
 struct args {
 	struct buf	 filters;	/* the query's filter part, "&k=v"... */
+	size_t		 author_at;	/* where --author goes in filters */
+	char		**authors;	/* --author, each listed in turn */
+	size_t		 nauthors;
 	char		**expand;	/* fields, each once */
 	size_t		 nexpand;
 	const char	*sort;
@@ -81,6 +84,10 @@ struct run {
 	char		*endpoint;
 	char		*query;		/* identifies the listing in --state */
 	char		*url;		/* the page to fetch next */
+	size_t		 part;		/* the --author being listed */
+	int		 part_done;	/* --min-downloads reached in it */
+	int		 tty;		/* stderr is a terminal */
+	struct timespec	 start;
 	int64_t		 printed;
 	int64_t		 pages;
 	int64_t		 repeats;
@@ -93,7 +100,7 @@ struct run {
 static void	usage(FILE *, int) __attribute__((noreturn));
 static void	parse_args(int, char *[], struct args *);
 static void	add_param(struct buf *, const char *, const char *);
-static char	*build_query(const struct args *);
+static char	*build_query(const struct args *, size_t, size_t);
 static int	open_hub(struct run *);
 static int	load_state(struct run *);
 static int	save_state(struct run *, const char *);
@@ -150,6 +157,18 @@ add_expand(struct args *a, const char *list)
 	}
 }
 
+/* --author is repeatable: one listing per org, in turn. The query keeps
+ * the place of the first --author among the other filters. */
+static void
+add_author(struct args *a, const char *org)
+{
+	if (a->nauthors == 0)
+		a->author_at = a->filters.len;
+	a->authors = xreallocarray(a->authors, a->nauthors + 1,
+	    sizeof(*a->authors));
+	a->authors[a->nauthors++] = xstrdup(org);
+}
+
 static const char *
 sort_key(const char *s)
 {
@@ -192,7 +211,7 @@ parse_args(int argc, char *argv[], struct args *a)
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_AUTHOR:
-			add_param(&a->filters, "author", optarg);
+			add_author(a, optarg);
 			break;
 		case OPT_EXPAND:
 			add_expand(a, optarg);
@@ -268,9 +287,10 @@ parse_args(int argc, char *argv[], struct args *a)
 		a->progress = isatty(STDERR_FILENO);
 }
 
-/* The first page's query: filters, sort, page size, expanded fields. */
+/* The first page's query: filters with authors [from, to), sort, page
+ * size, expanded fields. All the authors make the --state identity. */
 static char *
-build_query(const struct args *a)
+build_query(const struct args *a, size_t from, size_t to)
 {
 	struct buf q = { 0 };
 	int64_t n = a->page_size;
@@ -279,7 +299,11 @@ build_query(const struct args *a)
 
 	if (a->limit > 0 && a->limit < n)
 		n = a->limit;
-	buf_add(&q, a->filters.data, a->filters.len);
+	buf_add(&q, a->filters.data, a->author_at);
+	for (i = from; i < to; i++)
+		add_param(&q, "author", a->authors[i]);
+	buf_add(&q, a->filters.data + a->author_at,
+	    a->filters.len - a->author_at);
 	add_param(&q, "sort", a->sort);
 	snprintf(num, sizeof(num), "%" PRId64, n);
 	add_param(&q, "limit", num);
@@ -337,7 +361,24 @@ args_free(struct args *a)
 	for (i = 0; i < a->nexpand; i++)
 		free(a->expand[i]);
 	free(a->expand);
+	for (i = 0; i < a->nauthors; i++)
+		free(a->authors[i]);
+	free(a->authors);
 	buf_free(&a->filters);
+}
+
+/* The first page of part i: the listing of the i-th --author. */
+static char *
+part_url(const struct run *r, size_t i)
+{
+	struct buf u = { 0 };
+	char *q;
+
+	q = r->a->nauthors == 0 ? build_query(r->a, 0, 0) :
+	    build_query(r->a, i, i + 1);
+	buf_addf(&u, "%s/api/models?%s", r->endpoint, q);
+	free(q);
+	return buf_cstr(&u);
 }
 
 static int
@@ -346,7 +387,6 @@ open_hub(struct run *r)
 	struct http_opts o = { 0 };
 	const char *src, *scale;
 	char *token, ua[64];
-	struct buf u = { 0 };
 	int rv;
 
 	r->endpoint = hub_endpoint();
@@ -354,9 +394,10 @@ open_hub(struct run *r)
 		warnx("HF_HUB_OFFLINE is set: not contacting %s", r->endpoint);
 		return -1;
 	}
-	r->query = build_query(r->a);
-	buf_addf(&u, "%s/api/models?%s", r->endpoint, r->query);
-	r->url = buf_cstr(&u);
+	r->query = build_query(r->a, 0, r->a->nauthors);
+	r->url = part_url(r, 0);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	r->tty = isatty(STDERR_FILENO);
 	if ((token = hub_token(&src)) != NULL && !url_token_safe(r->endpoint)) {
 		warnx("%s: not https nor loopback: the token (from %s) is "
 		    "not sent", r->endpoint, src);
@@ -388,7 +429,8 @@ open_hub(struct run *r)
 }
 
 /* --state: {"hf_list_state":1,"endpoint":…,"query":…,"next":URL|null,
- * "count":N,"done":bool}, replaced atomically after every page. */
+ * "part":I,"count":N,"done":bool}, replaced atomically after every page;
+ * part is the --author that next belongs to. */
 static int
 load_state(struct run *r)
 {
@@ -396,6 +438,7 @@ load_state(struct run *r)
 	struct buf text = { 0 }, s = { 0 };
 	struct json j = { 0 };
 	int k, rv = -1;
+	int64_t part = 0;
 	char chunk[4096];
 	size_t n;
 	FILE *fp;
@@ -430,6 +473,13 @@ load_state(struct run *r)
 		warnx("%s: bad count", path);
 		goto out;
 	}
+	if ((k = json_get(&j, 0, "part")) != -1 &&
+	    (json_i64(&j, k, &part) == -1 || part < 0 ||
+	    (uint64_t)part >= (r->a->nauthors > 0 ? r->a->nauthors : 1))) {
+		warnx("%s: bad part", path);
+		goto out;
+	}
+	r->part = (size_t)part;
 	k = json_get(&j, 0, "next");
 	r->done = json_type(&j, json_get(&j, 0, "done")) == JSON_TRUE ||
 	    json_type(&j, k) == JSON_NULL;
@@ -469,6 +519,8 @@ save_state(struct run *r, const char *next)
 	jw_strz(&w, r->query);
 	jw_key(&w, "next");
 	jw_strz(&w, next);
+	jw_key(&w, "part");
+	jw_i64(&w, (int64_t)r->part);
 	jw_key(&w, "count");
 	jw_i64(&w, r->printed);
 	jw_key(&w, "done");
@@ -667,7 +719,7 @@ emit_page(struct run *r)
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
 		if (r->a->min_downloads >= 0 &&
 		    downloads(j, e) < (double)r->a->min_downloads) {
-			r->done = 1;
+			r->part_done = 1;
 			break;
 		}
 		if (repeated(r, e)) {
@@ -711,13 +763,20 @@ find_next(struct run *r, char **next)
 	return 0;
 }
 
-/* Record the position once the page is safely out, and move on. */
+/* Record the position once the page is safely out, and move on: to the
+ * next page, else to the next --author's first page, else done. */
 static int
 advance(struct run *r, char *next)
 {
 	int rv;
 
-	if (r->done || next == NULL) {
+	if (!r->done && (r->part_done || next == NULL) &&
+	    r->part + 1 < r->a->nauthors) {
+		free(next);
+		next = part_url(r, ++r->part);
+		r->part_done = 0;
+	}
+	if (r->done || r->part_done || next == NULL) {
 		free(next);
 		next = NULL;
 		r->done = 1;
@@ -728,11 +787,20 @@ advance(struct run *r, char *next)
 	return rv;
 }
 
+/* On a terminal a line redrawn; otherwise (--progress) one line a page,
+ * for a log or a wrapper to read. */
 static void
 progress(const struct run *r, int last)
 {
-	if (!r->a->progress)
+	struct timespec now;
+	double s;
+
+	if (!r->a->progress || (last && !r->tty))
 		return;
-	fprintf(stderr, "\rhf-list: %" PRId64 " models, %" PRId64 " pages%s",
-	    r->printed, r->pages, last ? "\n" : "");
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s = (double)(now.tv_sec - r->start.tv_sec) +
+	    (double)(now.tv_nsec - r->start.tv_nsec) / 1e9;
+	fprintf(stderr, "%shf-list: %" PRId64 " models, %" PRId64
+	    " pages, %.1f s%s", r->tty ? "\r" : "", r->printed, r->pages, s,
+	    r->tty && !last ? "" : "\n");
 }

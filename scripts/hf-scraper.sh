@@ -342,25 +342,29 @@ listed() {	# models listed so far for NAME, from its state
 	    "$out/scrape_checkpoint.$1.state" 2>/dev/null || echo 0
 }
 
-# Progress of the main scan while hf-list runs in the background: a line
-# redrawn on a terminal, else a log line every 1,000 models.
-watch_progress() {	# watch_progress PID
-	next=1000
-	while kill -0 "$1" 2>/dev/null; do
-		sleep 1
-		n=$(listed main)
-		n=${n:-0}
-		el=$(elapsed 0)
-		if [ -t 2 ] && [ "$quiet" = 0 ]; then
-			printf '\r%s: %s models, %s pages, %s/s, %ss ' "$PROG" \
-			    "$n" "$(( (n + page_size - 1) / page_size ))" \
-			    "$(( n / (el > 0 ? el : 1) ))" "$el" >&2
-		elif [ "$n" -ge "$next" ]; then
-			info "scanned $n models ($(( n / (el > 0 ? el : 1) ))/s)"
-			next=$(( (n / 1000 + 1) * 1000 ))
-		fi
-	done
-	if [ -t 2 ] && [ "$quiet" = 0 ]; then printf '\n' >&2; fi
+# Progress of the main scan, read from hf-list --progress (one line a
+# page) instead of polling: a line redrawn on a terminal, else a log line
+# every 1,000 models. Other lines (hf-list's warnings) pass through.
+progress_reader() {
+	tty=0
+	[ -t 2 ] && tty=1
+	# shellcheck disable=SC2086 # empty or -W interactive
+	awk $awk_unbuffered -v prog="$PROG" -v tty="$tty" -v quiet="$quiet" "$awk_now"'
+	/^hf-list: [0-9]+ models, [0-9]+ pages, [0-9.]+ s$/ {
+		n = $2; p = $4; s = $6; r = s > 0 ? int(n / s) : n
+		if (quiet) next
+		if (tty) {
+			printf "\r%s: %d models, %d pages, %d/s, %ds ", prog, n, p, r, s
+			drawn = 1
+		} else if (n >= next_at) {
+			printf "%s: %s INFO: scanned %d models (%d/s)\n", prog, now(), n, r
+			next_at = (int(n / 1000) + 1) * 1000
+		}
+		fflush()
+		next
+	}
+	{ if (drawn) { printf "\n"; drawn = 0 } print; fflush() }
+	END { if (drawn) printf "\n" }'
 }
 
 main_scan() {
@@ -371,61 +375,87 @@ main_scan() {
 	else
 		info "main scan: every model tagged $task with at least $min_dl downloads"
 	fi
-	list main "$@" &
+	mkfifo "$tmp/main.progress"
+	list main --progress "$@" 2>"$tmp/main.progress" &
 	lpid=$!
-	children=$lpid
-	watch_progress "$lpid"
+	progress_reader <"$tmp/main.progress" >&2 &
+	rpid=$!
+	children="$children $lpid $rpid"
 	set +e
 	wait "$lpid"
 	rc=$?
+	wait "$rpid"
 	set -e
+	children=$sweep_pids
 	[ "$rc" = 0 ] || fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume"
 	info "main scan listed $(listed main) models"
 }
 
-# Sweep orgs in --jobs lanes; each org's hf-list status lands in a file.
-# A lane killed with TERM stops its hf-list first.
-sweep_orgs() {	# sweep_orgs ORG...
+# The sweep's lanes: the orgs (in byte order) cut into --jobs runs of
+# consecutive orgs, one hf-list --author ... each, so that the lanes'
+# outputs put end to end keep the byte order. Kept in a sidecar so that a
+# resume with another --jobs goes on with the same listings.
+plan_lanes() {	# plan_lanes ORG...
+	lanes_file=$out/scrape_checkpoint.lanes
+	if [ -f "$lanes_file" ] &&
+	    [ "$(tr ' ' '\n' <"$lanes_file")" = "$(printf '%s\n' "$@")" ]; then
+		nlanes=$(wc -l <"$lanes_file" | tr -d ' ')
+		return 0
+	fi
+	rm -f "$out"/scrape_checkpoint.sweep.*
+	printf '%s\n' "$@" | awk -v jobs="$jobs" -v n="$#" '
+	{
+		lane = int((NR - 1) * jobs / n)
+		line[lane] = k[lane]++ ? line[lane] " " $0 : $0
+	}
+	END { for (i = 0; i < jobs && i < n; i++) if (k[i]) print line[i] }
+	' >"$lanes_file.tmp"
+	mv -f "$lanes_file.tmp" "$lanes_file"
+	nlanes=$(wc -l <"$lanes_file" | tr -d ' ')
+}
+
+lane_orgs() {	# the orgs of lane $1, one a line
+	sed -n "$(($1 + 1))p" "$lanes_file" | tr ' ' '\n'
+}
+
+start_sweep() {	# start_sweep ORG...: the lanes, in the background
+	nlanes=0
 	[ $# -gt 0 ] || return 0
-	info "canonical sweep: $# orgs, $jobs in parallel"
+	plan_lanes "$@"
+	info "canonical sweep: $# orgs, $nlanes hf-list in parallel"
 	lane=0
-	lanes=
-	while [ "$lane" -lt "$jobs" ]; do
-		sweep_lane "$lane" "$@" &
-		lanes="$lanes $!"
+	sweep_pids=
+	while [ "$lane" -lt "$nlanes" ]; do
+		set -f
+		# shellcheck disable=SC2046 # org names are words
+		set -- $(lane_orgs "$lane" | sed 's/^/--author /')
+		set +f
+		list "sweep.$lane" "$@" &
+		sweep_pids="$sweep_pids $!"
+		children="$children $!"
 		lane=$((lane + 1))
 	done
-	children=$lanes
-	for p in $lanes; do
-		wait "$p" || true
-	done
 }
 
-sweep_lane() {	# sweep_lane LANE ORG...: every --jobs'th org from LANE
-	lane=$1
-	shift
-	cpid=
-	trap '[ -z "$cpid" ] || kill "$cpid" 2>/dev/null; exit 143' TERM
-	i=0
-	for org in "$@"; do
-		if [ $((i % jobs)) = "$lane" ]; then
-			f=$(org_file "$org")
-			list "sweep.$f" --author "$org" &
-			cpid=$!
-			rc=0
-			wait "$cpid" || rc=$?
-			cpid=
-			echo "$rc" >"$tmp/sweep.$f.rc"
+# Wait for the lanes; a failed lane names the org it stopped at and the
+# orgs after it that it did not list.
+wait_sweep() {
+	sweep_failed=0
+	lane=0
+	for p in $sweep_pids; do
+		rc=0
+		wait "$p" || rc=$?
+		if [ "$rc" != 0 ]; then
+			part=$(sed -n 's/.*"part":\([0-9]*\).*/\1/p' \
+			    "$out/scrape_checkpoint.sweep.$lane.state" 2>/dev/null)
+			missing=$(lane_orgs "$lane" | sed -n "$((${part:-0} + 1)),\$p" | tr '\n' ' ')
+			warn "canonical sweep failed (hf-list exit $rc): the models of ${missing% } are missing; rerun to resume"
+			sweep_failed=1
 		fi
-		i=$((i + 1))
+		lane=$((lane + 1))
 	done
+	children=
 }
-
-org_file() {	# a file-name-safe form of an org name
-	printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'
-}
-
-# --- records ---------------------------------------------------------------
 
 # Keep the first record of each id (a page fetched again after a kill, or a
 # model listed by two orgs). Records from hf-arch begin with {"id":"...".
@@ -445,28 +475,45 @@ dedupe_ids() {
 	}'
 }
 
-# records NAME classify-args...: raw → classified records, deduplicated
+# records NAME NFILES RAW... CLASSIFY-ARGS...: raw Hub items → classified
+# records in $tmp/NAME.records, deduplicated by id
 records() {
 	name=$1
-	shift
-	raw=$out/scrape_checkpoint.$name.raw
-	[ -f "$raw" ] || : >"$raw"
+	nfiles=$2
+	shift 2
+	rc_dir=$tmp/$name.rc
+	mkdir -p "$rc_dir"
 	set +e
-	{ "$hf_arch" "$raw" || echo "$?" >"$tmp/$name.arch.rc"; } |
+	# The files are the first NFILES arguments; hf-arch gets them, the
+	# rest goes to hf-classify.
+	{ arch_of "$nfiles" "$@" || echo "$?" >"$rc_dir/arch"; } |
 	    dedupe_ids >"$tmp/$name.arch"
+	shift "$nfiles"
 	# shellcheck disable=SC2086 # empty or one flag
 	{ "$hf_filter_quant" $quant_flag "$tmp/$name.arch" ||
-	    echo "$?" >"$tmp/$name.quant.rc"; } |
+	    echo "$?" >"$rc_dir/quant"; } |
 	    { "$hf_classify" --registry "$registry" "$@" ||
-	    echo "$?" >"$tmp/$name.classify.rc"; } >"$tmp/$name.records"
+	    echo "$?" >"$rc_dir/classify"; } >"$tmp/$name.records"
 	set -e
-	for rcf in "$tmp/$name".*.rc; do
+	for rcf in "$rc_dir"/*; do
 		[ -e "$rcf" ] || continue
 		case $(cat "$rcf") in
 		3) skipped=1 ;;
-		*) fail "${rcf##*/}: a stage failed (exit $(cat "$rcf"))" ;;
+		*) fail "$name: ${rcf##*/} stage failed (exit $(cat "$rcf"))" ;;
 		esac
 	done
+}
+
+arch_of() {	# arch_of N FILE... : hf-arch over the first N files only
+	n=$1
+	shift
+	i=0
+	for f do
+		shift
+		[ "$i" -lt "$n" ] && set -- "$@" "$f"
+		i=$((i + 1))
+	done
+	"$hf_arch" -- "$@"
 }
 
 # --- ledger and gaps -------------------------------------------------------
@@ -543,6 +590,12 @@ update_ledger() {	# update_ledger NEW-RECORDS
 
 # --- summary ---------------------------------------------------------------
 
+# A count near the top of a registry file hf-merge wrote (indent 2), read
+# without scanning the whole file.
+top_number() {	# top_number KEY FILE
+	sed -n "/^  \"$1\": /{s/^  \"$1\": \([0-9]*\).*/\1/p;q;}" "$2"
+}
+
 summary() {
 	[ "$quiet" = 1 ] && return 0
 	sup=$out/supported_models.json
@@ -552,11 +605,12 @@ summary() {
 		echo "======================================================================"
 		echo "Total models scanned: $scanned"
 		echo "New supported models: $new_supported"
-		n=$(sed -n 's/^  "total_architectures": \([0-9]*\),*$/\1/p' "$sup")
+		n=$(top_number total_architectures "$sup")
 		echo
 		echo "SUPPORTED ARCHITECTURES (${n:-0}):"
-		sed -n 's/^      "architecture_id": "\(.*\)",$/\1/p' "$sup" |
-		    sort | uniq -c | sort -k1,1nr -k2 |
+		grep '^      "architecture_id": "' "$sup" |
+		    awk -F '"' '{ n[$4]++ } END { for (a in n) print n[a], a }' |
+		    sort -k1,1nr -k2 |
 		    awk '{ printf "  %s: %d models\n", $2, $1 }'
 		echo
 		g=$(wc -l <"$tmp/gaps" | tr -d ' ')
@@ -582,7 +636,13 @@ summary() {
 		END { if (more) printf "  ... and %d more architectures (%d models)\n", more, rest }
 		' "$tmp/gaps"
 		echo "======================================================================"
-	} | while IFS= read -r l; do info "$l"; done
+	} | {
+		# one date(1) for the whole summary, not one a line
+		ts=$(date '+%Y-%m-%d %H:%M:%S')
+		while IFS= read -r l; do
+			printf '%s: %s INFO: %s\n' "$PROG" "$ts" "$l" >&2
+		done
+	}
 	info "files: $out/supported_models.json, $out/architecture_gaps.json, $out/verification_history.json, $out/scrape_ledger.ndjson"
 }
 
@@ -606,7 +666,7 @@ setup() {
 	out=$out_abs	# absolute: no path below can look like an option
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.XXXXXX") ||
 	    fail "cannot create a temporary directory"
-	trap 'rm -rf "$tmp"' EXIT
+	trap cleanup EXIT
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	# One run per DIR. The stages inherit the lock: if this shell is
@@ -630,6 +690,28 @@ setup() {
 	[ "$page_size" -le 1000 ] || page_size=1000
 	skipped=0
 	children=	# background stages to stop on SIGINT and SIGTERM
+	sweep_pids=
+	# mawk reads a pipe in blocks unless told not to
+	awk_unbuffered=
+	case $(awk -W version 2>/dev/null </dev/null) in
+	mawk*) awk_unbuffered='-W interactive' ;;
+	esac
+	# awk's now(): strftime where awk has it (mawk, gawk, busybox), else
+	# date(1), which costs a process a call.
+	if awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
+	    </dev/null 2>/dev/null; then
+		awk_now='function now() { return strftime("%Y-%m-%d %H:%M:%S") }'
+	else
+		awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
+	fi
+}
+
+# shellcheck disable=SC2317 # called from the traps
+cleanup() {	# on every exit: no stage outlives a failed run
+	for p in $children; do
+		kill "$p" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -687,26 +769,9 @@ closest() {	# the supported architecture with the smallest edit distance
 	END { print best }'
 }
 
+# The sweep's lanes start first and list while the main scan lists and
+# is processed: fetching and processing overlap.
 scrape() {
-	set -f	# org names are words; no globbing
-	# shellcheck disable=SC2086
-	set -- $orgs
-	set +f
-	if [ "$targeted" = 0 ]; then
-		main_scan
-	fi
-	sweep_orgs "$@"
-	sweep_failed=0
-	for org in "$@"; do
-		f=$(org_file "$org")
-		rc=$(cat "$tmp/sweep.$f.rc" 2>/dev/null || echo 1)
-		[ "$rc" = 0 ] && continue
-		warn "canonical sweep of $org failed (hf-list exit $rc): its models are missing; rerun to resume it"
-		sweep_failed=1
-	done
-}
-
-process() {
 	set -f	# org names are words; no globbing
 	# shellcheck disable=SC2086
 	set -- $orgs
@@ -714,26 +779,43 @@ process() {
 	: >"$tmp/supported"
 	: >"$tmp/unsupported"
 	scanned=0
+	start_sweep "$@"
 	if [ "$targeted" = 0 ]; then
-		if [ "$arch_set" = 1 ]; then
-			records main --architecture "$arch"
-		else
-			records main
-		fi
-		scanned=$(wc -l <"$tmp/main.arch" | tr -d ' ')
-		grep '"supported":true' "$tmp/main.records" >"$tmp/supported" || true
-		grep -v '"supported":true' "$tmp/main.records" |
-		    grep -v '"architecture":null' >"$tmp/unsupported" || true
+		main_scan
+		main_records
 	fi
-	for org in "$@"; do
-		f=$(org_file "$org")
-		if [ "$arch_set" = 1 ]; then
-			records "sweep.$f" --canonical-only --architecture "$arch"
-		else
-			records "sweep.$f" --canonical-only
-		fi
-		cat "$tmp/sweep.$f.records" >>"$tmp/supported"
+	wait_sweep
+	sweep_records
+}
+
+main_records() {
+	raw=$out/scrape_checkpoint.main.raw
+	[ -f "$raw" ] || : >"$raw"
+	if [ "$arch_set" = 1 ]; then
+		records main 1 "$raw" --architecture "$arch"
+	else
+		records main 1 "$raw"
+	fi
+	scanned=$(wc -l <"$tmp/main.arch" | tr -d ' ')
+	grep '"supported":true' "$tmp/main.records" >"$tmp/supported" || true
+	grep -v '"supported":true' "$tmp/main.records" |
+	    grep -v '"architecture":null' >"$tmp/unsupported" || true
+}
+
+sweep_records() {	# the lanes' raw files end to end, in lane order
+	[ "$nlanes" -gt 0 ] || return 0
+	set --
+	lane=0
+	while [ "$lane" -lt "$nlanes" ]; do
+		raw=$out/scrape_checkpoint.sweep.$lane.raw
+		[ -f "$raw" ] || : >"$raw"
+		set -- "$@" "$raw"
+		lane=$((lane + 1))
 	done
+	set -- "$@" --canonical-only
+	[ "$arch_set" = 1 ] && set -- "$@" --architecture "$arch"
+	records sweep "$nlanes" "$@"
+	cat "$tmp/sweep.records" >>"$tmp/supported"
 }
 
 # run_stage PROGRAM ARGS...: exit 3 (done, input skipped) is a warning
@@ -754,7 +836,7 @@ merge() {
 	sup=$out/supported_models.json
 	before=0
 	if [ -f "$sup" ]; then
-		before=$(sed -n 's/^      "model_id": "\(.*\)",$/\1/p' "$sup" | sort -u | wc -l | tr -d ' ')
+		before=$(top_number total_models "$sup")
 	fi
 	scan_info=$(printf '{"total_scanned":%s,"task_filter":%s,"min_downloads":%s,"scan_duration_seconds":%s}' \
 	    "$scanned" "$(json_str "$task")" "$min_dl" "$(elapsed 1)")
@@ -771,7 +853,7 @@ merge() {
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi
-	after=$(sed -n 's/^  "total_models": \([0-9]*\),*$/\1/p' "$sup")
+	after=$(top_number total_models "$sup")
 	new_supported=$(( ${after:-0} - before ))
 	[ "$new_supported" -ge 0 ] || new_supported=0
 }
@@ -783,7 +865,6 @@ main() {
 	plan
 	open_checkpoint
 	scrape
-	process
 	merge
 	if [ "$sweep_failed" = 1 ]; then
 		summary

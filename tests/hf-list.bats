@@ -347,8 +347,69 @@ print(n)' out
 	fakehub_start --corpus "$CORPUS"
 	run -0 --separate-stderr hf-list --limit 10
 	assert_equal "$stderr" ""
-	run -0 --separate-stderr hf-list --limit 10 --progress
-	assert_regex "$stderr" 'hf-list: 10 models, 1 pages$'
+	# not a terminal: one line a page, for a log or a wrapper to read
+	run -0 --separate-stderr hf-list --page-size 4 --limit 10 --progress
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_regex "${stderr_lines[0]}" '^hf-list: 4 models, 1 pages, [0-9]+\.[0-9] s$'
+	assert_regex "${stderr_lines[2]}" '^hf-list: 10 models, 3 pages, [0-9]+\.[0-9] s$'
+}
+
+# the orgs of the corpus with the most models, byte order
+top_orgs() {
+	jq -r .author "$CORPUS" | sort | uniq -c | sort -k1,1nr -k2 |
+	    head -n "$1" | awk '{ print $2 }' | LC_ALL=C sort
+}
+
+@test "hf-list: --author repeated lists each org in turn, in the order given" {
+	fakehub_start --corpus "$CORPUS"
+	set -- $(top_orgs 3)
+	run -0 hf-list --page-size 20 --author "$3" --author "$1" --author "$2"
+	printf '%s\n' "$output" >all
+	# each org's models, all of them, in the Hub's order, orgs as given
+	for o in "$3" "$1" "$2"; do
+		hf-list --page-size 1000 --author "$o" >>want
+	done
+	assert_equal "$(jq -r .id all)" "$(jq -r .id want)"
+	assert_equal "$(jq -r .author all | uniq)" "$(printf '%s\n' "$3" "$1" "$2")"
+	# one query per org page, each with that org only
+	assert_equal "$(jq -r .query "$FAKEHUB_LOG" | grep -c 'author=.*author=')" 0
+	# --limit counts across the orgs
+	run -0 hf-list --page-size 20 --limit 5 --author "$3" --author "$1"
+	assert_equal "${#lines[@]}" 5
+}
+
+@test "hf-list: SIGKILL during a multi-org listing, then --state resumes at the same org and page" {
+	fakehub_start --corpus "$CORPUS" --latency 0.1
+	set -- $(top_orgs 4)
+	hf-list --page-size 10 --state st --author "$1" --author "$2" \
+	    --author "$3" --author "$4" >part1 2>/dev/null &
+	pid=$!
+	for _ in $(seq 300); do
+		p=$(jq -r .part st 2>/dev/null || echo 0)
+		[ "${p:-0}" -ge 2 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 jq -r .part st
+	assert [ "$output" -ge 2 ]
+	run -0 hf-list --page-size 10 --state st --author "$1" --author "$2" \
+	    --author "$3" --author "$4"
+	printf '%s\n' "$output" >part2
+	for o in "$1" "$2" "$3" "$4"; do
+		jq -r --arg o "$o" 'select(.author == $o) | .id' "$CORPUS"
+	done | sort >want
+	cat part1 part2 | jq -r .id | sort -u >got
+	assert_equal "$(cat got)" "$(cat want)"
+	# the orgs finished before the kill are not asked for again
+	assert [ "$(jq -r .query "$FAKEHUB_LOG" | grep -c "^author=$1&")" -gt 0 ]
+	assert_equal "$(jq -r .query "$FAKEHUB_LOG" | grep "^author=$1&" | sort | uniq -d)" ""
+	run -0 jq -r '.done, .part' st
+	assert_equal "$output" "$(printf 'true\n3')"
+	# the state belongs to that list of orgs, in that order
+	run -1 --separate-stderr hf-list --state st --author "$2" --author "$1" \
+	    --author "$3" --author "$4"
+	assert_regex "$stderr" 'the state of another listing'
 }
 
 @test "hf-list: a timeout on a silent Hub is a transport error, retried" {

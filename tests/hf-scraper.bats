@@ -220,11 +220,13 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	# shellcheck disable=SC2086
 	run -0 hf-scraper $args
 	clean=$(queries | grep -c '^filter=')
+	clean_sweep=$(queries | grep -c '^author=')
 	: >"$FAKEHUB_LOG"
-	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
+	# another --jobs on each resume: the sweep goes on with the same lanes
+	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 100 --jobs 2 -o out
 	assert_file_exists out/scrape_checkpoint.json
 	run -0 grep -c "exit 130" log
-	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
+	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 100 --jobs 3 -o out
 	assert_file_exists out/scrape_checkpoint.json
 	run -0 hf-scraper --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
 	assert_file_not_exists out/scrape_checkpoint.json
@@ -235,6 +237,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	# two in flight at the interruptions
 	got=$(queries | grep -c '^filter=')
 	[ "$got" -ge "$clean" ] && [ "$got" -le $((clean + 2)) ]
+	# the sweep's: at most one page in flight per lane (2) per interruption
+	got=$(queries | grep -c '^author=')
+	[ "$got" -ge "$clean_sweep" ] && [ "$got" -le $((clean_sweep + 4)) ]
 }
 
 @test "hf-scraper: a checkpoint of other arguments is refused, --force discards it" {
