@@ -80,7 +80,6 @@ struct run {
 	struct http	 http;
 	struct json	 json;
 	struct idset	 seen;
-	struct buf	 out;
 	char		*endpoint;
 	char		*query;		/* identifies the listing in --state */
 	char		*url;		/* the page to fetch next */
@@ -323,6 +322,7 @@ main(int argc, char *argv[])
 	int rv = HF_EXIT_OK;
 
 	parse_args(argc, argv, &a);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	r.a = &a;
 	if (open_hub(&r) == -1 || (a.state_path != NULL &&
 	    (load_state(&r) == -1 || (!r.done && save_state(&r, r.url) == -1))))
@@ -347,7 +347,6 @@ run_free(struct run *r)
 	http_close(&r->http);
 	json_free(&r->json);
 	idset_free(&r->seen);
-	buf_free(&r->out);
 	free(r->endpoint);
 	free(r->query);
 	free(r->url);
@@ -642,8 +641,8 @@ fetch_page(struct run *r)
 		note_ratelimit(r);
 		if (status == 200) {
 			if (json_parse(&r->json, r->http.body.data ?
-			    r->http.body.data : "", r->http.body.len, 0,
-			    &why) != -1 && json_type(&r->json, 0) == JSON_ARRAY)
+			    r->http.body.data : "", r->http.body.len,
+			    JSON_MEMBERS, &why) != -1 && json_type(&r->json, 0) == JSON_ARRAY)
 				return 0;
 			snprintf(reason, sizeof(reason),
 			    "response is not a JSON array");
@@ -711,11 +710,11 @@ static int
 emit_page(struct run *r)
 {
 	const struct json *j = &r->json;
-	const char *s = r->http.body.data;
+	char *body = r->http.body.data;
+	size_t start, n;
 	int64_t limit = r->a->limit;
 	int e, left = json_size(j, 0);
 
-	buf_reset(&r->out);
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
 		if (r->a->min_downloads >= 0 &&
 		    downloads(j, e) < (double)r->a->min_downloads) {
@@ -726,17 +725,19 @@ emit_page(struct run *r)
 			r->repeats++;
 			continue;
 		}
-		json_minify(&r->out, s, json_start(j, e), json_end(j, e));
-		buf_addc(&r->out, '\n');
+		/* minified where it lies: no second copy of the page */
+		start = (size_t)json_start(j, e);
+		n = json_minify_in_place(body, start, (size_t)json_end(j, e));
+		if (fwrite(body + start, 1, n, stdout) != n ||
+		    putchar('\n') == EOF)
+			break;
 		if (++r->printed == limit && limit > 0) {
 			r->done = 1;
 			break;
 		}
 	}
 	r->pages++;
-	if ((r->out.len > 0 &&
-	    fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len) ||
-	    fflush(stdout) == EOF) {
+	if (ferror(stdout) || fflush(stdout) == EOF) {
 		warn("stdout");
 		return -1;
 	}

@@ -43,7 +43,15 @@ struct parser {
 	size_t		 pos;
 	int		 utf8;
 	const char	*why;
+	size_t		 keep;	/* JSON_MEMBERS: tokens inside at most this
+				 * many containers are stored; 0: all */
 };
+
+/* A value that is checked but not stored (JSON_MEMBERS), and, on the
+ * stack, the kind of such a container. */
+#define NOT_KEPT	(-2)
+#define NOT_KEPT_OBJ	(-2)
+#define NOT_KEPT_ARR	(-3)
 
 static int	fail(const char **, const char *);
 static int	perr(struct parser *, const char *);
@@ -81,7 +89,8 @@ int
 json_parse(struct json *j, const char *s, size_t len, int flags,
     const char **why)
 {
-	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL };
+	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL,
+	    flags & JSON_MEMBERS ? 2 : 0 };
 
 	if (len >= INT_MAX)
 		return fail(why, "too long for a JSON value (2 GiB or more)");
@@ -130,6 +139,8 @@ tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
 	struct json *j = p->j;
 	jsmntok_t *t;
 
+	if (p->keep > 0 && j->depth > p->keep)
+		return NOT_KEPT;
 	if ((unsigned)j->n == j->cap) {
 		j->cap *= 2;
 		j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
@@ -147,7 +158,7 @@ tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
 	return j->n++;
 }
 
-/* Open container t. */
+/* Open container t (or a NOT_KEPT_* one). */
 static void
 push(struct parser *p, int t)
 {
@@ -160,6 +171,15 @@ push(struct parser *p, int t)
 	}
 	j->stack[j->depth++] = t;
 	p->pos++;
+}
+
+/* Whether the open container top is an object. */
+static int
+is_object(const struct json *j, int top)
+{
+	if (top < 0)
+		return top == NOT_KEPT_OBJ;
+	return TOK(j, top).type == JSMN_OBJECT;
 }
 
 /* The whole text, as a state machine over what may come next; the open
@@ -216,18 +236,20 @@ parse(struct parser *p)
 		case W_NEXT:
 			if (top == -1)
 				return after_root(p);
-			if (c == (TOK(j, top).type == JSMN_OBJECT ? '}' : ']'))
+			if (c == (is_object(j, top) ? '}' : ']'))
 				goto close;
 			if (c != ',')
 				return perr(p, "not valid JSON");
 			p->pos++;
 			parent = top;
-			want = TOK(j, top).type == JSMN_OBJECT ? W_KEY : W_VALUE;
+			want = is_object(j, top) ? W_KEY : W_VALUE;
 			break;
 		}
 		continue;
 close:
-		TOK(j, top).end = (int)++p->pos;
+		if (top >= 0)
+			TOK(j, top).end = (int)(p->pos + 1);
+		p->pos++;
 		j->depth--;
 		want = W_NEXT;
 	}
@@ -243,13 +265,13 @@ parse_value(struct parser *p, int *parent, enum want *want)
 	switch (p->s[p->pos]) {
 	case '{':
 		t = tok_add(p, JSMN_OBJECT, p->pos, *parent);
-		push(p, t);
+		push(p, t == NOT_KEPT ? NOT_KEPT_OBJ : t);
 		*parent = t;
 		*want = W_KEY_OR_END;
 		return 0;
 	case '[':
 		t = tok_add(p, JSMN_ARRAY, p->pos, *parent);
-		push(p, t);
+		push(p, t == NOT_KEPT ? NOT_KEPT_ARR : t);
 		*parent = t;
 		*want = W_ELEM_OR_END;
 		return 0;
@@ -289,8 +311,8 @@ parse_primitive(struct parser *p, int parent)
 		b++;
 	if (!primitive_ok(s + a, b - a))
 		return perr(p, "not valid JSON (bad literal)");
-	t = tok_add(p, JSMN_PRIMITIVE, a, parent);
-	TOK(p->j, t).end = (int)b;
+	if ((t = tok_add(p, JSMN_PRIMITIVE, a, parent)) >= 0)
+		TOK(p->j, t).end = (int)b;
 	p->pos = b;
 	return t;
 }
@@ -349,8 +371,8 @@ parse_string(struct parser *p, int parent)
 		else
 			i += k;
 	}
-	t = tok_add(p, JSMN_STRING, p->pos + 1, parent);
-	TOK(p->j, t).end = (int)i;
+	if ((t = tok_add(p, JSMN_STRING, p->pos + 1, parent)) >= 0)
+		TOK(p->j, t).end = (int)i;
 	p->pos = i + 1;
 	return t;
 }
@@ -876,14 +898,14 @@ json_f64(const struct json *j, int i, double *out)
 	return 0;
 }
 
-void
-json_minify(struct buf *out, const char *s, size_t start, size_t end)
+/* Copies validated JSON without its insignificant white space to o (which
+ * may be s + start: it never overtakes what it reads); its length. */
+static size_t
+minify_to(char *o, const char *s, size_t start, size_t end)
 {
+	char *o0 = o;
 	size_t i = start;
-	char *o;
 
-	buf_reserve(out, end - start);
-	o = out->data + out->len;
 	while (i < end) {
 		char c = s[i++];
 
@@ -900,5 +922,18 @@ json_minify(struct buf *out, const char *s, size_t start, size_t end)
 		}
 		*o++ = c;
 	}
-	out->len = (size_t)(o - out->data);
+	return (size_t)(o - o0);
+}
+
+void
+json_minify(struct buf *out, const char *s, size_t start, size_t end)
+{
+	buf_reserve(out, end - start);
+	out->len += minify_to(out->data + out->len, s, start, end);
+}
+
+size_t
+json_minify_in_place(char *s, size_t start, size_t end)
+{
+	return minify_to(s + start, s, start, end);
 }

@@ -23,6 +23,11 @@ enum {
 	JSON_UTF8 = 1,		/* json_parse: also require valid UTF-8 in
 				 * strings, escapes included (no lone
 				 * surrogate \uXXXX) */
+	JSON_MEMBERS = 2,	/* json_parse: validate all, but keep only
+				 * the tokens of the root, its elements and
+				 * their members: an array of objects' fields.
+				 * A kept container's deeper content is not
+				 * kept (its size counts kept children only) */
 };
 
 struct json {
@@ -78,6 +83,9 @@ int	 json_f64(const struct json *, int, double *out);
 
 /* Append s[start, end) to out without insignificant white space. */
 void	 json_minify(struct buf *out, const char *s, size_t start, size_t end);
+/* The same over s[start, end) in place; the new length. The text's tokens
+ * past end stay valid. */
+size_t	 json_minify_in_place(char *s, size_t start, size_t end);
 /* Decode a JSON string body (between the quotes). 0 or -1 with *why. */
 int	 json_unescape(const char *s, size_t len, struct buf *out,
 	    const char **why);

@@ -4,6 +4,9 @@
  * strict and with parent links, is the reference: for every text json_parse
  * accepts, jsmn_parse must accept it too and give the same tokens.
  *
+ * JSON_MEMBERS must keep exactly jsmn's tokens that lie inside at most two
+ * containers, with sizes counting kept children and parents renumbered.
+ *
  * usage: oracle [FILE...]	built-in cases, then every line of each FILE */
 #define JSMN_STATIC
 #define JSMN_STRICT
@@ -23,7 +26,62 @@ static const char *cases[] = {
 	"{\"id\":\"a\\/b\",\"config\":{\"architectures\":[\"Llama\\u0046or\"]}}",
 	"[\"\\ud83d\\ude00\",\"caf\xc3\xa9\",{\"\":[]}]",
 	"{\"a\":1,\"a\":2,\"b\":[[[[[\"deep\"]]]]]}",
+	"[{\"id\":\"x\",\"config\":{\"a\":[1,{\"b\":2}]},\"n\":3},[],{}]",
+	"[[[1,[2]],{\"k\":{\"l\":[3]}}],\"s\",{\"m\":[[4]]}]",
 };
+
+/* Containers around token i (jsmn's parent links; keys are no container). */
+static int
+containers(const jsmntok_t *t, int i)
+{
+	int d = 0;
+
+	for (i = t[i].parent; i >= 0; i = t[i].parent)
+		d += t[i].type == JSMN_OBJECT || t[i].type == JSMN_ARRAY;
+	return d;
+}
+
+/* JSON_MEMBERS against jsmn's n tokens t of the same text. */
+static int
+members_same(const char *s, size_t len, const jsmntok_t *t, int n,
+    unsigned long where, const char *file)
+{
+	struct json j = { 0 };
+	const jsmntok_t *mine;
+	int *at = xreallocarray(NULL, (size_t)n + 1, sizeof(*at));
+	int i, k = 0, size, c, ok = 1;
+
+	if (json_parse(&j, s, len, JSON_MEMBERS, NULL) <= 0) {
+		fprintf(stderr, "%s:%lu: JSON_MEMBERS refused it\n", file, where);
+		ok = 0;
+	}
+	mine = j.tok;
+	for (i = 0; ok && i < n; i++) {
+		at[i] = -1;
+		if (containers(t, i) > 2)
+			continue;
+		at[i] = k;
+		for (size = 0, c = i + 1; c < n; c++)
+			size += t[c].parent == i && containers(t, c) <= 2;
+		if (k >= j.n || t[i].type != mine[k].type ||
+		    t[i].start != mine[k].start || t[i].end != mine[k].end ||
+		    size != mine[k].size || (t[i].parent < 0 ? -1 :
+		    at[t[i].parent]) != mine[k].parent) {
+			fprintf(stderr, "%s:%lu: JSON_MEMBERS token %d differs\n",
+			    file, where, k);
+			ok = 0;
+		}
+		k++;
+	}
+	if (ok && k != j.n) {
+		fprintf(stderr, "%s:%lu: JSON_MEMBERS kept %d tokens, not %d\n",
+		    file, where, j.n, k);
+		ok = 0;
+	}
+	free(at);
+	json_free(&j);
+	return ok;
+}
 
 static int
 same(const char *s, size_t len, unsigned long where, const char *file)
@@ -67,7 +125,7 @@ same(const char *s, size_t len, unsigned long where, const char *file)
 			ok = 0;
 		}
 	json_free(&j);
-	return ok;
+	return ok && members_same(s, len, t, n, where, file);
 }
 
 int
