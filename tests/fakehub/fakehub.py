@@ -454,6 +454,7 @@ class Hub:
         self.lock = threading.Lock()
         self.log_lock = threading.Lock()
         self.orders = {}
+        self.author_orders = {}  # (author, sort): that author's part of an order
         self.cache = {}
         self.seq = 0
         self.win_end = 0.0
@@ -529,6 +530,7 @@ class Hub:
         sv[idx] = sort_value(it, "downloads")
         if o is not None:
             bisect.insort(o, (-sv[idx], self.oid[idx], idx))
+        self.author_orders.clear()
         for c in self.cache.values():
             c[idx] = None
 
@@ -696,9 +698,22 @@ class Hub:
                 return False
         return True
 
+    def author_order(self, author, sort):
+        """One author's models in the order of sort: an org's pages cost
+        that org's size, not the corpus's, as on the Hub."""
+        key = (author, sort)
+        if (None, sort) not in self.author_orders:
+            self.author_orders[(None, sort)] = []
+            for e in self.order(sort):
+                a = self.mid[e[2]].split("/", 1)[0]
+                self.author_orders.setdefault((a, sort), []).append(e)
+        return self.author_orders.get(key, [])
+
     def page(self, q):
         """Under the lock: the page's item indices and the next cursor."""
         o = self.order(q["sort"])
+        if q["author"] is not None:
+            o = self.author_order(q["author"], q["sort"])
         if q["cursor"]:
             _, v, cid = q["cursor"]
             start = bisect.bisect_right(o, (-v, cid, float("inf")))
