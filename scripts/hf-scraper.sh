@@ -67,7 +67,7 @@ log() {	# log LEVEL message...
 	level=$1
 	shift
 	[ "$quiet" = 1 ] && [ "$level" = INFO ] && return 0
-	printf '%s: %s %s: %s\n' "$PROG" "$(date '+%Y-%m-%d %H:%M:%S')" \
+	printf '%s: %s %s: %s\n' "$PROG" "$(stamp)" \
 	    "$level" "$*" >&2
 }
 info() { log INFO "$@"; }
@@ -155,7 +155,11 @@ stage() {	# the path of a stage: beside this script, else on PATH
 }
 
 find_stages() {
-	here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+	case $0 in
+	*/*) here=${0%/*} ;;
+	*) here=. ;;
+	esac
+	here=$(CDPATH='' cd -- "${here:-/}" && pwd)
 	hf_list=$(stage hf-list)
 	hf_arch=$(stage hf-arch)
 	hf_filter_quant=$(stage hf-filter-quant)
@@ -188,7 +192,7 @@ resolve_registry() {
 	fi
 	[ -r "$registry" ] || fail "$registry: cannot read the registry"
 	registry=$(abspath "$registry")
-	reg_archs=$(registry_list supported | wc -l | tr -d ' ')
+	reg_archs=$(registry_list supported | awk 'END { print NR }')
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
 	info "registry: $reg_src ($reg_archs supported architectures)"
@@ -245,6 +249,10 @@ registry_list() {
 # --- checkpoint ------------------------------------------------------------
 
 json_str() {	# a JSON string literal of $1
+	case $1 in
+	*[\"\\]* | *[[:cntrl:]]*) ;;
+	*) printf '"%s"' "$1"; return ;;	# nothing to escape: no process
+	esac
 	printf '%s' "$1" | awk '
 	BEGIN {
 		ORS = ""
@@ -399,7 +407,7 @@ plan_lanes() {	# plan_lanes ORG...
 	lanes_file=$out/scrape_checkpoint.lanes
 	if [ -f "$lanes_file" ] &&
 	    [ "$(tr ' ' '\n' <"$lanes_file")" = "$(printf '%s\n' "$@")" ]; then
-		nlanes=$(wc -l <"$lanes_file" | tr -d ' ')
+		nlanes=$(count_lines "$lanes_file")
 		return 0
 	fi
 	rm -f "$out"/scrape_checkpoint.sweep.*
@@ -411,7 +419,13 @@ plan_lanes() {	# plan_lanes ORG...
 	END { for (i = 0; i < jobs && i < n; i++) if (k[i]) print line[i] }
 	' >"$lanes_file.tmp"
 	mv -f "$lanes_file.tmp" "$lanes_file"
-	nlanes=$(wc -l <"$lanes_file" | tr -d ' ')
+	nlanes=$(count_lines "$lanes_file")
+}
+
+count_lines() {	# without a process
+	n=0
+	while IFS= read -r _; do n=$((n + 1)); done <"$1"
+	echo "$n"
 }
 
 lane_orgs() {	# the orgs of lane $1, one a line
@@ -425,16 +439,20 @@ start_sweep() {	# start_sweep ORG...: the lanes, in the background
 	info "canonical sweep: $# orgs, $nlanes hf-list in parallel"
 	lane=0
 	sweep_pids=
-	while [ "$lane" -lt "$nlanes" ]; do
+	while IFS= read -r line; do
 		set -f
-		# shellcheck disable=SC2046 # org names are words
-		set -- $(lane_orgs "$lane" | sed 's/^/--author /')
+		# shellcheck disable=SC2086 # org names are words
+		set -- $line
 		set +f
+		for o do
+			shift
+			set -- "$@" --author "$o"
+		done
 		list "sweep.$lane" "$@" &
 		sweep_pids="$sweep_pids $!"
 		children="$children $!"
 		lane=$((lane + 1))
-	done
+	done <"$lanes_file"
 }
 
 # Wait for the lanes; a failed lane names the org it stopped at and the
@@ -613,7 +631,7 @@ summary() {
 		    sort -k1,1nr -k2 |
 		    awk '{ printf "  %s: %d models\n", $2, $1 }'
 		echo
-		g=$(wc -l <"$tmp/gaps" | tr -d ' ')
+		g=$(count_lines "$tmp/gaps")
 		echo "TOP 20 UNSUPPORTED ARCHITECTURES by relevancy (of $g):"
 		awk '
 		function num(k,   v) {
@@ -638,7 +656,7 @@ summary() {
 		echo "======================================================================"
 	} | {
 		# one date(1) for the whole summary, not one a line
-		ts=$(date '+%Y-%m-%d %H:%M:%S')
+		ts=$(stamp)
 		while IFS= read -r l; do
 			printf '%s: %s INFO: %s\n' "$PROG" "$ts" "$l" >&2
 		done
@@ -648,17 +666,72 @@ summary() {
 
 # --- the scrape ------------------------------------------------------------
 
-now() { date +%s.%N; }
+# --- the clock ---------------------------------------------------------------
+# One date(1) at start; after that, times come from the boot clock in
+# /proc/uptime, read by the shell itself: a log line costs no process.
+# (Local time keeps the UTC offset of the start. Without /proc/uptime,
+# date(1) is asked each time.)
 
-elapsed() {	# seconds since t0, with $1 decimals (as Python's round)
-	awk -v a="$t0" -v b="$(now)" -v d="$1" 'BEGIN {
+clock_init() {
+	# shellcheck disable=SC2046 # two words
+	set -- $(date '+%s %N %z')
+	epoch0=$1
+	case $2 in	# centiseconds past the second, where %N works
+	[0-9][0-9]*) epoch0_cs=$(( $1 * 100 + 1${2%???????} - 100 )) ;;
+	*) epoch0_cs=$(( $1 * 100 )) ;;
+	esac
+	tz=${3#[+-]}
+	tz=$(( (1${tz%??} - 100) * 3600 + (1${tz#??} - 100) * 60 ))
+	case $3 in -*) tz=$((-tz)) ;; esac
+	cs0=$(uptime_cs) || cs0=
+}
+
+uptime_cs() {	# centiseconds since boot
+	read -r up _ </proc/uptime 2>/dev/null || return 1
+	echo $(( ${up%.*} * 100 + 1${up#*.} - 100 ))
+}
+
+# stamp: the local time now, as YYYY-MM-DD HH:MM:SS
+stamp() {
+	if [ -z "${cs0:-}" ] || ! cs=$(uptime_cs); then
+		date '+%Y-%m-%d %H:%M:%S'
+		return
+	fi
+	t=$(( (epoch0_cs + cs - cs0) / 100 + tz ))
+	# days to a civil date (H. Hinnant's algorithm)
+	z=$(( t / 86400 + 719468 ))
+	era=$(( z / 146097 ))
+	doe=$(( z - era * 146097 ))
+	yoe=$(( (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 ))
+	doy=$(( doe - (365 * yoe + yoe / 4 - yoe / 100) ))
+	mp=$(( (5 * doy + 2) / 153 ))
+	d=$(( doy - (153 * mp + 2) / 5 + 1 ))
+	m=$(( mp < 10 ? mp + 3 : mp - 9 ))
+	y=$(( yoe + era * 400 + (m <= 2) ))
+	s=$(( t % 86400 ))
+	printf '%04d-%02d-%02d %02d:%02d:%02d\n' "$y" "$m" "$d" \
+	    $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+}
+
+elapsed() {	# seconds since the start, with $1 (0 or 1) decimals
+	if [ -n "${cs0:-}" ] && cs=$(uptime_cs); then
+		cs=$((cs - cs0))
+		if [ "$1" = 0 ]; then
+			echo $((cs / 100))
+		else
+			cs=$(( (cs + 5) / 10 ))
+			echo "$((cs / 10)).$((cs % 10))"
+		fi
+		return
+	fi
+	awk -v a="$epoch0" -v b="$(date +%s)" -v d="$1" 'BEGIN {
 		s = b - a; if (s < 0) s = 0
 		if (d == 0) printf "%d\n", s; else printf "%.1f\n", s }'
 }
 
 setup() {
 	find_stages
-	t0=$(now)
+	clock_init
 	endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	while [ "${endpoint%/}" != "$endpoint" ]; do endpoint=${endpoint%/}; done
 	mkdir -p -- "$out" || fail "$out: cannot create the output directory"
@@ -693,17 +766,15 @@ setup() {
 	sweep_pids=
 	# mawk reads a pipe in blocks unless told not to
 	awk_unbuffered=
-	case $(awk -W version 2>/dev/null </dev/null) in
+	case $(awk -W version 2>&1 </dev/null) in
 	mawk*) awk_unbuffered='-W interactive' ;;
 	esac
-	# awk's now(): strftime where awk has it (mawk, gawk, busybox), else
-	# date(1), which costs a process a call.
-	if awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
-	    </dev/null 2>/dev/null; then
-		awk_now='function now() { return strftime("%Y-%m-%d %H:%M:%S") }'
-	else
-		awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
-	fi
+	# awk's now(): strftime where awk has it (mawk 1.3.4, gawk, busybox),
+	# else date(1), which costs a process a call
+	awk_now='function now() { return strftime("%Y-%m-%d %H:%M:%S") }'
+	awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
+	    </dev/null 2>/dev/null ||
+	    awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -870,8 +941,7 @@ main() {
 		summary
 		fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
 	fi
-	rm -f "$ck"
-	rm -f -- "$out"/scrape_checkpoint.*
+	rm -f -- "$ck" "$out"/scrape_checkpoint.*
 	summary
 	[ "$skipped" = 0 ] || { warn "some Hub items were malformed and skipped (see above)"; exit 3; }
 	exit 0
