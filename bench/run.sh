@@ -23,6 +23,7 @@ export LC_ALL
 
 # The jq program equivalent to hf-arch (SPEC 2.2; jq 1.6 cannot tell 1.0
 # from 1, a difference the corpus does not exercise).
+# shellcheck disable=SC2016 # a jq program: its $ are jq variables
 JQ_ARCH='
 def int: if type == "number" and . == floor then . else null end;
 def str: if type == "string" then . else null end;
