@@ -6,7 +6,9 @@
 # README markup: a fenced ```sh block preceded by <!-- test --> is run; by
 # <!-- test: NAME --> it is run with a role (demo: `make demo`; hub-start,
 # hub-stop: the commands that start and stop the test Hub, run by a test of
-# their own, while the session uses fakehub_start with the same corpus).
+# their own, while the session uses fakehub_start with the same corpus;
+# tl-checkout: run in a directory that looks like a TransformerLens
+# checkout).
 # A ```text block preceded by <!-- output --> right after it is the exact
 # standard output of the block. Unmarked blocks are not run (the real Hub,
 # a TransformerLens checkout).
@@ -25,7 +27,14 @@ setup_file() {
 	    --exclude=./tests/js/node_modules --exclude=./demo-output \
 	    -cf - . | tar -C "$WORK" -xf -
 	readme_blocks "$ROOT/README.md" "$BLOCKS"
-	export WORK BLOCKS
+	# A TransformerLens checkout, as far as hf-scraper looks at one: the
+	# registry's Python literals, in the shape of TransformerLens's own.
+	TL=$BATS_FILE_TMPDIR/TransformerLens
+	mkdir -p "$TL/transformer_lens/tools/model_registry"
+	jq -r '"HF_SUPPORTED_ARCHITECTURES: list = \(.supported_architectures | tojson)",
+	    "CANONICAL_AUTHORS_BY_ARCH: dict = \(.canonical_authors_by_arch | tojson)"' \
+	    "$ROOT/data/registry.json" >"$TL/transformer_lens/tools/model_registry/__init__.py"
+	export WORK BLOCKS TL
 }
 
 setup() {
@@ -102,7 +111,7 @@ readme_blocks() {
 }
 
 @test "README: the session and the cookbook, run as written, print what it shows" {
-	local i n role fail=
+	local b i n role fail=
 	fakehub_start --synthetic 20000 --seed 1
 	n=$(cat "$BLOCKS/count")
 	{
@@ -112,8 +121,15 @@ readme_blocks() {
 			case $role in
 			hub-start|hub-stop) continue ;;
 			esac
-			printf '. "%s/%s.sh" >"%s/%s.out" 2>"%s/%s.err"; echo $? >"%s/%s.rc"\n' \
-			    "$BLOCKS" "$i" "$BLOCKS" "$i" "$BLOCKS" "$i" "$BLOCKS" "$i"
+			b=$BLOCKS/$i
+			case $role in
+			tl-checkout)
+				printf '(cd "%s" && . "%s.sh") >"%s.out" 2>"%s.err"; echo $? >"%s.rc"\n' \
+				    "$TL" "$b" "$b" "$b" "$b" ;;
+			*)
+				printf '. "%s.sh" >"%s.out" 2>"%s.err"; echo $? >"%s.rc"\n' \
+				    "$b" "$b" "$b" "$b" ;;
+			esac
 		done
 	} >"$BLOCKS/session"
 	# A new user's shell: their HOME, the README's PATH changes only.
@@ -149,4 +165,10 @@ $(diff "$BLOCKS/$i.expected" "$BLOCKS/$i.out" || :)"
 	assert_file_exists "$WORK/demo-output/supported_models.json"
 	assert_file_exists "$WORK/demo-output/architecture_gaps.json"
 	assert_file_exists "$WORK/demo-output/scrape_ledger.ndjson"
+	assert_file_exists "$TL/transformer_lens/tools/model_registry/data/supported_models.json"
+	assert_file_exists "$TL/transformer_lens/tools/model_registry/data/architecture_gaps.json"
+	run -0 grep -c "registry: transformer_lens/tools/model_registry/__init__.py" \
+	    "$BLOCKS"/*.err
+	assert_output --partial ":4"
+	assert_file_exists "$BATS_FILE_TMPDIR/home/registry-scratch/supported_models.json"
 }
