@@ -94,7 +94,7 @@ $(ORACLE): tests/unit/oracle.o common/libhf.a
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
-	openssl
+	openssl man-db
 deps:
 	@sh scripts/deps.sh $(DEBS)
 
@@ -166,7 +166,7 @@ uninstall:
 LINTDEBS = shellcheck cppcheck mandoc
 lint:
 	@sh scripts/deps.sh $(LINTDEBS)
-	shellcheck `find scripts bench tests -name '*.sh' \
+	shellcheck .ci/run `find scripts bench tests -name '*.sh' \
 	    ! -path '*/node_modules/*'`
 	shellcheck -s bash tests/helper.bash tests/readme.bats \
 	    tests/install.bats scripts/hf-scraper.bash-completion
