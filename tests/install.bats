@@ -177,3 +177,17 @@ complete_words() {
 	assert_output ""
 	assert_dir_not_exists "$d/opt/hf/share/hf-scraper"
 }
+
+@test "man: the EXAMPLES of hf-scraper(7) run with the installed programs" {
+	local cmd n=0
+	fakehub_start --synthetic 2000 --seed 2
+	cd "$BATS_TEST_TMPDIR"
+	while IFS= read -r -d '' cmd; do
+		run -0 bash -c "$cmd"
+		n=$((n + 1))
+	done < <(man_examples "$DEST/usr/share/man/man7/hf-scraper.7")
+	assert_equal "$n" 4
+	run -0 jq -e '.total_models > 0' out/supported_models.json
+	run -0 jq -e '.gaps | length > 0' out/architecture_gaps.json
+	run -0 grep -c '"supported":' records.ndjson
+}
