@@ -52,7 +52,7 @@ readme_blocks() {
 	awk -v dir="$2" '
 	function flush() { if (n > 0) close(dir "/" n ".sh") }
 	/^<!-- test(: [a-z-]+)? -->$/ {
-		role = $0; sub(/^<!-- test:? ?/, "", role); sub(/ -->$/, "", role)
+		role = $0; sub(/ -->$/, "", role); sub(/^<!-- test:? ?/, "", role)
 		want = "sh"; next
 	}
 	/^<!-- output -->$/ { want = "text"; next }
