@@ -81,7 +81,9 @@ bin/hf-scraper: scripts/hf-scraper.sh
 	mv -f $@.tmp $@
 bin/tl-registry.py: scripts/tl-registry.py
 	@mkdir -p bin
-	cp scripts/tl-registry.py $@
+	sed "s/@VERSION@/$(HF_VERSION)/" scripts/tl-registry.py >$@.tmp
+	chmod +x $@.tmp
+	mv -f $@.tmp $@
 
 $(UNIT): tests/unit/unit.o common/libhf.a
 	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
@@ -139,10 +141,12 @@ install: all
 	done
 	for f in $(MAN1) $(MAN7); do \
 	    d=$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} && \
-	    sed 's|/usr/local/share/hf-scraper|$(DATADIR)|g' $$f >$$d && \
+	    sed -e 's|/usr/local/share/hf-scraper|$(DATADIR)|g' \
+	    -e 's|/usr/local/share/bash-completion/completions|$(COMPDIR)|g' \
+	    $$f >$$d && \
 	    chmod 644 $$d || exit 1; \
 	done
-	cp data/registry.json scripts/tl-registry.py $(DESTDIR)$(DATADIR)/
+	cp data/registry.json bin/tl-registry.py $(DESTDIR)$(DATADIR)/
 	chmod 644 $(DESTDIR)$(DATADIR)/registry.json \
 	    $(DESTDIR)$(DATADIR)/tl-registry.py
 	cp scripts/hf-scraper.bash-completion $(DESTDIR)$(COMPDIR)/hf-scraper
