@@ -21,11 +21,10 @@ setup_file() {
 	WORK=$BATS_FILE_TMPDIR/clone
 	BLOCKS=$BATS_FILE_TMPDIR/blocks
 	mkdir -p "$WORK" "$BLOCKS" "$BATS_FILE_TMPDIR/home"
-	# The tree as a clone has it, plus the build (bin/ and the objects,
-	# mtimes kept, so make finds them up to date).
-	tar -C "$ROOT" --exclude=./.git --exclude=./bench/out \
-	    --exclude=./tests/js/node_modules --exclude=./demo-output \
-	    -cf - . | tar -C "$WORK" -xf -
+	# What the README's commands use of a clone, plus the build (bin/ and
+	# the objects, mtimes kept, so make finds them up to date).
+	tar -C "$ROOT" -cf - Makefile README.md bin cmd common data man \
+	    scripts tests/fakehub | tar -C "$WORK" -xf -
 	readme_blocks "$ROOT/README.md" "$BLOCKS"
 	# A TransformerLens checkout, as far as hf-scraper looks at one: the
 	# registry's Python literals, in the shape of TransformerLens's own.
