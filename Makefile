@@ -2,7 +2,8 @@
 # make            build bin/*
 # make check      install missing Debian packages, build, run every test
 # make asan       the same tests under AddressSanitizer and UBSan
-# make install    PREFIX=/usr/local DESTDIR=
+# make install    PREFIX=/usr/local DESTDIR=   (make uninstall: the same)
+# make lint       shellcheck, mandoc -T lint, cppcheck
 
 .POSIX:
 .SUFFIXES:
@@ -13,11 +14,14 @@ PREFIX	= /usr/local
 BINDIR	= $(PREFIX)/bin
 MANDIR	= $(PREFIX)/share/man
 DATADIR	= $(PREFIX)/share/hf-scraper
+COMPDIR	= $(PREFIX)/share/bash-completion/completions
 
 CC	= cc
 CFLAGS	= -O2
-HF_VERSION = `git describe --tags --dirty 2>/dev/null || \
-	{ h=$$(git rev-parse --short HEAD 2>/dev/null) && echo $(VERSION)-g$$h; } || \
+# git describe in a checkout (.git is a directory, or a file in a worktree);
+# in a tarball, VERSION, even when it is unpacked inside another repository.
+HF_VERSION = `{ test -e .git && { git describe --tags --dirty 2>/dev/null || \
+	{ h=$$(git rev-parse --short HEAD 2>/dev/null) && echo $(VERSION)-g$$h; }; }; } || \
 	echo $(VERSION)`
 HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DJSMN_PARENT_LINKS \
 	-DHF_VERSION=\"$(HF_VERSION)\" -Icommon \
@@ -77,7 +81,9 @@ bin/hf-scraper: scripts/hf-scraper.sh
 	mv -f $@.tmp $@
 bin/tl-registry.py: scripts/tl-registry.py
 	@mkdir -p bin
-	cp scripts/tl-registry.py $@
+	sed "s/@VERSION@/$(HF_VERSION)/" scripts/tl-registry.py >$@.tmp
+	chmod +x $@.tmp
+	mv -f $@.tmp $@
 
 $(UNIT): tests/unit/unit.o common/libhf.a
 	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
@@ -90,7 +96,7 @@ $(ORACLE): tests/unit/oracle.o common/libhf.a
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
-	openssl
+	openssl man-db
 deps:
 	@sh scripts/deps.sh $(DEBS)
 
@@ -100,7 +106,7 @@ check: deps all $(UNIT) $(ORACLE)
 	    --write-corpus tests/unit/oracle.ndjson
 	$(ORACLE) tests/unit/oracle.ndjson tests/fixtures/*/*.in
 	bats tests
-	mandoc -T lint -W warning man/*.1
+	mandoc -T lint -W warning man/*.1 man/*.7
 
 asan: deps
 	$(MAKE) clean
@@ -120,21 +126,62 @@ demo: deps all
 bench: all
 	sh bench/run.sh
 
+MAN1	= man/hf-list.1 man/hf-arch.1 man/hf-filter-quant.1 man/hf-classify.1 \
+	man/hf-score.1 man/hf-merge.1 man/hf-scraper.1
+MAN7	= man/hf-scraper.7
+
+# The man pages name the installed registry under $(DATADIR).
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
-	cp $(PROGS) bin/hf-scraper $(DESTDIR)$(BINDIR)/
-	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp data/registry.json scripts/tl-registry.py $(DESTDIR)$(DATADIR)/
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR) $(DESTDIR)$(COMPDIR)
+	for f in $(PROGS) bin/hf-scraper; do \
+	    rm -f $(DESTDIR)$(BINDIR)/$${f#bin/} && \
+	    cp $$f $(DESTDIR)$(BINDIR)/ && \
+	    chmod 755 $(DESTDIR)$(BINDIR)/$${f#bin/} || exit 1; \
+	done
+	for f in $(MAN1) $(MAN7); do \
+	    d=$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} && \
+	    sed -e 's|/usr/local/share/hf-scraper|$(DATADIR)|g' \
+	    -e 's|/usr/local/share/bash-completion/completions|$(COMPDIR)|g' \
+	    $$f >$$d && \
+	    chmod 644 $$d || exit 1; \
+	done
+	cp data/registry.json bin/tl-registry.py $(DESTDIR)$(DATADIR)/
+	chmod 644 $(DESTDIR)$(DATADIR)/registry.json \
+	    $(DESTDIR)$(DATADIR)/tl-registry.py
+	cp scripts/hf-scraper.bash-completion $(DESTDIR)$(COMPDIR)/hf-scraper
+	chmod 644 $(DESTDIR)$(COMPDIR)/hf-scraper
 
 uninstall:
-	cd $(DESTDIR)$(BINDIR) && rm -f hf-list hf-arch hf-filter-quant \
-	    hf-classify hf-score hf-merge hf-scraper
-	cd $(DESTDIR)$(MANDIR)/man1 && rm -f hf-list.1 hf-arch.1 \
-	    hf-filter-quant.1 hf-classify.1 hf-score.1 hf-merge.1 hf-scraper.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	for f in $(PROGS) bin/hf-scraper; do \
+	    rm -f $(DESTDIR)$(BINDIR)/$${f#bin/}; \
+	done
+	for f in $(MAN1) $(MAN7); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/}; \
+	done
+	rm -f $(DESTDIR)$(DATADIR)/registry.json \
+	    $(DESTDIR)$(DATADIR)/tl-registry.py $(DESTDIR)$(COMPDIR)/hf-scraper
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
+# Lint: every shell script (POSIX sh, the bash helper and completion),
+# every man page, the C sources. cppcheck: variableScope is off because
+# style(9) declares locals at the top of a function; other findings are
+# fixed or suppressed inline, each with its reason.
+LINTDEBS = shellcheck cppcheck mandoc
+lint:
+	@sh scripts/deps.sh $(LINTDEBS)
+	shellcheck .ci/run `find scripts bench tests -name '*.sh' \
+	    ! -path '*/node_modules/*'`
+	shellcheck -s bash tests/helper.bash tests/readme.bats \
+	    tests/install.bats scripts/hf-scraper.bash-completion
+	mandoc -T lint -W warning $(MAN1) $(MAN7)
+	cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+	    --enable=warning,style,performance,portability \
+	    --suppress=variableScope -D_POSIX_C_SOURCE=200809L \
+	    -DJSMN_PARENT_LINKS -Icommon cmd common tests/unit
 
 clean:
 	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT) \
 	    $(ORACLE) tests/unit/oracle.ndjson
 
-.PHONY: all deps check asan demo bench install uninstall clean
+.PHONY: all deps check asan demo bench install uninstall lint clean

@@ -342,6 +342,7 @@ bench_of(const struct arch *a)
 static double
 relevancy(const struct arch *a, int64_t max_models, int64_t max_downloads)
 {
+	/* cppcheck-suppress shadowFunction ; SPEC 2.5 names the term usage */
 	double demand = 0, usage = 0, score, term;
 
 	if (max_models > 0) {

@@ -62,7 +62,7 @@ from_file(const char *path)
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < 65536)
 		buf_add(&b, chunk, n);
 	fclose(fp);
-	t = b.len > 0 ? trimmed(b.data, b.len) : NULL;
+	t = b.data != NULL && b.len > 0 ? trimmed(b.data, b.len) : NULL;
 	if (b.data != NULL)
 		memset(b.data, 0, b.len);
 	buf_free(&b);

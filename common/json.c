@@ -401,8 +401,8 @@ parse_escape(struct parser *p, size_t *i)
 		return perr(p, "truncated JSON");
 	if (json_hex4(e + 1, &cp) == -1)
 		return perr(p, "bad escape in a string");
-	k = 5;
-	if (p->utf8 && (k = escape_u_ok(e, left)) == 0)
+	k = p->utf8 ? escape_u_ok(e, left) : 5;
+	if (k == 0)
 		return perr(p, "lone surrogate escape in a string");
 	*i += 1 + k;
 	return 0;

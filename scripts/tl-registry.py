@@ -4,6 +4,7 @@ registry.json, read with the ast module (never by importing the package,
 which needs torch).
 
 usage: tl-registry.py FILE
+       tl-registry.py --help | --version
 
 FILE is transformer_lens/tools/model_registry/__init__.py. The values of
 HF_SUPPORTED_ARCHITECTURES (a set, list or tuple of strings, or a dict whose
@@ -16,6 +17,8 @@ import json
 import sys
 
 NAMES = ("HF_SUPPORTED_ARCHITECTURES", "CANONICAL_AUTHORS_BY_ARCH")
+VERSION = "@VERSION@"
+USAGE = "usage: tl-registry.py FILE\n       tl-registry.py --help | --version"
 
 
 def assignments(tree):
@@ -48,8 +51,15 @@ def strings(value, what):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: tl-registry.py FILE")
+    if sys.argv[1:] == ["--help"]:
+        print(__doc__.strip())
+        return
+    if sys.argv[1:] == ["--version"]:
+        print("tl-registry.py", VERSION)
+        return
+    if len(sys.argv) != 2 or sys.argv[1].startswith("--"):
+        print(USAGE, file=sys.stderr)
+        sys.exit(2)
     path = sys.argv[1]
     try:
         with open(path, encoding="utf-8") as f:
