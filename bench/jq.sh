@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2016,SC2034 # jq programs, used by run.sh
 # bench/jq.sh: the jq programs equivalent to the stages, for bench/run.sh
 # (sourced). Each must give the stage's records (compared by run.sh).
 

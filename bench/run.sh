@@ -19,6 +19,7 @@
 # largest peak RSS. MB are 10^6 bytes. The table goes to standard output
 # and to bench/out/table.md; BENCHMARKS.md is written from it by hand
 # (see its top). Needs python3, jq, node/npm (tests/js) and GNU time.
+# shellcheck disable=SC2016 # backquotes in printf formats are Markdown
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ unset HF_TOKEN HF_TOKEN_PATH HUGGING_FACE_HUB_TOKEN HF_HUB_OFFLINE
 HF_HOME=$OUT/hf-home
 export HF_HOME
 
+# shellcheck source=bench/jq.sh
 . "$ROOT/bench/jq.sh"
 
 die() {
@@ -89,8 +91,9 @@ hub_start() {	# hub_start [fakehub arguments...]
 	i=0
 	until [ -s "$OUT/hub.port" ]; do
 		i=$((i + 1))
-		[ "$i" -lt 1200 ] && kill -0 "$hub_pid" 2>/dev/null ||
-		    die "the test Hub did not start (see $OUT/hub.err)"
+		if [ "$i" -ge 1200 ] || ! kill -0 "$hub_pid" 2>/dev/null; then
+			die "the test Hub did not start (see $OUT/hub.err)"
+		fi
 		sleep 0.1
 	done
 	HF_ENDPOINT=http://127.0.0.1:$(cat "$OUT/hub.port")
@@ -185,16 +188,18 @@ i=0
 while [ "$i" -lt "$RUNS" ]; do
 	: >"$OUT/hub.log"
 	measure hf-list "$BIN/hf-list" --pipeline-tag text-generation
-	echo "$(requests)" >>"$OUT/hf-list.requests"
+	requests >>"$OUT/hf-list.requests"
 	: >"$OUT/hub.log"
 	measure js-list node tests/js/list-models.mjs --task text-generation \
 	    --sort downloads --fields "$fields"
-	echo "$(requests)" >>"$OUT/js-list.requests"
+	requests >>"$OUT/js-list.requests"
 	i=$((i + 1))
 done
 list_items=$(wc -l <"$OUT/hf-list.stdout" | tr -d ' ')
 js_items=$(wc -l <"$OUT/js-list.stdout" | tr -d ' ')
-cmp_list=$(same list "$OUT/hf-list.stdout" "$OUT/js-list.stdout" .id)
+jq -r .id "$OUT/hf-list.stdout" | sort >"$OUT/hf-list.ids"
+jq -r .id "$OUT/js-list.stdout" | sort >"$OUT/js-list.ids"
+cmp_list=$(cmp -s "$OUT/hf-list.ids" "$OUT/js-list.ids" && echo identical || echo DIFFERENT)
 
 # --- 3. the full scan ------------------------------------------------------------
 
@@ -204,7 +209,7 @@ while [ "$i" -lt "$RUNS" ]; do
 	rm -rf "$OUT/scan"
 	: >"$OUT/hub.log"
 	measure scan "$BIN/hf-scraper" --full-scan -o "$OUT/scan"
-	echo "$(requests)" >>"$OUT/scan.requests"
+	requests >>"$OUT/scan.requests"
 	i=$((i + 1))
 done
 scan_models=$(jq .scan_info.total_scanned "$OUT/scan/supported_models.json")
@@ -223,7 +228,7 @@ orgs=$(jq -r --arg a "$TARGET_ARCH" '.canonical_authors_by_arch[$a][]' "$registr
 for o in $orgs; do
 	: >"$OUT/hub.log"
 	measure "org-$o" "$BIN/hf-list" --author "$o"
-	echo "$(requests)" >"$OUT/org-$o.requests"
+	requests >"$OUT/org-$o.requests"
 done
 rm -rf "$OUT/tscan"
 : >"$OUT/hub.log"
@@ -234,7 +239,7 @@ slow_org=
 slow=0
 for o in $orgs; do
 	w=$(stat "org-$o" 1)
-	if [ "$(calc "$w > $slow")" = 1 ]; then slow=$w; slow_org=$o; fi
+	if [ "$(calc "($w > $slow)")" = 1 ]; then slow=$w; slow_org=$o; fi
 done
 
 # --- the table ---------------------------------------------------------------------
