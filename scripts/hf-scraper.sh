@@ -23,6 +23,7 @@ usage() {
 	                  [--architecture arch] [--checkpoint-interval n]
 	                  [--jobs n] [--limit n] [--min-downloads n]
 	                  [-o dir] [--registry file] [--task task]
+	                  [--timeout seconds]
 	       hf-scraper --help | --version
 
 	Scrape the Hugging Face Hub for the TransformerLens model registry.
@@ -39,6 +40,8 @@ usage() {
 	  --keep-loadable-quant     keep AWQ, GPTQ, bnb, HQQ, int/bit forms
 	  --jobs N                  orgs swept in parallel (default 4)
 	  --registry FILE           the architecture registry to use
+	  --timeout S               a Hub transfer silent for S seconds is retried
+	                            (default 120)
 	  --force                   discard a checkpoint of another scan
 	  --no-metadata             write "metadata": null for new models
 	  --quiet                   warnings and errors only
@@ -97,7 +100,7 @@ number() {	# number FLAG VALUE MIN: a decimal integer >= MIN
 parse_args() {
 	arch='' arch_set=0 full=0 limit=10000 task=text-generation out=''
 	min_dl=500 interval=5000 sweep=1 keep_quant=0 jobs=4 registry=
-	force=0 metadata=1 quiet=0
+	force=0 metadata=1 quiet=0 timeout=120
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--architecture)	need_value "$1" $#; arch=$2; arch_set=1; shift ;;
@@ -126,6 +129,9 @@ parse_args() {
 		--registry=*)	registry=${1#*=} ;;
 		--task)		need_value "$1" $#; task=$2; shift ;;
 		--task=*)	task=${1#*=} ;;
+		--timeout)	need_value "$1" $#
+				timeout=$(number "$1" "$2" 1); shift ;;
+		--timeout=*)	timeout=$(number "${1%%=*}" "${1#*=}" 1) ;;
 		--version)	printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
 		*)		die_usage "unknown option: $1" ;;
 		esac
@@ -134,6 +140,7 @@ parse_args() {
 	[ "$arch_set" = 0 ] || [ -n "$arch" ] ||
 	    die_usage "--architecture: empty value"
 	[ -n "$task" ] || die_usage "--task: empty value"
+	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
 	if [ -z "$out" ]; then
 		[ -f "$TL_INIT" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found): pass -o DIR"
 		out=$TL_DATA
@@ -334,7 +341,8 @@ list() {
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
 	exec "$hf_list" --no-progress --page-size "$page_size" \
-	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
+	    --timeout "$timeout" --state "$out/scrape_checkpoint.$name.state" \
+	    "$@" >>"$raw"
 }
 
 listed() {	# models listed so far for NAME, from its state
