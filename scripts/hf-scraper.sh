@@ -9,6 +9,7 @@
 #   scrape_checkpoint.json         what the unfinished scan is (its identity)
 #   scrape_checkpoint.*            its sidecars: hf-list states, raw pages
 #   .hf-scraper.lock               one run at a time (flock)
+#   .hf-scraper.tmp.XXXXXX/        this run's temporary files
 set -eu
 
 VERSION='@VERSION@'
@@ -545,8 +546,9 @@ update_ledger() {	# update_ledger NEW-RECORDS
 	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
 	END { for (i = 1; i <= n; i++) print line[i] }
 	' "$tmp/ledger.old" "$1" >"$tmp/ledger.new"
+	# on disk before it replaces the old one (same file system: a rename)
 	sync "$tmp/ledger.new" 2>/dev/null || true
-	mv -f "$tmp/ledger.new" "$ledger.tmp" && mv -f "$ledger.tmp" "$ledger"
+	mv -f "$tmp/ledger.new" "$ledger"
 }
 
 # --- summary ---------------------------------------------------------------
@@ -612,9 +614,8 @@ setup() {
 	mkdir -p -- "$out" || fail "$out: cannot create the output directory"
 	out_abs=$(CDPATH='' cd -- "$out" && pwd)
 	out=$out_abs	# absolute: no path below can look like an option
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.XXXXXX") ||
-	    fail "cannot create a temporary directory"
-	trap 'rm -rf "$tmp"' EXIT
+	children=	# background stages to stop on SIGINT and SIGTERM
+	tmp=
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	# One run per DIR. The stages inherit the lock: if this shell is
@@ -625,6 +626,14 @@ setup() {
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
 		flock 9
 	fi
+	# Temporary files live beside the outputs and are made under the
+	# lock: what a run killed with SIGKILL left (its directory, the
+	# temporaries of an hf-list state being replaced) belongs to no live
+	# process now, and goes.
+	rm -rf -- "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
+	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
+	    fail "cannot create a temporary directory in $out"
+	trap 'rm -rf "$tmp"' EXIT
 	if [ "$keep_quant" = 1 ]; then
 		quant_flag=--keep-loadable
 		quant_policy=keep-loadable
@@ -637,7 +646,6 @@ setup() {
 	page_size=$interval
 	[ "$page_size" -le 1000 ] || page_size=1000
 	skipped=0
-	children=	# background stages to stop on SIGINT and SIGTERM
 }
 
 # shellcheck disable=SC2317 # called from the traps
