@@ -893,6 +893,8 @@ class Handler(BaseHTTPRequestHandler):
                 status = 401
             elif not is_models:
                 status = 404
+            elif a.redirect:
+                status, rec["fault"] = 302, "redirect"
             elif a.fail_always:
                 status, rec["fault"] = a.fail_always, "always"
             elif hub.storm_left > 0:
@@ -988,6 +990,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(401, {"error": msg}, rl)
         elif status == 404:
             self.send_json(404, {"error": MSG_404}, rl)
+        elif status == 302:
+            loc = a.redirect.rstrip("/") + self.path
+            self.send_json(302, {"error": "Found"}, rl, [("Location", loc)])
         elif status == 429:
             self.send_json(429, {"error": msg_429(auth == "none", a.quota, a.window)},
                            rl, retry_after)
@@ -1084,6 +1089,8 @@ def main(argv=None):
     ap.add_argument("--latency", type=float, default=0, metavar="S")
     ap.add_argument("--latency-spike", type=spike, default=None, metavar="P:S")
     ap.add_argument("--storm", type=int, default=0, metavar="N")
+    ap.add_argument("--redirect", metavar="URL",
+                    help="answer every listing with 302, Location: URL + the request's path")
     ap.add_argument("--fail-always", type=int, default=0, metavar="CODE")
     ap.add_argument("--tls-cert", metavar="FILE",
                     help="serve https with this certificate (PEM; with --tls-key)")
