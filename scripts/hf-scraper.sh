@@ -341,7 +341,8 @@ list() {
 	shift
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
-	exec "$hf_list" --no-progress --page-size "$page_size" \
+	# it stops when this shell (or a sweep lane) is killed: see setup
+	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress --page-size "$page_size" \
 	    --timeout "$timeout" --state "$out/scrape_checkpoint.$name.state" \
 	    "$@" >>"$raw"
 }
@@ -417,6 +418,8 @@ sweep_lane() {	# sweep_lane LANE ORG...: every --jobs'th org from LANE
 	trap '[ -z "$cpid" ] || kill "$cpid" 2>/dev/null; exit 143' TERM
 	i=0
 	for org in "$@"; do
+		# the wrapper killed with SIGKILL: no more orgs
+		kill -0 "$$" 2>/dev/null || exit 143
 		if [ $((i % jobs)) = "$lane" ]; then
 			f=$(org_file "$org")
 			list "sweep.$f" --author "$org" &
@@ -619,8 +622,11 @@ setup() {
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	# One run per DIR. The stages inherit the lock: if this shell is
-	# killed alone, its orphaned stages finish their listing first, and
-	# the next run waits for them rather than writing beside them.
+	# killed alone (SIGKILL: no trap runs), the next run waits for its
+	# orphaned stages rather than writing beside them. They do not linger:
+	# a listing stops when its parent dies (HF_LIST_DIE_WITH_PARENT), a
+	# sweep lane starts no other org, the record stages and hf-merge
+	# finish their short work.
 	exec 9>>"$out/.hf-scraper.lock"
 	if ! flock -n 9; then
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"

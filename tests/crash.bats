@@ -228,6 +228,40 @@ trial() {	# trial N
 	    "$(stable "$CLEAN/supported_models.json")"
 }
 
+@test "crash: SIGKILL of the wrapper alone stops its listing too: the next run does not wait" {
+	cp -R "$PRE" out
+	before=$(wc -l <"$FAKEHUB_LOG")
+	# shellcheck disable=SC2086
+	setsid hf-scraper $ARGS --registry "$REG" -o out 2>log 3>&- &
+	pid=$!
+	PGID=$pid
+	for _ in $(seq 300); do
+		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.main.state 2>/dev/null || :)
+		[ "${c:-0}" -ge 200 ] && break
+		sleep 0.02
+	done
+	[ "${c:-0}" -ge 200 ]
+	kill -9 "$pid"
+	wait "$pid" || true
+	# its stages are gone at once (the loop only waits for the kernel)
+	for _ in $(seq 100); do
+		pgrep -g "$pid" >/dev/null || break
+		sleep 0.1
+	done
+	run -1 pgrep -a -g "$pid"
+	unset PGID
+	# the orphaned listing asked for the page in flight at most
+	main=$(tail -n +"$((before + 1))" "$FAKEHUB_LOG" |
+	    jq -r 'select(.query | startswith("filter=")) | .n' | wc -l)
+	[ "$main" -le 4 ] || fail "$main main-scan requests: the listing lived on"
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr hf-scraper $ARGS --registry "$REG" -o out
+	refute_regex "$stderr" "waiting"
+	assert_equal "$(stable out/supported_models.json)" \
+	    "$(stable "$CLEAN/supported_models.json")"
+	assert_equal "$(ls -A out)" "$(ls -A "$CLEAN")"
+}
+
 @test "crash: SIGKILL at 20 moments, rerun: valid files throughout, the clean run's at the end" {
 	for n in $(seq "$TRIALS"); do
 		rm -rf out bad stop log
