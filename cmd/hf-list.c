@@ -5,11 +5,15 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "atomic.h"
 #include "buf.h"
@@ -92,6 +96,7 @@ struct run {
 	int64_t		 repeats;
 	double		 pace;		/* wait this long before the next request */
 	double		 scale;		/* HF_LIST_WAIT_SCALE */
+	pid_t		 parent;	/* HF_LIST_DIE_WITH_PARENT: else 0 */
 	unsigned	 seed;
 	int		 done;
 };
@@ -109,6 +114,8 @@ static int	find_next(struct run *, char **);
 static int	advance(struct run *, char *);
 static int	rate_left(struct run *, long *, long *);
 static void	progress(const struct run *, int);
+static void	die_with_parent(struct run *);
+static int	orphaned(const struct run *);
 static void	run_free(struct run *);
 static void	args_free(struct args *);
 
@@ -324,11 +331,12 @@ main(int argc, char *argv[])
 	parse_args(argc, argv, &a);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	r.a = &a;
+	die_with_parent(&r);
 	if (open_hub(&r) == -1 || (a.state_path != NULL &&
 	    (load_state(&r) == -1 || (!r.done && save_state(&r, r.url) == -1))))
 		rv = HF_EXIT_FATAL;
 	while (!r.done && rv == HF_EXIT_OK) {
-		if (fetch_page(&r) == -1 || find_next(&r, &next) == -1 ||
+		if (orphaned(&r) || fetch_page(&r) == -1 || find_next(&r, &next) == -1 ||
 		    emit_page(&r) == -1 || advance(&r, next) == -1)
 			rv = HF_EXIT_FATAL;
 	}
@@ -339,6 +347,32 @@ main(int argc, char *argv[])
 	run_free(&r);
 	args_free(&a);
 	return hf_finish(rv);
+}
+
+/* HF_LIST_DIE_WITH_PARENT (set by hf-scraper): a parent killed with
+ * SIGKILL must not leave this listing running, holding the parent's lock
+ * and making its next run wait. On Linux the kernel sends SIGTERM when the
+ * parent dies; elsewhere, and for a parent gone before that was set up,
+ * the parent is checked before every page. */
+static void
+die_with_parent(struct run *r)
+{
+	if (!env_true("HF_LIST_DIE_WITH_PARENT"))
+		return;
+	r->parent = getppid();
+#ifdef __linux__
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+		warn("prctl");
+#endif
+}
+
+static int
+orphaned(const struct run *r)
+{
+	if (r->parent == 0 || getppid() == r->parent)
+		return 0;
+	warnx("the parent process is gone: stopping");
+	return 1;
 }
 
 static void

@@ -9,6 +9,7 @@
 #   scrape_checkpoint.json         what the unfinished scan is (its identity)
 #   scrape_checkpoint.*            its sidecars: hf-list states, raw pages
 #   .hf-scraper.lock               one run at a time (flock)
+#   .hf-scraper.tmp.XXXXXX/        this run's temporary files
 set -eu
 
 VERSION='@VERSION@'
@@ -23,6 +24,7 @@ usage() {
 	                  [--architecture arch] [--checkpoint-interval n]
 	                  [--jobs n] [--limit n] [--min-downloads n]
 	                  [-o dir] [--registry file] [--task task]
+	                  [--timeout seconds]
 	       hf-scraper --help | --version
 
 	Scrape the Hugging Face Hub for the TransformerLens model registry.
@@ -39,6 +41,8 @@ usage() {
 	  --keep-loadable-quant     keep AWQ, GPTQ, bnb, HQQ, int/bit forms
 	  --jobs N                  orgs swept in parallel (default 4)
 	  --registry FILE           the architecture registry to use
+	  --timeout S               a Hub transfer silent for S seconds is retried
+	                            (default 120)
 	  --force                   discard a checkpoint of another scan
 	  --no-metadata             write "metadata": null for new models
 	  --quiet                   warnings and errors only
@@ -97,7 +101,7 @@ number() {	# number FLAG VALUE MIN: a decimal integer >= MIN
 parse_args() {
 	arch='' arch_set=0 full=0 limit=10000 task=text-generation out=''
 	min_dl=500 interval=5000 sweep=1 keep_quant=0 jobs=4 registry=
-	force=0 metadata=1 quiet=0
+	force=0 metadata=1 quiet=0 timeout=120
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--architecture)	need_value "$1" $#; arch=$2; arch_set=1; shift ;;
@@ -126,6 +130,9 @@ parse_args() {
 		--registry=*)	registry=${1#*=} ;;
 		--task)		need_value "$1" $#; task=$2; shift ;;
 		--task=*)	task=${1#*=} ;;
+		--timeout)	need_value "$1" $#
+				timeout=$(number "$1" "$2" 1); shift ;;
+		--timeout=*)	timeout=$(number "${1%%=*}" "${1#*=}" 1) ;;
 		--version)	printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
 		*)		die_usage "unknown option: $1" ;;
 		esac
@@ -134,6 +141,7 @@ parse_args() {
 	[ "$arch_set" = 0 ] || [ -n "$arch" ] ||
 	    die_usage "--architecture: empty value"
 	[ -n "$task" ] || die_usage "--task: empty value"
+	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
 	if [ -z "$out" ]; then
 		[ -f "$TL_INIT" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found): pass -o DIR"
 		out=$TL_DATA
@@ -341,8 +349,10 @@ list() {
 	shift
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
-	exec "$hf_list" --no-progress --page-size "$page_size" \
-	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
+	# it stops when this shell (or a sweep lane) is killed: see setup
+	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress --page-size "$page_size" \
+	    --timeout "$timeout" --state "$out/scrape_checkpoint.$name.state" \
+	    "$@" >>"$raw"
 }
 
 listed() {	# models listed so far for NAME, from its state
@@ -475,6 +485,8 @@ wait_sweep() {
 	children=
 }
 
+# --- records ---------------------------------------------------------------
+
 # Keep the first record of each id (a page fetched again after a kill, or a
 # model listed by two orgs). Records from hf-arch begin with {"id":"...".
 dedupe_ids() {
@@ -602,8 +614,9 @@ update_ledger() {	# update_ledger NEW-RECORDS
 	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
 	END { for (i = 1; i <= n; i++) print line[i] }
 	' "$tmp/ledger.old" "$1" >"$tmp/ledger.new"
+	# on disk before it replaces the old one (same file system: a rename)
 	sync "$tmp/ledger.new" 2>/dev/null || true
-	mv -f "$tmp/ledger.new" "$ledger.tmp" && mv -f "$ledger.tmp" "$ledger"
+	mv -f "$tmp/ledger.new" "$ledger"
 }
 
 # --- summary ---------------------------------------------------------------
@@ -737,19 +750,30 @@ setup() {
 	mkdir -p -- "$out" || fail "$out: cannot create the output directory"
 	out_abs=$(CDPATH='' cd -- "$out" && pwd)
 	out=$out_abs	# absolute: no path below can look like an option
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.XXXXXX") ||
-	    fail "cannot create a temporary directory"
-	trap cleanup EXIT
+	children=	# background stages to stop on SIGINT and SIGTERM
+	sweep_pids=
+	tmp=
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	# One run per DIR. The stages inherit the lock: if this shell is
-	# killed alone, its orphaned stages finish their listing first, and
-	# the next run waits for them rather than writing beside them.
+	# killed alone (SIGKILL: no trap runs), the next run waits for its
+	# orphaned stages rather than writing beside them. They do not linger:
+	# a listing (main or sweep) stops when its parent dies
+	# (HF_LIST_DIE_WITH_PARENT), the progress reader then sees its end,
+	# the record stages and hf-merge finish their short work.
 	exec 9>>"$out/.hf-scraper.lock"
 	if ! flock -n 9; then
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
 		flock 9
 	fi
+	# Temporary files live beside the outputs and are made under the
+	# lock: what a run killed with SIGKILL left (its directory, the
+	# temporaries of an hf-list state being replaced) belongs to no live
+	# process now, and goes.
+	rm -rf -- "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
+	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
+	    fail "cannot create a temporary directory in $out"
+	trap cleanup EXIT
 	if [ "$keep_quant" = 1 ]; then
 		quant_flag=--keep-loadable
 		quant_policy=keep-loadable
@@ -762,8 +786,6 @@ setup() {
 	page_size=$interval
 	[ "$page_size" -le 1000 ] || page_size=1000
 	skipped=0
-	children=	# background stages to stop on SIGINT and SIGTERM
-	sweep_pids=
 	# mawk reads a pipe in blocks unless told not to
 	awk_unbuffered=
 	case $(awk -W version 2>&1 </dev/null) in

@@ -205,6 +205,36 @@ def big_template():
     return chunk * (1_200_000 // len(chunk.encode("utf-8")) + 1)
 
 
+def huge_items(specs):
+    """--huge-item BYTES[:N]: N models (default 1) whose config carries a
+    chat template of BYTES bytes (UTF-8), at the top of the downloads order."""
+    chunk = ("{%- for message in messages -%}\n\t{{ '<|im_start|>' + "
+             "message['role'] + '\\n' }}\u2028caf\u00e9 \"q\"\n{%- endfor -%}\n")
+    unit = chunk.encode("utf-8")
+    items, k = [], 0
+    for spec in specs:
+        size, count = spec
+        text = (unit * (size // len(unit) + 1))[:size].decode("utf-8", "ignore")
+        for _ in range(count):
+            k += 1
+            items.append({
+                "_id": "%024x" % (0xffff00000000 + k),
+                "id": "huge-org/Huge-%d-%d" % (size, k), "author": "huge-org",
+                "downloads": 10_000_000_000 - k, "likes": 1, "trendingScore": 0,
+                "lastModified": "2026-01-02T03:04:05.000Z",
+                "createdAt": "2025-01-02T03:04:05.000Z", "private": False,
+                "gated": False, "library_name": "transformers",
+                "pipeline_tag": "text-generation",
+                "tags": ["transformers", "safetensors", "llama", "text-generation"],
+                "sha": "%040x" % k,
+                "config": {"architectures": ["LlamaForCausalLM"],
+                           "model_type": "llama",
+                           "tokenizer_config": {"chat_template": text}},
+                "safetensors": {"parameters": {"BF16": 1_000_000}, "total": 1_000_000},
+            })
+    return items
+
+
 def synthesize(n, seed, want_lines=True):
     """Return (items, raw_lines): a deterministic corpus of n model items."""
     with open(REGISTRY, encoding="utf-8") as f:
@@ -762,7 +792,7 @@ class Hub:
         a = self.args
         kinds = (("429", a.fault_429), ("5xx", a.fault_5xx),
                  ("truncate", a.fault_truncate), ("nonjson", a.fault_nonjson),
-                 ("drop", a.fault_drop))
+                 ("drop", a.fault_drop), ("stall", a.fault_stall))
         if not any(p for _, p in kinds):
             return None
         r = self.fault_rng.random()
@@ -878,6 +908,8 @@ class Handler(BaseHTTPRequestHandler):
                 status = 401
             elif not is_models:
                 status = 404
+            elif a.redirect:
+                status, rec["fault"] = 302, "redirect"
             elif a.fail_always:
                 status, rec["fault"] = a.fail_always, "always"
             elif hub.storm_left > 0:
@@ -934,7 +966,8 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         rec["status"] = status if rec["fault"] != "drop" else None
-        hub.log(rec)
+        if not rec.pop("logged", False):
+            hub.log(rec)
 
     def respond(self, rec, status, body, rl, retry_after, auth):
         hub = self.server.hub
@@ -952,10 +985,16 @@ class Handler(BaseHTTPRequestHandler):
             b = self.send(200, body, "application/json; charset=utf-8", rl, extra)
             if self.command == "HEAD":
                 return
-            if fault == "truncate":
+            if fault in ("truncate", "stall"):
                 self.wfile.write(b[:max(1, len(b) // 2)])
                 self.wfile.flush()
                 self.close_connection = True
+                if fault == "stall":
+                    # logged now: the client is expected to give up first
+                    rec["status"] = status
+                    hub.log(rec)
+                    rec["logged"] = True
+                    time.sleep(a.stall_seconds)
                 return
             self.wfile.write(b)
             return
@@ -966,6 +1005,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(401, {"error": msg}, rl)
         elif status == 404:
             self.send_json(404, {"error": MSG_404}, rl)
+        elif status == 302:
+            loc = a.redirect.rstrip("/") + self.path
+            self.send_json(302, {"error": "Found"}, rl, [("Location", loc)])
         elif status == 429:
             self.send_json(429, {"error": msg_429(auth == "none", a.quota, a.window)},
                            rl, retry_after)
@@ -1010,6 +1052,17 @@ def spike(s):
         raise argparse.ArgumentTypeError("expected P:SECONDS")
 
 
+def huge_spec(s):
+    size, _, n = s.partition(":")
+    try:
+        size, n = int(size), int(n or 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected BYTES[:N]")
+    if size < 1 or n < 1:
+        raise argparse.ArgumentTypeError("BYTES and N must be at least 1")
+    return (size, n)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="fakehub", description=__doc__.split("\n")[0])
     src = ap.add_mutually_exclusive_group(required=True)
@@ -1037,6 +1090,12 @@ def main(argv=None):
     ap.add_argument("--fault-truncate", type=prob, default=0, metavar="P")
     ap.add_argument("--fault-nonjson", type=prob, default=0, metavar="P")
     ap.add_argument("--fault-drop", type=prob, default=0, metavar="P")
+    ap.add_argument("--fault-stall", type=prob, default=0, metavar="P")
+    ap.add_argument("--stall-seconds", type=float, default=30, metavar="S",
+                    help="how long a --fault-stall answer stalls (default 30)")
+    ap.add_argument("--huge-item", type=huge_spec, action="append", default=[],
+                    metavar="BYTES[:N]",
+                    help="add N models (default 1) with a config of BYTES bytes")
     ap.add_argument("--fault-max-run", type=int, default=3, metavar="N",
                     help="at most N faulted requests in a row (default 3)")
     ap.add_argument("--fault-t", type=int, default=None, metavar="S",
@@ -1045,6 +1104,8 @@ def main(argv=None):
     ap.add_argument("--latency", type=float, default=0, metavar="S")
     ap.add_argument("--latency-spike", type=spike, default=None, metavar="P:S")
     ap.add_argument("--storm", type=int, default=0, metavar="N")
+    ap.add_argument("--redirect", metavar="URL",
+                    help="answer every listing with 302, Location: URL + the request's path")
     ap.add_argument("--fail-always", type=int, default=0, metavar="CODE")
     ap.add_argument("--tls-cert", metavar="FILE",
                     help="serve https with this certificate (PEM; with --tls-key)")
@@ -1053,13 +1114,18 @@ def main(argv=None):
     a.scheme = "https" if a.tls_cert else "http"
     if a.write_corpus and a.synthetic is None:
         ap.error("--write-corpus needs --synthetic")
-    if a.fault_429 + a.fault_5xx + a.fault_truncate + a.fault_nonjson + a.fault_drop >= 1:
+    if (a.fault_429 + a.fault_5xx + a.fault_truncate + a.fault_nonjson +
+            a.fault_drop + a.fault_stall >= 1):
         ap.error("the fault probabilities must add up to less than 1")
     if a.window <= 0 or a.quota < 0:
         ap.error("--window must be > 0 and --quota >= 0")
     if a.synthetic is not None:
         items, lines = synthesize(a.synthetic, a.seed, bool(a.write_corpus))
+        huge = huge_items(a.huge_item)
+        items.extend(huge)
         if a.write_corpus:
+            lines.extend(json.dumps(it, ensure_ascii=False, separators=(",", ":"))
+                         for it in huge)
             special = (os.path.exists(a.write_corpus)
                        and not os.path.isfile(a.write_corpus))
             tmp = a.write_corpus if special else a.write_corpus + ".tmp%d" % os.getpid()
@@ -1073,6 +1139,7 @@ def main(argv=None):
         del lines
     else:
         items = load_corpus(a.corpus)
+        items.extend(huge_items(a.huge_item))
     hub = Hub(items, a)
     srv = Server(("127.0.0.1", a.port), Handler)
     srv.hub = hub
