@@ -120,6 +120,85 @@ demo: deps all
 bench: all
 	sh bench/run.sh
 
+# Fuzzing (tests/fuzz/README.md). fuzz-regress: every case of
+# tests/fuzz/regress/ through each harness, linked with the standalone
+# driver and built with $(CC) and $(CFLAGS) (sanitizers under make asan).
+# fuzz: the same harnesses under libFuzzer (clang), each for FUZZ_SECONDS
+# from the regression cases, new inputs kept in tests/fuzz/corpus/; fails
+# if any finds a crash, a leak or a timeout (reproducer in
+# tests/fuzz/artifacts/).
+FUZZ	= arch filter-quant classify score merge list
+FUZZ_BIN = tests/fuzz/bin/fuzz-arch tests/fuzz/bin/fuzz-filter-quant \
+	tests/fuzz/bin/fuzz-classify tests/fuzz/bin/fuzz-score \
+	tests/fuzz/bin/fuzz-merge tests/fuzz/bin/fuzz-list
+FUZZ_DEP = tests/fuzz/fuzz.h tests/fuzz/fuzz.c tests/fuzz/driver.c \
+	common/libhf.a $(HDR)
+FUZZ_CC	= clang
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS = 60
+FUZZ_TIMEOUT = 10
+FUZZ_RSS_MB = 2048
+FUZZ_DEBS = clang libclang-rt-dev
+FUZZ_LINK = $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz.c \
+	tests/fuzz/driver.c
+
+tests/fuzz/bin/fuzz-arch: tests/fuzz/fuzz-arch.c cmd/hf-arch.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-arch.c $(LIBS)
+tests/fuzz/bin/fuzz-filter-quant: tests/fuzz/fuzz-filter-quant.c \
+    cmd/hf-filter-quant.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-filter-quant.c $(LIBS)
+tests/fuzz/bin/fuzz-classify: tests/fuzz/fuzz-classify.c cmd/hf-classify.c \
+    $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-classify.c $(LIBS)
+tests/fuzz/bin/fuzz-score: tests/fuzz/fuzz-score.c cmd/hf-score.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-score.c $(LIBS)
+tests/fuzz/bin/fuzz-merge: tests/fuzz/fuzz-merge.c cmd/hf-merge.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-merge.c $(LIBS)
+tests/fuzz/bin/fuzz-list: tests/fuzz/fuzz-list.c cmd/hf-list.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-list.c $(LIBS)
+
+fuzz-regress: $(FUZZ_BIN)
+	@for h in $(FUZZ); do \
+	    echo "tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h"; \
+	    tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h || exit 1; \
+	done
+
+fuzz-deps:
+	@sh scripts/deps.sh $(FUZZ_DEBS)
+
+fuzz: fuzz-deps
+	@mkdir -p tests/fuzz/lf
+	@for h in $(FUZZ); do \
+	    echo "$(FUZZ_CC) ... -o tests/fuzz/lf/fuzz-$$h"; \
+	    $(FUZZ_CC) $(HF_CFLAGS) -O1 -g $(FUZZ_SAN) \
+	        -o tests/fuzz/lf/fuzz-$$h tests/fuzz/fuzz-$$h.c \
+	        tests/fuzz/fuzz.c $(LIBOBJ:.o=.c) $(CURL_LIBS) -lm || exit 1; \
+	done
+	@rc=0; for h in $(FUZZ); do \
+	    mkdir -p tests/fuzz/corpus/$$h tests/fuzz/artifacts; \
+	    echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+	    tests/fuzz/lf/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) \
+	        -dict=tests/fuzz/json.dict -close_fd_mask=3 \
+	        -print_final_stats=1 \
+	        -artifact_prefix=tests/fuzz/artifacts/$$h- \
+	        tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
+	        2>tests/fuzz/artifacts/$$h.log; \
+	    s=$$?; grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec)' \
+	        tests/fuzz/artifacts/$$h.log; \
+	    if [ $$s -ne 0 ]; then rc=1; \
+	        echo "fuzz: $$h failed (exit $$s): see tests/fuzz/artifacts/$$h.log"; \
+	    fi; \
+	done; exit $$rc
+
+.PHONY: fuzz fuzz-deps fuzz-regress
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
 	cp $(PROGS) bin/hf-scraper $(DESTDIR)$(BINDIR)/

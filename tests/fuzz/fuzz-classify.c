@@ -1,0 +1,81 @@
+/* fuzz-classify.c: hf-classify's per-line code (nd_each calling
+ * classify_line) on arbitrary bytes, with a small registry, without
+ * options and with each of its filters. Oracles: every line is printed,
+ * left out (and counted) or skipped; what is printed is valid JSON with
+ * a string id and boolean supported and canonical. */
+#include "fuzz.h"
+
+#define main	hf_classify_main
+int	hf_classify_main(int, char *[]);
+#include "../../cmd/hf-classify.c"
+#undef main
+
+static size_t	skipped;
+
+static int
+count_line(struct nd_line *l, void *arg)
+{
+	int rv = classify_line(l, arg);
+
+	skipped += rv == HF_EXIT_SKIPPED;
+	return rv;
+}
+
+static int
+boolean(const struct json *j, const char *key)
+{
+	enum json_type t = json_type(j, json_get(j, 0, key));
+
+	return t == JSON_TRUE || t == JSON_FALSE;
+}
+
+static void
+check_flags(const char *out, size_t len)
+{
+	struct json j = { 0 };
+	const char *p, *nl;
+
+	for (p = out; p < out + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(out + len - p));
+		json_parse(&j, p, (size_t)(nl - p), 0, NULL);
+		if (!boolean(&j, "supported") || !boolean(&j, "canonical"))
+			fuzz_fail("supported or canonical: not a boolean");
+	}
+	json_free(&j);
+}
+
+static void
+run(const uint8_t *data, size_t size, int filter)
+{
+	struct classify c = { 0 };
+	size_t len, lines = fuzz_count_lines((const char *)data, size);
+	char *out;
+
+	c.reg = *fuzz_registry();
+	c.min_downloads = filter == 3 ? 500 : -1;
+	c.only_arch = filter == 1 ? "LlamaForCausalLM" : NULL;
+	c.canonical_only = filter == 2;
+	skipped = 0;
+	fuzz_begin(data, size);
+	nd_each(0, NULL, count_line, &c);
+	out = fuzz_end(&len);
+	if ((size_t)c.records != lines - skipped)
+		fuzz_fail("a line was neither a record nor skipped");
+	fuzz_check_ndjson(out, len, (size_t)(c.records - c.out_arch -
+	    c.out_canonical - c.out_downloads), "id");
+	check_flags(out, len);
+	json_free(&c.j);
+	buf_free(&c.arch);
+	buf_free(&c.author);
+	buf_free(&c.out);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int filter;
+
+	for (filter = 0; filter < 4; filter++)
+		run(data, size, filter);
+	return 0;
+}
