@@ -99,6 +99,7 @@ check: deps all $(UNIT) $(ORACLE)
 	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
 	    --write-corpus tests/unit/oracle.ndjson
 	$(ORACLE) tests/unit/oracle.ndjson tests/fixtures/*/*.in
+	$(MAKE) fuzz-regress
 	bats tests
 	mandoc -T lint -W warning man/*.1
 
@@ -111,6 +112,7 @@ asan: deps
 	    --write-corpus tests/unit/oracle.ndjson
 	ASAN_OPTIONS=detect_leaks=1 $(ORACLE) tests/unit/oracle.ndjson \
 	    tests/fixtures/*/*.in
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) fuzz-regress CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 bats tests
 	$(MAKE) clean
 
@@ -197,7 +199,14 @@ fuzz: fuzz-deps
 	    fi; \
 	done; exit $$rc
 
-.PHONY: fuzz fuzz-deps fuzz-regress
+# valgrind: the end-to-end and per-stage bats suites with every program
+# under valgrind memcheck (tests/valgrind/run.sh); not part of check.
+VALGRIND_DEBS = valgrind
+valgrind: deps all
+	@sh scripts/deps.sh $(VALGRIND_DEBS)
+	sh tests/valgrind/run.sh
+
+.PHONY: fuzz fuzz-deps fuzz-regress valgrind
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
@@ -215,5 +224,6 @@ uninstall:
 clean:
 	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT) \
 	    $(ORACLE) tests/unit/oracle.ndjson
+	rm -rf tests/fuzz/bin
 
 .PHONY: all deps check asan demo bench install uninstall clean
