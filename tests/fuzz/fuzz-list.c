@@ -4,6 +4,7 @@
  *   0  a page body: parse_page, then emit_page (minified items, repeated
  *      ids left out, --min-downloads and --limit) with the options the
  *      second byte gives; every line printed must be valid JSON
+ *      without insignificant white space
  *   1  a Link header value: link_next (its URL must be a part of the
  *      value), then url_same_origin against the endpoint
  *   2  a RateLimit header value: ratelimit_parse
@@ -31,6 +32,23 @@ copy(const uint8_t *data, size_t size, int nul)
 	return s;
 }
 
+/* Items are printed without insignificant white space. */
+static void
+check_minified(const char *out, size_t len)
+{
+	struct buf b = { 0 };
+	const char *p, *nl;
+
+	for (p = out; p < out + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(out + len - p));
+		buf_reset(&b);
+		json_minify(&b, p, 0, (size_t)(nl - p));
+		if (b.len != (size_t)(nl - p) || memcmp(b.data, p, b.len) != 0)
+			fuzz_fail("an item is printed with white space");
+	}
+	buf_free(&b);
+}
+
 static void
 page(const uint8_t *data, size_t size)
 {
@@ -55,6 +73,7 @@ page(const uint8_t *data, size_t size)
 		    r.printed > json_size(&r.json, 0))
 			fuzz_fail("more items printed than asked or sent");
 		fuzz_check_ndjson(out, len, (size_t)r.printed, NULL);
+		check_minified(out, len);
 	}
 	json_free(&r.json);
 	idset_free(&r.seen);
