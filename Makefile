@@ -105,6 +105,7 @@ check: deps all $(UNIT) $(ORACLE)
 	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
 	    --write-corpus tests/unit/oracle.ndjson
 	$(ORACLE) tests/unit/oracle.ndjson tests/fixtures/*/*.in
+	$(MAKE) fuzz-regress
 	bats tests
 	mandoc -T lint -W warning man/*.1 man/*.7
 
@@ -117,6 +118,7 @@ asan: deps
 	    --write-corpus tests/unit/oracle.ndjson
 	ASAN_OPTIONS=detect_leaks=1 $(ORACLE) tests/unit/oracle.ndjson \
 	    tests/fixtures/*/*.in
+	ASAN_OPTIONS=detect_leaks=1 $(MAKE) fuzz-regress CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 bats tests
 	$(MAKE) clean
 
@@ -131,6 +133,93 @@ MAN1	= man/hf-list.1 man/hf-arch.1 man/hf-filter-quant.1 man/hf-classify.1 \
 MAN7	= man/hf-scraper.7
 
 # The man pages name the installed registry under $(DATADIR).
+
+# Fuzzing (tests/fuzz/README.md). fuzz-regress: every case of
+# tests/fuzz/regress/ through each harness, linked with the standalone
+# driver and built with $(CC) and $(CFLAGS) (sanitizers under make asan).
+# fuzz: the same harnesses under libFuzzer (clang), each for FUZZ_SECONDS
+# from the regression cases, new inputs kept in tests/fuzz/corpus/; fails
+# if any finds a crash, a leak or a timeout (reproducer in
+# tests/fuzz/artifacts/).
+FUZZ	= arch filter-quant classify score merge list
+FUZZ_BIN = tests/fuzz/bin/fuzz-arch tests/fuzz/bin/fuzz-filter-quant \
+	tests/fuzz/bin/fuzz-classify tests/fuzz/bin/fuzz-score \
+	tests/fuzz/bin/fuzz-merge tests/fuzz/bin/fuzz-list
+FUZZ_DEP = tests/fuzz/fuzz.h tests/fuzz/fuzz.c tests/fuzz/driver.c \
+	common/libhf.a $(HDR)
+FUZZ_CC	= clang
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS = 60
+FUZZ_TIMEOUT = 10
+FUZZ_RSS_MB = 2048
+FUZZ_DEBS = clang libclang-rt-dev
+FUZZ_LINK = $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz.c \
+	tests/fuzz/driver.c
+
+tests/fuzz/bin/fuzz-arch: tests/fuzz/fuzz-arch.c cmd/hf-arch.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-arch.c $(LIBS)
+tests/fuzz/bin/fuzz-filter-quant: tests/fuzz/fuzz-filter-quant.c \
+    cmd/hf-filter-quant.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-filter-quant.c $(LIBS)
+tests/fuzz/bin/fuzz-classify: tests/fuzz/fuzz-classify.c cmd/hf-classify.c \
+    $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-classify.c $(LIBS)
+tests/fuzz/bin/fuzz-score: tests/fuzz/fuzz-score.c cmd/hf-score.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-score.c $(LIBS)
+tests/fuzz/bin/fuzz-merge: tests/fuzz/fuzz-merge.c cmd/hf-merge.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-merge.c $(LIBS)
+tests/fuzz/bin/fuzz-list: tests/fuzz/fuzz-list.c cmd/hf-list.c $(FUZZ_DEP)
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_LINK) tests/fuzz/fuzz-list.c $(LIBS)
+
+fuzz-regress: $(FUZZ_BIN)
+	@for h in $(FUZZ); do \
+	    echo "tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h"; \
+	    tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h || exit 1; \
+	done
+
+fuzz-deps:
+	@sh scripts/deps.sh $(FUZZ_DEBS)
+
+fuzz: fuzz-deps
+	@mkdir -p tests/fuzz/lf
+	@for h in $(FUZZ); do \
+	    echo "$(FUZZ_CC) ... -o tests/fuzz/lf/fuzz-$$h"; \
+	    $(FUZZ_CC) $(HF_CFLAGS) -O1 -g $(FUZZ_SAN) \
+	        -o tests/fuzz/lf/fuzz-$$h tests/fuzz/fuzz-$$h.c \
+	        tests/fuzz/fuzz.c $(LIBOBJ:.o=.c) $(CURL_LIBS) -lm || exit 1; \
+	done
+	@rc=0; for h in $(FUZZ); do \
+	    mkdir -p tests/fuzz/corpus/$$h tests/fuzz/artifacts; \
+	    echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+	    tests/fuzz/lf/fuzz-$$h -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=$(FUZZ_RSS_MB) \
+	        -dict=tests/fuzz/json.dict -close_fd_mask=3 \
+	        -print_final_stats=1 \
+	        -artifact_prefix=tests/fuzz/artifacts/$$h- \
+	        tests/fuzz/corpus/$$h tests/fuzz/regress/$$h \
+	        2>tests/fuzz/artifacts/$$h.log; \
+	    s=$$?; grep -E '^(Done|stat::number_of_executed_units|stat::average_exec_per_sec)' \
+	        tests/fuzz/artifacts/$$h.log; \
+	    if [ $$s -ne 0 ]; then rc=1; \
+	        echo "fuzz: $$h failed (exit $$s): see tests/fuzz/artifacts/$$h.log"; \
+	    fi; \
+	done; exit $$rc
+
+# valgrind: the end-to-end and per-stage bats suites with every program
+# under valgrind memcheck (tests/valgrind/run.sh); not part of check.
+VALGRIND_DEBS = valgrind
+valgrind: deps all
+	@sh scripts/deps.sh $(VALGRIND_DEBS)
+	sh tests/valgrind/run.sh
+
+.PHONY: fuzz fuzz-deps fuzz-regress valgrind
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR) $(DESTDIR)$(COMPDIR)
@@ -183,5 +272,6 @@ lint:
 clean:
 	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT) \
 	    $(ORACLE) tests/unit/oracle.ndjson
+	rm -rf tests/fuzz/bin
 
 .PHONY: all deps check asan demo bench install uninstall lint clean

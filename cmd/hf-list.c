@@ -107,8 +107,10 @@ static void	add_param(struct buf *, const char *, const char *);
 static char	*build_query(const struct args *, size_t, size_t);
 static int	open_hub(struct run *);
 static int	load_state(struct run *);
+static int	take_state(struct run *, const char *, size_t);
 static int	save_state(struct run *, const char *);
 static int	fetch_page(struct run *);
+static int	parse_page(struct run *);
 static int	emit_page(struct run *);
 static int	find_next(struct run *, char **);
 static int	advance(struct run *, char *);
@@ -467,14 +469,12 @@ open_hub(struct run *r)
 static int
 load_state(struct run *r)
 {
-	const char *why = NULL, *path = r->a->state_path;
-	struct buf text = { 0 }, s = { 0 };
-	struct json j = { 0 };
-	int k, rv = -1;
-	int64_t part = 0;
+	const char *path = r->a->state_path;
+	struct buf text = { 0 };
 	char chunk[4096];
 	size_t n;
 	FILE *fp;
+	int rv;
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return 0;	/* a new listing */
@@ -482,12 +482,27 @@ load_state(struct run *r)
 		buf_add(&text, chunk, n);
 	if (ferror(fp)) {
 		warn("%s", path);
-		fclose(fp);
-		goto out;
-	}
+		rv = -1;
+	} else
+		rv = take_state(r, text.data ? text.data : "", text.len);
 	fclose(fp);
-	if (json_parse(&j, text.data ? text.data : "", text.len, JSON_UTF8,
-	    &why) == -1 || json_type(&j, 0) != JSON_OBJECT ||
+	buf_free(&text);
+	return rv;
+}
+
+/* A state file's text: where to go on, or -1 (reported) if it is not the
+ * state of this listing. */
+static int
+take_state(struct run *r, const char *text, size_t len)
+{
+	const char *why = NULL, *path = r->a->state_path;
+	struct buf s = { 0 };
+	struct json j = { 0 };
+	int k, rv = -1;
+	int64_t part = 0;
+
+	if (json_parse(&j, text, len, JSON_UTF8, &why) == -1 ||
+	    json_type(&j, 0) != JSON_OBJECT ||
 	    json_get(&j, 0, "hf_list_state") == -1) {
 		warnx("%s: not an hf-list state file%s%s", path,
 		    why ? ": " : "", why ? why : "");
@@ -527,7 +542,6 @@ load_state(struct run *r)
 	}
 	rv = 0;
 out:
-	buf_free(&text);
 	buf_free(&s);
 	json_free(&j);
 	return rv;
@@ -659,11 +673,19 @@ halve_page(struct run *r)
 	return 0;
 }
 
+/* The body of a 200 into r->json: 0 if it is a JSON array, else -1. */
+static int
+parse_page(struct run *r)
+{
+	return json_parse(&r->json, r->http.body.data ? r->http.body.data :
+	    "", r->http.body.len, JSON_MEMBERS, NULL) != -1 &&
+	    json_type(&r->json, 0) == JSON_ARRAY ? 0 : -1;
+}
+
 static int
 fetch_page(struct run *r)
 {
 	char reason[512];
-	const char *why;
 	long status;
 	int attempt;
 	double d;
@@ -674,9 +696,7 @@ fetch_page(struct run *r)
 		status = http_get(&r->http, r->url);
 		note_ratelimit(r);
 		if (status == 200) {
-			if (json_parse(&r->json, r->http.body.data ?
-			    r->http.body.data : "", r->http.body.len,
-			    JSON_MEMBERS, &why) != -1 && json_type(&r->json, 0) == JSON_ARRAY)
+			if (parse_page(r) == 0)
 				return 0;
 			snprintf(reason, sizeof(reason),
 			    "response is not a JSON array");

@@ -548,38 +548,42 @@ read_all(const char *path, struct buf *b)
 	return 0;
 }
 
+/* The existing file's text into m->doc: 0, or -1 (reported) if it is not
+ * a registry file this tool can merge into. */
 static int
-load_existing(struct merge *m)
+take_existing(struct merge *m, const char *text, size_t len)
 {
-	struct buf text = { 0 };
 	const char *why = NULL;
-	int r, list;
+	int list;
 
-	if ((r = read_all(m->path, &text)) != 0) {
-		buf_free(&text);
-		return r == 1 ? 0 : -1;
-	}
-	r = -1;
-	if (pyjson_parse(&m->doc, text.data, text.len, PYJSON_NAN,
-	    &why) == -1) {
+	if (pyjson_parse(&m->doc, text, len, PYJSON_NAN, &why) == -1) {
 		warnx("%s: %s; left as it is", m->path, why);
-		goto out;
+		return -1;
 	}
 	if (json_type(&m->doc.j, 0) != JSON_OBJECT) {
 		warnx("%s: not a JSON object; left as it is", m->path);
-		goto out;
+		return -1;
 	}
 	list = json_get(&m->doc.j, 0, "models");
 	if (m->mode == SUPPORTED && list != -1 &&
 	    json_type(&m->doc.j, list) != JSON_ARRAY) {
 		warnx("%s: models: not a list; left as it is", m->path);
-		goto out;
+		return -1;
 	}
 	m->has_doc = 1;
-	r = 0;
-out:
+	return 0;
+}
+
+static int
+load_existing(struct merge *m)
+{
+	struct buf text = { 0 };
+	int r;
+
+	if ((r = read_all(m->path, &text)) == 0)
+		r = take_existing(m, text.data, text.len);
 	buf_free(&text);
-	return r;
+	return r == 1 ? 0 : r;
 }
 
 /* --- writing --------------------------------------------------------- */
@@ -871,21 +875,21 @@ plan_supported(struct merge *m, char *keep_old, char *keep_new,
 	set_free(&archs);
 }
 
-static int
-write_supported(struct merge *m)
+/* supported_models.json as it is to be written, into out. */
+static void
+format_supported(struct merge *m, struct buf *out)
 {
 	const struct pyjson *d = &m->doc;
 	int list = m->has_doc ? json_get(&d->j, 0, "models") : -1;
-	int n = json_size(&d->j, list), i, e, rv;
+	int n = json_size(&d->j, list), i, e;
 	int64_t total, narch, nverified;
 	char *keep_old, *keep_new;
-	struct buf out = { 0 };
 	struct jw w;
 
 	keep_old = xmalloc((size_t)n + 1);
 	keep_new = xmalloc(m->nin + 1);
 	plan_supported(m, keep_old, keep_new, &total, &narch, &nverified);
-	jw_init(&w, &out, 1, 2);
+	jw_init(&w, out, 1, 2);
 	jw_obj(&w);
 	write_head(&w, m);
 	jw_key(&w, "total_architectures");
@@ -910,12 +914,21 @@ write_supported(struct merge *m)
 	if (m->has_doc)
 		pyjson_dump_members(&w, d, 0, supported_keys);
 	jw_end(&w);
-	buf_addc(&out, '\n');	/* the reference adds one to this file */
-	rv = write_file(m->path, &out);
+	buf_addc(out, '\n');	/* the reference adds one to this file */
 	jw_free(&w);
-	buf_free(&out);
 	free(keep_old);
 	free(keep_new);
+}
+
+static int
+write_supported(struct merge *m)
+{
+	struct buf out = { 0 };
+	int rv;
+
+	format_supported(m, &out);
+	rv = write_file(m->path, &out);
+	buf_free(&out);
 	return rv;
 }
 
@@ -968,14 +981,13 @@ write_gap(struct jw *w, const struct pyjson *p)
 	jw_end(w);
 }
 
-static int
-write_gaps(struct merge *m)
+/* architecture_gaps.json as it is to be written, into out. */
+static void
+format_gaps(struct merge *m, struct buf *out)
 {
-	struct buf out = { 0 };
 	int64_t total = 0, v;
 	struct jw w;
 	size_t i;
-	int rv;
 
 	for (i = 0; i < m->nin; i++) {
 		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
@@ -983,7 +995,7 @@ write_gaps(struct merge *m)
 		    &v) == 0 && __builtin_add_overflow(total, v, &total))
 			total = v > 0 ? INT64_MAX : INT64_MIN;
 	}
-	jw_init(&w, &out, 1, 2);
+	jw_init(&w, out, 1, 2);
 	jw_obj(&w);
 	write_head(&w, m);
 	jw_key(&w, "total_unsupported_architectures");
@@ -1001,8 +1013,17 @@ write_gaps(struct merge *m)
 		pyjson_dump_members(&w, &m->doc, 0, gaps_keys);
 	jw_end(&w);
 	/* the reference writes this file without a final newline */
-	rv = write_file(m->path, &out);
 	jw_free(&w);
+}
+
+static int
+write_gaps(struct merge *m)
+{
+	struct buf out = { 0 };
+	int rv;
+
+	format_gaps(m, &out);
+	rv = write_file(m->path, &out);
 	buf_free(&out);
 	return rv;
 }

@@ -9,7 +9,8 @@ hf_setup() {
 	bats_load_library bats-assert
 	bats_load_library bats-file
 	ROOT=$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)
-	PATH="$ROOT/bin:$PATH"
+	# make valgrind runs the suites with HF_TEST_BIN=tests/valgrind/bin.
+	PATH="${HF_TEST_BIN:-$ROOT/bin}:$PATH"
 	FIX="$ROOT/tests/fixtures"
 	FAKEHUB="$ROOT/tests/fakehub/fakehub.py"
 	export LC_ALL=C ROOT FIX FAKEHUB

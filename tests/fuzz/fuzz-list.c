@@ -1,0 +1,145 @@
+/* fuzz-list.c: the code hf-list applies to what the Hub sends, on
+ * arbitrary bytes. The first byte (mod 4) picks the parser, the rest is
+ * its input:
+ *   0  a page body: parse_page, then emit_page (minified items, repeated
+ *      ids left out, --min-downloads and --limit) with the options the
+ *      second byte gives; every line printed must be valid JSON
+ *      without insignificant white space
+ *   1  a Link header value: link_next (its URL must be a part of the
+ *      value), then url_same_origin against the endpoint
+ *   2  a RateLimit header value: ratelimit_parse
+ *   3  a --state file: take_state, for the listing of ENDPOINT and QUERY */
+#include "fuzz.h"
+
+#define main	hf_list_main
+int	hf_list_main(int, char *[]);
+#include "../../cmd/hf-list.c"
+#undef main
+
+#define ENDPOINT	"https://huggingface.co"
+#define QUERY		"filter=text-generation&sort=downloads&limit=1000"
+
+/* A copy of data exactly size bytes long (so that ASan sees a read past
+ * the end), NUL-terminated if nul is set. */
+static char *
+copy(const uint8_t *data, size_t size, int nul)
+{
+	char *s = xmalloc(size + (nul != 0) + (size == 0 && !nul));
+
+	memcpy(s, data, size);
+	if (nul)
+		s[size] = '\0';
+	return s;
+}
+
+/* Items are printed without insignificant white space. */
+static void
+check_minified(const char *out, size_t len)
+{
+	struct buf b = { 0 };
+	const char *p, *nl;
+
+	for (p = out; p < out + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(out + len - p));
+		buf_reset(&b);
+		json_minify(&b, p, 0, (size_t)(nl - p));
+		if (b.len != (size_t)(nl - p) || memcmp(b.data, p, b.len) != 0)
+			fuzz_fail("an item is printed with white space");
+	}
+	buf_free(&b);
+}
+
+static void
+page(const uint8_t *data, size_t size)
+{
+	static const int64_t limits[] = { 0, 1, 3, 1000 };
+	struct args a = { 0 };
+	struct run r = { 0 };
+	size_t len;
+	char *out;
+
+	if (size == 0)
+		return;
+	a.limit = limits[(data[0] >> 1) & 3];
+	a.min_downloads = data[0] & 1 ? 500 : -1;
+	r.a = &a;
+	r.http.body.data = copy(data + 1, size - 1, 0);
+	r.http.body.len = r.http.body.cap = size - 1;
+	if (parse_page(&r) == 0) {
+		fuzz_begin(NULL, 0);
+		emit_page(&r);
+		out = fuzz_end(&len);
+		if ((a.limit > 0 && r.printed > a.limit) ||
+		    r.printed > json_size(&r.json, 0))
+			fuzz_fail("more items printed than asked or sent");
+		fuzz_check_ndjson(out, len, (size_t)r.printed, NULL);
+		check_minified(out, len);
+	}
+	json_free(&r.json);
+	idset_free(&r.seen);
+	buf_free(&r.http.body);
+}
+
+static void
+link_header(const uint8_t *data, size_t size)
+{
+	char *value = copy(data, size, 1), *next;
+
+	if ((next = link_next(value)) != NULL) {
+		if (strstr(value, next) == NULL)
+			fuzz_fail("link_next: a URL the value does not have");
+		url_same_origin(ENDPOINT, next);
+		free(next);
+	}
+	free(value);
+}
+
+static void
+ratelimit(const uint8_t *data, size_t size)
+{
+	char *value = copy(data, size, 1);
+	long left, reset;
+
+	ratelimit_parse(value, &left, &reset);
+	free(value);
+}
+
+static void
+state(const uint8_t *data, size_t size)
+{
+	struct args a = { 0 };
+	struct run r = { 0 };
+	char *text = copy(data, size, 0);
+
+	a.state_path = "state";
+	r.a = &a;
+	r.endpoint = xstrdup(ENDPOINT);
+	r.query = xstrdup(QUERY);
+	r.url = xstrdup(ENDPOINT "/api/models?" QUERY);
+	if (take_state(&r, text, size) == 0 && !r.done &&
+	    url_same_origin(ENDPOINT, r.url) != 1)
+		fuzz_fail("take_state: a next URL of another origin");
+	free(text);
+	run_free(&r);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	switch (data[0] & 3) {
+	case 0:
+		page(data + 1, size - 1);
+		break;
+	case 1:
+		link_header(data + 1, size - 1);
+		break;
+	case 2:
+		ratelimit(data + 1, size - 1);
+		break;
+	default:
+		state(data + 1, size - 1);
+	}
+	return 0;
+}

@@ -1,0 +1,85 @@
+/* fuzz-merge.c: hf-merge's code on arbitrary bytes: the input up to the
+ * first NUL byte is the existing registry file (none if there is no NUL),
+ * the rest the NDJSON input. For each of supported, supported
+ * --no-metadata and gaps: nd_each calling take_record or take_gap,
+ * take_existing, then format_supported or format_gaps, as main does
+ * (without the directory, the lock and the atomic write).
+ * Oracles: the file written parses (as json.load would read it) into an
+ * object, and merging the same input into it again reproduces it byte
+ * for byte (SPEC 2.6: no duplicates, recomputed headers, stable format). */
+#include "fuzz.h"
+
+#define main	hf_merge_main
+int	hf_merge_main(int, char *[]);
+#include "../../cmd/hf-merge.c"
+#undef main
+
+/* The file hf-merge would write, into out: 0, or -1 if it would write
+ * none (no gap entries, or an existing file it refuses). */
+static int
+merge(struct merge *m, enum mode mode, int no_metadata, const char *doc,
+    size_t ndoc, struct buf *out)
+{
+	m->mode = mode;
+	m->no_metadata = no_metadata;
+	m->path = xstrdup(mode == SUPPORTED ? SUPPORTED_FILE : GAPS_FILE);
+	memcpy(m->date, "2026-11-28", 11);
+	if (mode == GAPS && m->nin == 0)
+		return -1;
+	if (doc != NULL && take_existing(m, doc, ndoc) == -1)
+		return -1;
+	if (mode == SUPPORTED)
+		format_supported(m, out);
+	else
+		format_gaps(m, out);
+	return 0;
+}
+
+static void
+run(const uint8_t *data, size_t size, enum mode mode, int no_metadata)
+{
+	const char *doc = NULL, *nul;
+	struct merge m = { 0 }, again = { 0 };
+	struct buf out = { 0 }, out2 = { 0 };
+	struct pyjson p = { 0 };
+	size_t ndoc = 0, len;
+
+	if ((nul = memchr(data, '\0', size)) != NULL) {
+		doc = (const char *)data;
+		ndoc = (size_t)(nul - doc);
+		size -= ndoc + 1;
+		data += ndoc + 1;
+	}
+	m.mode = mode;
+	fuzz_begin(data, size);
+	nd_each(0, NULL, mode == SUPPORTED ? take_record : take_gap, &m);
+	fuzz_end(&len);
+	if (merge(&m, mode, no_metadata, doc, ndoc, &out) == -1)
+		goto out;
+	if (pyjson_parse(&p, out.data, out.len, PYJSON_NAN, NULL) == -1 ||
+	    json_type(&p.j, 0) != JSON_OBJECT)
+		fuzz_fail("the file written does not parse");
+	again.in = m.in;
+	again.nin = m.nin;
+	if (merge(&again, mode, no_metadata, out.data, out.len, &out2) == -1)
+		fuzz_fail("the file written is refused");
+	if (out.len != out2.len || memcmp(out.data, out2.data, out.len) != 0)
+		fuzz_fail("merging again changes the file");
+out:
+	again.in = NULL;
+	again.nin = 0;
+	merge_free(&again);
+	merge_free(&m);
+	pyjson_free(&p);
+	buf_free(&out);
+	buf_free(&out2);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	run(data, size, SUPPORTED, 0);
+	run(data, size, SUPPORTED, 1);
+	run(data, size, GAPS, 0);
+	return 0;
+}
