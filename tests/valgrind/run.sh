@@ -11,7 +11,7 @@
 set -eu
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 vg=$root/tests/valgrind
-rm -rf "$vg/bin" "$vg/log"
+rm -rf "${vg:?}/bin" "${vg:?}/log"
 mkdir -p "$vg/bin" "$vg/log"
 ln -sfn ../../data "$vg/data"
 for p in hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge; do
