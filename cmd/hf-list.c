@@ -338,8 +338,9 @@ main(int argc, char *argv[])
 	    (load_state(&r) == -1 || (!r.done && save_state(&r, r.url) == -1))))
 		rv = HF_EXIT_FATAL;
 	while (!r.done && rv == HF_EXIT_OK) {
-		if (orphaned(&r) || fetch_page(&r) == -1 || find_next(&r, &next) == -1 ||
-		    emit_page(&r) == -1 || advance(&r, next) == -1)
+		if (orphaned(&r) || fetch_page(&r) == -1 ||
+		    find_next(&r, &next) == -1 || emit_page(&r) == -1 ||
+		    advance(&r, next) == -1)
 			rv = HF_EXIT_FATAL;
 	}
 	progress(&r, 1);

@@ -350,9 +350,9 @@ list() {
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
 	# it stops when this shell (or a sweep lane) is killed: see setup
-	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress --page-size "$page_size" \
-	    --timeout "$timeout" --state "$out/scrape_checkpoint.$name.state" \
-	    "$@" >>"$raw"
+	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress \
+	    --page-size "$page_size" --timeout "$timeout" \
+	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
 }
 
 listed() {	# models listed so far for NAME, from its state

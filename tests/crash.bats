@@ -138,20 +138,51 @@ phase() {
 	esac
 }
 
-# The kill moments, in ms: one in each twentieth of the clean run's length,
-# at a seeded pseudo-random place within it.
-moment() {	# moment TRIAL
-	awk -v seed="$SEED" -v i="$1" -v n="$TRIALS" -v len="$(cat "$BATS_FILE_TMPDIR/clean.ms")" '
-	BEGIN {
+# The kill moments. Trials 1-14: one in each fourteenth of the clean run's
+# length (ms), at a seeded pseudo-random place within it. Trials 15-17: a
+# seeded 0-500 ms after the canonical sweep has started; 18-20: after the
+# merge has started (the gaps file being imported). The second kind does
+# not depend on how fast this machine is.
+TIMED=14
+seeded() {	# seeded TRIAL: a pseudo-random number in [0, 1)
+	awk -v seed="$SEED" -v i="$1" 'BEGIN {
 		srand(seed)
 		for (k = 1; k <= i; k++) u = rand()
-		printf "%d\n", len * (i - 1 + u) / n
+		printf "%.6f\n", u
 	}'
 }
 
+moment() {	# moment TRIAL: ms from the start
+	awk -v i="$1" -v n="$TIMED" -v u="$(seeded "$1")" \
+	    -v len="$(cat "$BATS_FILE_TMPDIR/clean.ms")" \
+	    'BEGIN { printf "%d\n", len * (i - 1 + u) / n }'
+}
+
+# await N DIR: sleep until trial N's moment
+await() {
+	local u
+	if [ "$1" -le "$TIMED" ]; then
+		sleep "$(awk -v m="$(moment "$1")" 'BEGIN { printf "%.3f", m / 1000 }')"
+		return
+	fi
+	for _ in $(seq 1500); do
+		if [ "$1" -le $((TIMED + 3)) ]; then
+			ls "$2"/scrape_checkpoint.sweep.*.state >/dev/null 2>&1 && break
+		else
+			ls "$2"/.hf-scraper.tmp.*/imported >/dev/null 2>&1 && break
+		fi
+		# the run over (or a zombie): no moment to wait for
+		case $(ps -o stat= -p "$PGID" 2>/dev/null) in
+		''|Z*)	return 0 ;;
+		esac
+		sleep 0.02
+	done
+	u=$(seeded "$1")
+	sleep "$(awk -v u="$u" 'BEGIN { printf "%.3f", u / 2 }')"
+}
+
 trial() {	# trial N
-	local n=$1 ms pid rc kill_rc t tries=0 what
-	ms=$(moment "$n")
+	local n=$1 pid rc kill_rc t t0 tries=0 what ms
 	cp -R "$PRE" out
 	sample out 3>&- &
 	SAMPLER=$!
@@ -160,7 +191,9 @@ trial() {	# trial N
 	setsid hf-scraper $ARGS --registry "$REG" -o out 2>log 3>&- &
 	pid=$!
 	PGID=$pid
-	sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+	t0=$(date +%s%N)
+	await "$n" out
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 	what=$(phase "$pid" out)
 	if [ $((n % 2)) = 1 ]; then
 		kill -9 "$pid" 2>/dev/null || what=done
@@ -267,10 +300,7 @@ trial() {	# trial N
 		rm -rf out bad stop log
 		trial "$n"
 	done
-	cat "$BATS_FILE_TMPDIR/trials"
-	# the kills landed in the listing, the sweep and the merge
-	for p in listing sweep merge; do
-		grep -q ", $p, " "$BATS_FILE_TMPDIR/trials" || fail "no kill in $p"
-	done
+	# where the kills landed (no assertion: it depends on the machine's
+	# speed), shown in the test's output
 	sed 's/^/# /' "$BATS_FILE_TMPDIR/trials" >&3
 }

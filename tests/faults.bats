@@ -126,9 +126,19 @@ matrix() {
 }
 
 @test "faults: a Hub that stops sending mid-body: --timeout gives up on the transfer and the page is retried" {
-	TIMEOUT=2 matrix --fault-stall 0.1 --stall-seconds 60
-	[ "$(faulted stall)" -ge 3 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: Operation too slow\. Less than 1 bytes/sec transferred the last 2 seconds; retry'
+	TIMEOUT=1 matrix --fault-stall 0.05 --stall-seconds 60
+	[ "$(faulted stall)" -ge 2 ]
+	assert_regex "$stderr" 'hf-list: page [0-9]+: Operation too slow\. Less than 1 bytes/sec transferred the last 1 seconds; retry'
+}
+
+@test "faults: hf-scraper --timeout takes 1 to 86400 seconds" {
+	run -2 --separate-stderr hf-scraper --timeout 0 -o out
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --timeout: must be at least 1: 0"
+	run -2 --separate-stderr hf-scraper --timeout=86401 -o out
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --timeout: at most 86400: 86401"
+	run -2 --separate-stderr hf-scraper --timeout
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --timeout needs a value"
+	assert_file_not_exists out
 }
 
 @test "faults: all of them together" {
