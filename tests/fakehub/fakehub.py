@@ -491,8 +491,10 @@ class Hub:
         self.win_count = 0
         self.fault_rng = random.Random("fault:%d" % args.fault_seed)
         self.churn_rng = random.Random("churn:%d" % args.seed)
-        self.fault_run = 0
         self.storm_left = 0
+        # faulted answers in a row for each page (query string): with
+        # clients listing side by side, "in a row" must hold per page
+        self.page_run = {}
         self.logf = open(args.log, "a", encoding="utf-8") if args.log else None
         self.index()
 
@@ -803,10 +805,22 @@ class Hub:
             if r < acc:
                 fault = name
                 break
-        if fault and self.fault_run >= a.fault_max_run:
-            fault = None
-        self.fault_run = self.fault_run + 1 if fault else 0
-        return fault
+        return fault	# capped per page by page_spent
+
+    def page_spent(self, raw):
+        """Whether this page had --fault-max-run faults in a row (storms
+        count only when random faults are on too, so that a storm alone
+        can still outlast a client's retries)."""
+        return self.page_run.get(raw, 0) >= self.args.fault_max_run
+
+    def page_faulted(self, raw, faulted):
+        a = self.args
+        random_on = any((a.fault_429, a.fault_5xx, a.fault_truncate,
+                         a.fault_nonjson, a.fault_drop, a.fault_stall))
+        if faulted and random_on:
+            self.page_run[raw] = self.page_run.get(raw, 0) + 1
+        else:
+            self.page_run.pop(raw, None)
 
     def log(self, rec):
         if not self.logf:
@@ -912,11 +926,15 @@ class Handler(BaseHTTPRequestHandler):
                 status, rec["fault"] = 302, "redirect"
             elif a.fail_always:
                 status, rec["fault"] = a.fail_always, "always"
-            elif hub.storm_left > 0:
+            elif hub.storm_left > 0 and not hub.page_spent(raw):
                 hub.storm_left -= 1
                 status, rec["fault"] = 429, "storm"
+                hub.page_faulted(raw, True)
             else:
                 fault = hub.draw_fault()
+                if fault and hub.page_spent(raw):
+                    fault = None
+                hub.page_faulted(raw, fault is not None)
                 rec["fault"] = fault
                 if fault == "429":
                     status = 429
