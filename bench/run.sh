@@ -198,7 +198,7 @@ done
 list_items=$(wc -l <"$OUT/hf-list.stdout" | tr -d ' ')
 js_items=$(wc -l <"$OUT/js-list.stdout" | tr -d ' ')
 jq -r .id "$OUT/hf-list.stdout" | sort >"$OUT/hf-list.ids"
-jq -r .id "$OUT/js-list.stdout" | sort >"$OUT/js-list.ids"
+jq -r .name "$OUT/js-list.stdout" | sort >"$OUT/js-list.ids"	# the client calls the id name
 cmp_list=$(cmp -s "$OUT/hf-list.ids" "$OUT/js-list.ids" && echo identical || echo DIFFERENT)
 
 # --- 3. the full scan ------------------------------------------------------------
