@@ -71,8 +71,8 @@ log() {	# log LEVEL message...
 	level=$1
 	shift
 	[ "$quiet" = 1 ] && [ "$level" = INFO ] && return 0
-	printf '%s: %s %s: %s\n' "$PROG" "$(stamp)" \
-	    "$level" "$*" >&2
+	stamp
+	printf '%s: %s %s: %s\n' "$PROG" "$now" "$level" "$*" >&2
 }
 info() { log INFO "$@"; }
 warn() { log WARNING "$@"; }
@@ -89,13 +89,19 @@ need_value() {	# need_value FLAG ARGC
 	[ "$2" -ge 2 ] || die_usage "$1 needs a value"
 }
 
-number() {	# number FLAG VALUE MIN: a decimal integer >= MIN
+number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
 	case $2 in
 	''|*[!0-9]*) die_usage "$1: not a number: $2" ;;
 	esac
 	[ "${#2}" -le 15 ] || die_usage "$1: too large: $2"
 	[ "$2" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
-	printf '%s' "$2" | sed 's/^0*\([0-9]\)/\1/'
+	num=$2
+	while :; do
+		case $num in
+		0?*) num=${num#0} ;;	# no leading zeros (not octal anywhere)
+		*) break ;;
+		esac
+	done
 }
 
 parse_args() {
@@ -107,20 +113,20 @@ parse_args() {
 		--architecture)	need_value "$1" $#; arch=$2; arch_set=1; shift ;;
 		--architecture=*) arch=${1#*=}; arch_set=1 ;;
 		--checkpoint-interval) need_value "$1" $#
-				interval=$(number "$1" "$2" 1); shift ;;
+				number "$1" "$2" 1; interval=$num; shift ;;
 		--checkpoint-interval=*)
-				interval=$(number "${1%%=*}" "${1#*=}" 1) ;;
+				number "${1%%=*}" "${1#*=}" 1; interval=$num ;;
 		--force)	force=1 ;;
 		--full-scan)	full=1 ;;
 		-h|--help)	usage; exit 0 ;;
-		--jobs)		need_value "$1" $#; jobs=$(number "$1" "$2" 1); shift ;;
-		--jobs=*)	jobs=$(number "${1%%=*}" "${1#*=}" 1) ;;
+		--jobs)		need_value "$1" $#; number "$1" "$2" 1; jobs=$num; shift ;;
+		--jobs=*)	number "${1%%=*}" "${1#*=}" 1; jobs=$num ;;
 		--keep-loadable-quant) keep_quant=1 ;;
-		--limit)	need_value "$1" $#; limit=$(number "$1" "$2" 1); shift ;;
-		--limit=*)	limit=$(number "${1%%=*}" "${1#*=}" 1) ;;
+		--limit)	need_value "$1" $#; number "$1" "$2" 1; limit=$num; shift ;;
+		--limit=*)	number "${1%%=*}" "${1#*=}" 1; limit=$num ;;
 		--min-downloads) need_value "$1" $#
-				min_dl=$(number "$1" "$2" 0); shift ;;
-		--min-downloads=*) min_dl=$(number "${1%%=*}" "${1#*=}" 0) ;;
+				number "$1" "$2" 0; min_dl=$num; shift ;;
+		--min-downloads=*) number "${1%%=*}" "${1#*=}" 0; min_dl=$num ;;
 		--no-canonical-sweep) sweep=0 ;;
 		--no-metadata)	metadata=0 ;;
 		-o|--output)	need_value "$1" $#; out=$2; shift ;;
@@ -131,8 +137,8 @@ parse_args() {
 		--task)		need_value "$1" $#; task=$2; shift ;;
 		--task=*)	task=${1#*=} ;;
 		--timeout)	need_value "$1" $#
-				timeout=$(number "$1" "$2" 1); shift ;;
-		--timeout=*)	timeout=$(number "${1%%=*}" "${1#*=}" 1) ;;
+				number "$1" "$2" 1; timeout=$num; shift ;;
+		--timeout=*)	number "${1%%=*}" "${1#*=}" 1; timeout=$num ;;
 		--version)	printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
 		*)		die_usage "unknown option: $1" ;;
 		esac
@@ -152,13 +158,15 @@ parse_args() {
 
 # --- programs and registry -------------------------------------------------
 
-stage() {	# the path of a stage: beside this script, else on PATH
-	if [ -x "$here/$1" ]; then
-		printf '%s\n' "$here/$1"
-	elif command -v "$1" 2>/dev/null; then
-		:
+stage() {	# stage VAR NAME: VAR is the path of stage NAME: beside this
+	# script, else on PATH
+	# shellcheck disable=SC2034 # found is read by the eval
+	if [ -x "$here/$2" ]; then
+		eval "$1=\$here/\$2"
+	elif found=$(command -v "$2" 2>/dev/null); then
+		eval "$1=\$found"
 	else
-		fail "$1: not found beside $0 nor on PATH"
+		fail "$2: not found beside $0 nor on PATH"
 	fi
 }
 
@@ -168,12 +176,13 @@ find_stages() {
 	*) here=. ;;
 	esac
 	here=$(CDPATH='' cd -- "${here:-/}" && pwd)
-	hf_list=$(stage hf-list)
-	hf_arch=$(stage hf-arch)
-	hf_filter_quant=$(stage hf-filter-quant)
-	hf_classify=$(stage hf-classify)
-	hf_score=$(stage hf-score)
-	hf_merge=$(stage hf-merge)
+	hf_list='' hf_arch='' hf_filter_quant='' hf_classify='' hf_score='' hf_merge=''
+	stage hf_list hf-list
+	stage hf_arch hf-arch
+	stage hf_filter_quant hf-filter-quant
+	stage hf_classify hf-classify
+	stage hf_score hf-score
+	stage hf_merge hf-merge
 }
 
 # Registry: --registry, else a TransformerLens checkout's __init__.py read
@@ -199,69 +208,125 @@ resolve_registry() {
 		reg_src=$registry
 	fi
 	[ -r "$registry" ] || fail "$registry: cannot read the registry"
-	registry=$(abspath "$registry")
-	reg_archs=$(registry_list supported | awk 'END { print NR }')
+	case $registry in
+	/*) ;;
+	*) registry=$PWD/$registry ;;
+	esac
+	registry_read
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
 	info "registry: $reg_src ($reg_archs supported architectures)"
 }
 
-abspath() {
-	case $1 in
-	/*) printf '%s\n' "$1" ;;
-	*) printf '%s/%s\n' "$(pwd)" "$1" ;;
-	esac
-}
-
-# registry_list supported | orgs [ARCH]: names from registry.json, one a
-# line (orgs sorted, each once). The names are plain identifiers, so the
-# minified text is read with patterns; the stages parse the file properly.
-registry_list() {
-	awk -v what="$1" -v arch="${2-}" 'BEGIN { RS = "\001" }
+# registry_read: what the wrapper needs of registry.json, in one awk:
+#   reg_archs      how many supported architectures
+#   all_orgs       every canonical org, byte order, each once
+#   arch_orgs      the canonical orgs of --architecture (same order)
+#   arch_supported 1 when --architecture is a supported architecture
+#   arch_closest   else the supported one nearest to it (edit distance)
+# The names are plain identifiers, so the minified text is read with
+# patterns; the stages parse the file properly.
+registry_read() {
+	reg_archs=0 all_orgs='' arch_orgs='' arch_supported=0 arch_closest=''
+	eval "$(LC_ALL=C awk -v arch="$arch" -v arch_set="$arch_set" '
+	BEGIN { RS = "\001" }
 	{
-		out = ""; ins = 0; esc = 0; n = length($0)
-		for (i = 1; i <= n; i++) {
-			c = substr($0, i, 1)
-			if (ins) {
-				out = out c
-				if (esc) esc = 0
-				else if (c == "\\") esc = 1
-				else if (c == "\"") ins = 0
-			} else if (c == "\"") { ins = 1; out = out c }
-			else if (c !~ /[ \t\r\n]/) out = out c
-		}
-		if (what == "supported") {
-			if (!match(out, /"supported_architectures":\[[^]]*\]/)) exit
-			list(substr(out, RSTART + 27, RLENGTH - 28))
-			exit
-		}
-		if (!match(out, /"canonical_authors_by_arch":\{([^{}]*)\}/)) exit
-		m = substr(out, RSTART + 29, RLENGTH - 30)
-		while (match(m, /"[^"]*":\[[^]]*\]/)) {
-			e = substr(m, RSTART, RLENGTH)
-			m = substr(m, RSTART + RLENGTH)
-			k = index(e, "\":[")
-			a = substr(e, 2, k - 2)
-			if (arch == "" || a == arch)
-				list(substr(e, k + 3, length(e) - k - 3))
+		out = minify($0)
+		if (match(out, /"supported_architectures":\[[^]]*\]/))
+			nsup = names(substr(out, RSTART + 27, RLENGTH - 28), sup)
+		if (match(out, /"canonical_authors_by_arch":\{([^{}]*)\}/)) {
+			m = substr(out, RSTART + 29, RLENGTH - 30)
+			while (match(m, /"[^"]*":\[[^]]*\]/)) {
+				e = substr(m, RSTART, RLENGTH)
+				m = substr(m, RSTART + RLENGTH)
+				k = index(e, "\":[")
+				a = substr(e, 2, k - 2)
+				n = names(substr(e, k + 3, length(e) - k - 3), o)
+				for (i = 1; i <= n; i++) {
+					all[o[i]] = 1
+					if (arch_set && a == arch) mine[o[i]] = 1
+				}
+			}
 		}
 	}
-	function list(s,   p) {
-		while (match(s, /"[^"]*"/)) {
-			print substr(s, RSTART + 1, RLENGTH - 2)
+	END {
+		supported = 0
+		for (i = 1; i <= nsup; i++) if (sup[i] == arch) supported = 1
+		print "reg_archs=" nsup + 0
+		print "all_orgs=" q(sorted(all))
+		print "arch_orgs=" q(sorted(mine))
+		print "arch_supported=" supported
+		print "arch_closest=" q(arch_set && !supported ? closest(arch) : "")
+	}
+	function minify(s,   r) {	# drop white space outside strings
+		r = ""
+		while (match(s, /"([^"\\]|\\.)*"/)) {
+			r = r nows(substr(s, 1, RSTART - 1)) substr(s, RSTART, RLENGTH)
 			s = substr(s, RSTART + RLENGTH)
 		}
-	}' "$registry" | if [ "$1" = orgs ]; then LC_ALL=C sort -u; else cat; fi
+		return r nows(s)
+	}
+	function nows(s) { gsub(/[ \t\r\n]+/, "", s); return s }
+	function names(s, to,   n) {
+		n = 0
+		while (match(s, /"[^"]*"/)) {
+			to[++n] = substr(s, RSTART + 1, RLENGTH - 2)
+			s = substr(s, RSTART + RLENGTH)
+		}
+		return n
+	}
+	function sorted(set,   k, v, n, i, j, t, r) {
+		n = 0
+		for (k in set) v[++n] = k
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+			}
+		r = ""
+		for (i = 1; i <= n; i++) r = r (i > 1 ? " " : "") v[i]
+		return r
+	}
+	function q(s,   r, i) {	# a shell single-quoted word
+		r = ""
+		while ((i = index(s, "\047")) > 0) {
+			r = r substr(s, 1, i - 1) "\047\\\047\047"
+			s = substr(s, i + 1)
+		}
+		return "\047" r s "\047"
+	}
+	function closest(want,   i, k, best, bestk) {
+		best = ""
+		for (i = 1; i <= nsup; i++) {
+			k = dist(want, sup[i])
+			if (best == "" || k < bestk) { best = sup[i]; bestk = k }
+		}
+		return best
+	}
+	function dist(a, b,   i, j, la, lb, d, c, x) {
+		la = length(a); lb = length(b)
+		for (j = 0; j <= lb; j++) d[0, j] = j
+		for (i = 1; i <= la; i++) {
+			d[i, 0] = i
+			for (j = 1; j <= lb; j++) {
+				c = (tolower(substr(a, i, 1)) == tolower(substr(b, j, 1))) ? 0 : 1
+				x = d[i - 1, j] + 1
+				if (d[i, j - 1] + 1 < x) x = d[i, j - 1] + 1
+				if (d[i - 1, j - 1] + c < x) x = d[i - 1, j - 1] + c
+				d[i, j] = x
+			}
+		}
+		return d[la, lb]
+	}' "$registry")" || fail "$registry: cannot read the registry"
 }
 
 # --- checkpoint ------------------------------------------------------------
 
-json_str() {	# a JSON string literal of $1
+json_str() {	# $js: a JSON string literal of $1
 	case $1 in
 	*[\"\\]* | *[[:cntrl:]]*) ;;
-	*) printf '"%s"' "$1"; return ;;	# nothing to escape: no process
+	*) js="\"$1\""; return ;;	# nothing to escape: no process
 	esac
-	printf '%s' "$1" | awk '
+	js=$(printf '%s' "$1" | awk '
 	BEGIN {
 		ORS = ""
 		for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
@@ -276,22 +341,30 @@ json_str() {	# a JSON string literal of $1
 			else if (c in esc) print esc[c]
 			else print c
 		}
-	}' | { printf '"'; cat; printf '"'; }
+	}' | { printf '"'; cat; printf '"'; })
 }
 
 identity() {	# the scan's identity, one key a line
-	printf '  "endpoint": %s,\n' "$(json_str "$endpoint")"
-	printf '  "task": %s,\n' "$(json_str "$task")"
+	json_str "$endpoint"
+	printf '  "endpoint": %s,\n' "$js"
+	json_str "$task"
+	printf '  "task": %s,\n' "$js"
 	printf '  "limit": %s,\n' "$limit"
 	printf '  "min_downloads": %s,\n' "$min_dl"
 	if [ "$arch_set" = 1 ]; then
-		printf '  "architecture": %s,\n' "$(json_str "$arch")"
+		json_str "$arch"
+		printf '  "architecture": %s,\n' "$js"
 	else
 		printf '  "architecture": null,\n'
 	fi
-	printf '  "canonical_sweep": %s,\n' "$([ "$sweep" = 1 ] && echo true || echo false)"
+	if [ "$sweep" = 1 ]; then
+		printf '  "canonical_sweep": true,\n'
+	else
+		printf '  "canonical_sweep": false,\n'
+	fi
 	printf '  "quantisation": "%s",\n' "$quant_policy"
-	printf '  "output": %s\n' "$(json_str "$out_abs")"
+	json_str "$out_abs"
+	printf '  "output": %s\n' "$js"
 }
 
 write_checkpoint() {
@@ -308,7 +381,7 @@ write_checkpoint() {
 open_checkpoint() {
 	ck=$out/scrape_checkpoint.json
 	if [ ! -f "$ck" ]; then
-		rm -f "$out"/scrape_checkpoint.*	# leftovers of a finished run
+		rm_glob "$out"/scrape_checkpoint.*	# leftovers of a finished run
 		write_checkpoint
 		return 0
 	fi
@@ -355,9 +428,18 @@ list() {
 	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
 }
 
-listed() {	# models listed so far for NAME, from its state
-	sed -n 's/.*"count":\([0-9]*\).*/\1/p' \
-	    "$out/scrape_checkpoint.$1.state" 2>/dev/null || echo 0
+# state_field NAME KEY: $field, an integer of NAME's hf-list state (one
+# line of JSON; 0 when absent), read without a process
+state_field() {
+	field=0
+	_l=
+	{ IFS= read -r _l || :; } <"$out/scrape_checkpoint.$1.state" 2>/dev/null || :
+	case $_l in
+	*"\"$2\":"[0-9]*)
+		_l=${_l##*\""$2"\":}
+		field=${_l%%[!0-9]*}
+		;;
+	esac
 }
 
 # Progress of the main scan, read from hf-list --progress (one line a
@@ -393,6 +475,7 @@ main_scan() {
 	else
 		info "main scan: every model tagged $task with at least $min_dl downloads"
 	fi
+	awk_features
 	mkfifo "$tmp/main.progress"
 	list main --progress "$@" 2>"$tmp/main.progress" &
 	lpid=$!
@@ -406,7 +489,8 @@ main_scan() {
 	set -e
 	children=$sweep_pids
 	[ "$rc" = 0 ] || fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume"
-	info "main scan listed $(listed main) models"
+	state_field main count
+	info "main scan listed $field models"
 }
 
 # The sweep's lanes: the orgs (in byte order) cut into --jobs runs of
@@ -417,25 +501,27 @@ plan_lanes() {	# plan_lanes ORG...
 	lanes_file=$out/scrape_checkpoint.lanes
 	if [ -f "$lanes_file" ] &&
 	    [ "$(tr ' ' '\n' <"$lanes_file")" = "$(printf '%s\n' "$@")" ]; then
-		nlanes=$(count_lines "$lanes_file")
+		nlanes=0
+		while IFS= read -r _; do nlanes=$((nlanes + 1)); done <"$lanes_file"
 		return 0
 	fi
-	rm -f "$out"/scrape_checkpoint.sweep.*
-	printf '%s\n' "$@" | awk -v jobs="$jobs" -v n="$#" '
-	{
-		lane = int((NR - 1) * jobs / n)
-		line[lane] = k[lane]++ ? line[lane] " " $0 : $0
-	}
-	END { for (i = 0; i < jobs && i < n; i++) if (k[i]) print line[i] }
-	' >"$lanes_file.tmp"
-	mv -f "$lanes_file.tmp" "$lanes_file"
-	nlanes=$(count_lines "$lanes_file")
-}
-
-count_lines() {	# without a process
-	n=0
-	while IFS= read -r _; do n=$((n + 1)); done <"$1"
-	echo "$n"
+	rm_glob "$out"/scrape_checkpoint.sweep.*
+	# org i (from 0) goes to lane i * jobs / n
+	_n=$# _i=0 nlanes=0 _lanes='' _line=
+	for _o do
+		if [ $((_i * jobs / _n)) -ge "$nlanes" ]; then
+			[ "$nlanes" = 0 ] || _lanes="$_lanes$_line
+"
+			_line=$_o
+			nlanes=$((nlanes + 1))
+		else
+			_line="$_line $_o"
+		fi
+		_i=$((_i + 1))
+	done
+	# One write; a file cut short by a kill differs from the org list,
+	# so the next run plans again.
+	printf '%s\n' "$_lanes$_line" >"$lanes_file"
 }
 
 lane_orgs() {	# the orgs of lane $1, one a line
@@ -474,9 +560,8 @@ wait_sweep() {
 		rc=0
 		wait "$p" || rc=$?
 		if [ "$rc" != 0 ]; then
-			part=$(sed -n 's/.*"part":\([0-9]*\).*/\1/p' \
-			    "$out/scrape_checkpoint.sweep.$lane.state" 2>/dev/null)
-			missing=$(lane_orgs "$lane" | sed -n "$((${part:-0} + 1)),\$p" | tr '\n' ' ')
+			state_field "sweep.$lane" part
+			missing=$(lane_orgs "$lane" | sed -n "$((field + 1)),\$p" | tr '\n' ' ')
 			warn "canonical sweep failed (hf-list exit $rc): the models of ${missing% } are missing; rerun to resume"
 			sweep_failed=1
 		fi
@@ -489,8 +574,9 @@ wait_sweep() {
 
 # Keep the first record of each id (a page fetched again after a kill, or a
 # model listed by two orgs). Records from hf-arch begin with {"id":"...".
-dedupe_ids() {
-	awk '{
+# Their number goes to the file $1.
+dedupe_ids() {	# dedupe_ids COUNT-FILE
+	awk -v count="$1" '{
 		id = $0
 		if (substr(id, 1, 7) == "{\"id\":\"") {
 			id = substr(id, 8)
@@ -501,37 +587,46 @@ dedupe_ids() {
 			match(id, /^[^"]*/)
 			id = s substr(id, 1, RLENGTH)
 		}
-		if (!(id in seen)) { seen[id] = 1; print }
-	}'
+		if (!(id in seen)) { seen[id] = 1; n++; print }
+	}
+	END { print n + 0 >count }'
 }
 
 # records NAME NFILES RAW... CLASSIFY-ARGS...: raw Hub items → classified
-# records in $tmp/NAME.records, deduplicated by id
+# records in $tmp/NAME.records. One stage after the other through files,
+# not a pipeline: each stage's exit status is its own, and a stage costs
+# one process. The main scan's records are de-duplicated by id (a page
+# fetched again after a kill) and counted into $tmp/main.count; the
+# sweep's repeats are left to hf-merge, which keeps the first.
 records() {
 	name=$1
 	nfiles=$2
 	shift 2
-	rc_dir=$tmp/$name.rc
-	mkdir -p "$rc_dir"
 	set +e
-	# The files are the first NFILES arguments; hf-arch gets them, the
-	# rest goes to hf-classify.
-	{ arch_of "$nfiles" "$@" || echo "$?" >"$rc_dir/arch"; } |
-	    dedupe_ids >"$tmp/$name.arch"
+	arch_of "$nfiles" "$@" >"$tmp/$name.arch"
+	stage_status $? "$name" hf-arch
+	recs=$tmp/$name.arch
+	if [ "$name" = main ]; then
+		dedupe_ids "$tmp/main.count" <"$recs" >"$tmp/main.unique"
+		stage_status $? "$name" awk
+		recs=$tmp/main.unique
+	fi
 	shift "$nfiles"
 	# shellcheck disable=SC2086 # empty or one flag
-	{ "$hf_filter_quant" $quant_flag "$tmp/$name.arch" ||
-	    echo "$?" >"$rc_dir/quant"; } |
-	    { "$hf_classify" --registry "$registry" "$@" ||
-	    echo "$?" >"$rc_dir/classify"; } >"$tmp/$name.records"
+	"$hf_filter_quant" $quant_flag "$recs" >"$tmp/$name.quant"
+	stage_status $? "$name" hf-filter-quant
+	"$hf_classify" --registry "$registry" "$@" "$tmp/$name.quant" \
+	    >"$tmp/$name.records"
+	stage_status $? "$name" hf-classify
 	set -e
-	for rcf in "$rc_dir"/*; do
-		[ -e "$rcf" ] || continue
-		case $(cat "$rcf") in
-		3) skipped=1 ;;
-		*) fail "$name: ${rcf##*/} stage failed (exit $(cat "$rcf"))" ;;
-		esac
-	done
+}
+
+stage_status() {	# stage_status STATUS NAME STAGE: 3 is a warning
+	case $1 in
+	0) ;;
+	3) skipped=1 ;;
+	*) fail "$2: $3 stage failed (exit $1)" ;;
+	esac
 }
 
 arch_of() {	# arch_of N FILE... : hf-arch over the first N files only
@@ -551,35 +646,33 @@ arch_of() {	# arch_of N FILE... : hf-arch over the first N files only
 # Import a gaps file the Python tool wrote (no ledger beside it) as its
 # aggregate entries, one per line, once.
 import_gaps() {	# import_gaps architecture_gaps.json
-	awk 'BEGIN { RS = "\001" } {
-		# minify: drop white space outside strings
-		out = ""; ins = 0; esc = 0; n = length($0)
-		for (i = 1; i <= n; i++) {
-			c = substr($0, i, 1)
-			if (ins) {
-				out = out c
-				if (esc) esc = 0
-				else if (c == "\\") esc = 1
-				else if (c == "\"") ins = 0
-			} else if (c == "\"") { ins = 1; out = out c }
-			else if (c !~ /[ \t\r\n]/) out = out c
-		}
-		p = index(out, "\"gaps\":[")
-		if (p == 0) exit
-		s = substr(out, p + 8); depth = 0; ins = 0; esc = 0; start = 0
-		n = length(s)
-		for (i = 1; i <= n; i++) {
-			c = substr(s, i, 1)
-			if (ins) {
-				if (esc) esc = 0
-				else if (c == "\\") esc = 1
-				else if (c == "\"") ins = 0
+	# A token walk, line by line (a JSON string never spans lines), that
+	# prints each element of the top-level "gaps" array minified.
+	awk '
+	function nows(s) { gsub(/[ \t\r]+/, "", s); return s }
+	{
+		s = $0
+		while (s != "") {
+			if (!match(s, /"([^"\\]|\\.)*"|[][{}]/)) {
+				if (taking) cur = cur nows(s)
+				break
+			}
+			t = substr(s, RSTART, RLENGTH)
+			if (taking) cur = cur nows(substr(s, 1, RSTART - 1)) t
+			s = substr(s, RSTART + RLENGTH)
+			if (t ~ /^"/) {
+				if (depth == 1 && !in_gaps) key = t
 				continue
 			}
-			if (c == "\"") ins = 1
-			else if (c == "{") { if (depth++ == 0) start = i }
-			else if (c == "}") { if (--depth == 0) print substr(s, start, i - start + 1) }
-			else if (c == "]" && depth == 0) exit
+			if (t == "{" || t == "[") {
+				depth++
+				if (depth == 2 && t == "[" && key == "\"gaps\"") in_gaps = 1
+				else if (in_gaps && depth == 3 && !taking) { taking = 1; cur = t }
+				continue
+			}
+			depth--
+			if (taking && depth == 2) { print cur; taking = 0 }
+			else if (in_gaps && depth == 1) exit
 		}
 	}' "$1"
 }
@@ -588,16 +681,16 @@ import_gaps() {	# import_gaps architecture_gaps.json
 # order, a model seen again replaced in place by its newer record.
 update_ledger() {	# update_ledger NEW-RECORDS
 	ledger=$out/scrape_ledger.ndjson
+	old=$ledger
 	if [ ! -f "$ledger" ]; then
+		old=$tmp/imported
 		if [ -f "$out/architecture_gaps.json" ]; then
-			import_gaps "$out/architecture_gaps.json" >"$tmp/imported"
-			info "imported $(wc -l <"$tmp/imported" | tr -d ' ') gap entries of $out/architecture_gaps.json into a new ledger (once)"
-			cat "$tmp/imported" >"$tmp/ledger.old"
+			import_gaps "$out/architecture_gaps.json" >"$old"
+			n=$(wc -l <"$old")
+			info "imported $((n)) gap entries of $out/architecture_gaps.json into a new ledger (once)"
 		else
-			: >"$tmp/ledger.old"
+			: >"$old"
 		fi
-	else
-		cp "$ledger" "$tmp/ledger.old"
 	fi
 	awk -v new="$1" '
 	function key(line,   id, s) {
@@ -613,7 +706,7 @@ update_ledger() {	# update_ledger NEW-RECORDS
 	FILENAME != new { k = key($0); if (!(k in at)) { at[k] = ++n; line[n] = $0 } ; next }
 	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
 	END { for (i = 1; i <= n; i++) print line[i] }
-	' "$tmp/ledger.old" "$1" >"$tmp/ledger.new"
+	' "$old" "$1" >"$tmp/ledger.new"
 	# on disk before it replaces the old one (same file system: a rename)
 	sync "$tmp/ledger.new" 2>/dev/null || true
 	mv -f "$tmp/ledger.new" "$ledger"
@@ -623,57 +716,84 @@ update_ledger() {	# update_ledger NEW-RECORDS
 
 # A count near the top of a registry file hf-merge wrote (indent 2), read
 # without scanning the whole file.
-top_number() {	# top_number KEY FILE
-	sed -n "/^  \"$1\": /{s/^  \"$1\": \([0-9]*\).*/\1/p;q;}" "$2"
+top_number() {	# top_number KEY FILE: $field
+	field=
+	_i=0
+	while [ "$_i" -lt 64 ] && IFS= read -r _l; do	# the shell reads, no process
+		case $_l in
+		"  \"$1\": "[0-9]*)
+			_l=${_l#*: }
+			field=${_l%%[!0-9]*}
+			return 0
+			;;
+		'  "models": '*) break ;;
+		esac
+		_i=$((_i + 1))
+	done <"$2"
+	[ "$_i" -lt 64 ] ||
+	    field=$(sed -n "/^  \"$1\": /{s/^  \"$1\": \([0-9]*\).*/\1/p;q;}" "$2")
 }
 
 summary() {
 	[ "$quiet" = 1 ] && return 0
-	sup=$out/supported_models.json
-	{
-		echo "======================================================================"
-		echo "SCAN SUMMARY"
-		echo "======================================================================"
-		echo "Total models scanned: $scanned"
-		echo "New supported models: $new_supported"
-		n=$(top_number total_architectures "$sup")
-		echo
-		echo "SUPPORTED ARCHITECTURES (${n:-0}):"
-		grep '^      "architecture_id": "' "$sup" |
-		    awk -F '"' '{ n[$4]++ } END { for (a in n) print n[a], a }' |
-		    sort -k1,1nr -k2 |
-		    awk '{ printf "  %s: %d models\n", $2, $1 }'
-		echo
-		g=$(count_lines "$tmp/gaps")
-		echo "TOP 20 UNSUPPORTED ARCHITECTURES by relevancy (of $g):"
-		awk '
-		function num(k,   v) {
-			if (!match($0, "\"" k "\":[^,}]*")) return 0
-			v = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
-			return v
-		}
-		function commas(n,   s) {
-			s = ""
-			while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
-			return n s
-		}
-		{
-			match($0, /"architecture_id":"[^"]*"/)
-			a = substr($0, RSTART + 19, RLENGTH - 20)
-			if (NR <= 20)
-				printf "  %s: score=%.1f, %d models, %s downloads\n", a, num("relevancy_score"), num("total_models"), commas(num("total_downloads"))
-			else { more++; rest += num("total_models") }
-		}
-		END { if (more) printf "  ... and %d more architectures (%d models)\n", more, rest }
-		' "$tmp/gaps"
-		echo "======================================================================"
-	} | {
-		# one date(1) for the whole summary, not one a line
-		ts=$(stamp)
-		while IFS= read -r l; do
-			printf '%s: %s INFO: %s\n' "$PROG" "$ts" "$l" >&2
-		done
+	stamp
+	# the header's counts and one line per entry, then the gaps: one awk
+	grep -e '^  "total_architectures": ' -e '^  "total_models": ' \
+	    -e '^      "architecture_id": "' "$out/supported_models.json" |
+	LC_ALL=C awk -v prog="$PROG" -v ts="$now" -v scanned="$scanned" \
+	    -v before="$before" -v gaps="$tmp/gaps" '
+	function say(s) { printf "%s: %s INFO: %s\n", prog, ts, s }
+	function num(line, k,   v) {
+		if (!match(line, "\"" k "\":[^,}]*")) return 0
+		return substr(line, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
 	}
+	function commas(n,   s) {
+		s = ""
+		while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
+		return n s
+	}
+	function before_in(i, j) {	# more models first, then byte order
+		return cnt[name[i]] > cnt[name[j]] ||
+		    (cnt[name[i]] == cnt[name[j]] && name[i] < name[j])
+	}
+	/^  "total_architectures": / { if (!na++) archs = $2 + 0; next }
+	/^  "total_models": / { if (!nm++) models = $2 + 0; next }
+	{
+		a = substr($0, 27)
+		sub(/",?$/, "", a)
+		if (!(a in cnt)) name[++n] = a
+		cnt[a]++
+	}
+	END {
+		bar = "======================================================================"
+		say(bar); say("SCAN SUMMARY"); say(bar)
+		say("Total models scanned: " scanned)
+		new = models - before
+		say("New supported models: " (new > 0 ? new : 0))
+		say("")
+		say("SUPPORTED ARCHITECTURES (" archs + 0 "):")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && before_in(j, j - 1); j--) {
+				t = name[j]; name[j] = name[j - 1]; name[j - 1] = t
+			}
+		for (i = 1; i <= n; i++)
+			say(sprintf("  %s: %d models", name[i], cnt[name[i]]))
+		say("")
+		g = 0
+		while ((getline line <gaps) > 0) gap[++g] = line
+		say("TOP 20 UNSUPPORTED ARCHITECTURES by relevancy (of " g "):")
+		more = rest = 0
+		for (i = 1; i <= g; i++) {
+			if (i > 20) { more++; rest += num(gap[i], "total_models"); continue }
+			match(gap[i], /"architecture_id":"[^"]*"/)
+			a = substr(gap[i], RSTART + 19, RLENGTH - 20)
+			say(sprintf("  %s: score=%.1f, %d models, %s downloads", a,
+			    num(gap[i], "relevancy_score"), num(gap[i], "total_models"),
+			    commas(num(gap[i], "total_downloads"))))
+		}
+		if (more) say(sprintf("  ... and %d more architectures (%d models)", more, rest))
+		say(bar)
+	}' >&2
 	info "files: $out/supported_models.json, $out/architecture_gaps.json, $out/verification_history.json, $out/scrape_ledger.ndjson"
 }
 
@@ -686,7 +806,7 @@ summary() {
 # date(1) is asked each time.)
 
 clock_init() {
-	# shellcheck disable=SC2046 # two words
+	# shellcheck disable=SC2046 # three words
 	set -- $(date '+%s %N %z')
 	epoch0=$1
 	case $2 in	# centiseconds past the second, where %N works
@@ -696,50 +816,54 @@ clock_init() {
 	tz=${3#[+-]}
 	tz=$(( (1${tz%??} - 100) * 3600 + (1${tz#??} - 100) * 60 ))
 	case $3 in -*) tz=$((-tz)) ;; esac
-	cs0=$(uptime_cs) || cs0=
+	cs0=
+	uptime_cs && cs0=$cs
+	return 0
 }
 
-uptime_cs() {	# centiseconds since boot
-	read -r up _ </proc/uptime 2>/dev/null || return 1
-	echo $(( ${up%.*} * 100 + 1${up#*.} - 100 ))
+uptime_cs() {	# cs: centiseconds since boot; false without /proc/uptime
+	read -r _up _ </proc/uptime 2>/dev/null || return 1
+	cs=$(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
 }
 
-# stamp: the local time now, as YYYY-MM-DD HH:MM:SS
+# stamp: $now, the local time, as YYYY-MM-DD HH:MM:SS. These helpers set
+# variables rather than print: a command substitution costs a fork.
 stamp() {
-	if [ -z "${cs0:-}" ] || ! cs=$(uptime_cs); then
-		date '+%Y-%m-%d %H:%M:%S'
-		return
+	if [ -z "${cs0:-}" ] || ! uptime_cs; then
+		now=$(date '+%Y-%m-%d %H:%M:%S')
+		return 0
 	fi
-	t=$(( (epoch0_cs + cs - cs0) / 100 + tz ))
+	_t=$(( (epoch0_cs + cs - cs0) / 100 + tz ))
 	# days to a civil date (H. Hinnant's algorithm)
-	z=$(( t / 86400 + 719468 ))
-	era=$(( z / 146097 ))
-	doe=$(( z - era * 146097 ))
-	yoe=$(( (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 ))
-	doy=$(( doe - (365 * yoe + yoe / 4 - yoe / 100) ))
-	mp=$(( (5 * doy + 2) / 153 ))
-	d=$(( doy - (153 * mp + 2) / 5 + 1 ))
-	m=$(( mp < 10 ? mp + 3 : mp - 9 ))
-	y=$(( yoe + era * 400 + (m <= 2) ))
-	s=$(( t % 86400 ))
-	printf '%04d-%02d-%02d %02d:%02d:%02d\n' "$y" "$m" "$d" \
-	    $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
+	_z=$(( _t / 86400 + 719468 ))
+	_era=$(( _z / 146097 ))
+	_doe=$(( _z - _era * 146097 ))
+	_yoe=$(( (_doe - _doe / 1460 + _doe / 36524 - _doe / 146096) / 365 ))
+	_doy=$(( _doe - (365 * _yoe + _yoe / 4 - _yoe / 100) ))
+	_mp=$(( (5 * _doy + 2) / 153 ))
+	_d=$(( _doy - (153 * _mp + 2) / 5 + 1 ))
+	_m=$(( _mp < 10 ? _mp + 3 : _mp - 9 ))
+	_y=$(( _yoe + _era * 400 + (_m <= 2) ))
+	_t=$(( _t % 86400 ))
+	now=$_y-$(( _m / 10 ))$(( _m % 10 ))-$(( _d / 10 ))$(( _d % 10 ))
+	_h=$(( _t / 3600 )) _mi=$(( _t % 3600 / 60 )) _s=$(( _t % 60 ))
+	now="$now $(( _h / 10 ))$(( _h % 10 )):$(( _mi / 10 ))$(( _mi % 10 )):$(( _s / 10 ))$(( _s % 10 ))"
 }
 
-elapsed() {	# seconds since the start, with $1 (0 or 1) decimals
-	if [ -n "${cs0:-}" ] && cs=$(uptime_cs); then
+elapsed() {	# $secs: seconds since the start, with $1 (0 or 1) decimals
+	if [ -n "${cs0:-}" ] && uptime_cs; then
 		cs=$((cs - cs0))
 		if [ "$1" = 0 ]; then
-			echo $((cs / 100))
+			secs=$((cs / 100))
 		else
 			cs=$(( (cs + 5) / 10 ))
-			echo "$((cs / 10)).$((cs % 10))"
+			secs=$((cs / 10)).$((cs % 10))
 		fi
-		return
+		return 0
 	fi
-	awk -v a="$epoch0" -v b="$(date +%s)" -v d="$1" 'BEGIN {
+	secs=$(awk -v a="$epoch0" -v b="$(date +%s)" -v d="$1" 'BEGIN {
 		s = b - a; if (s < 0) s = 0
-		if (d == 0) printf "%d\n", s; else printf "%.1f\n", s }'
+		if (d == 0) printf "%d\n", s; else printf "%.1f\n", s }')
 }
 
 setup() {
@@ -747,8 +871,13 @@ setup() {
 	clock_init
 	endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	while [ "${endpoint%/}" != "$endpoint" ]; do endpoint=${endpoint%/}; done
-	mkdir -p -- "$out" || fail "$out: cannot create the output directory"
-	out_abs=$(CDPATH='' cd -- "$out" && pwd)
+	[ -d "$out" ] || mkdir -p -- "$out" ||
+	    fail "$out: cannot create the output directory"
+	case $out in	# absolute, without . or .. or //: as it is
+	/*/./* | /*/../* | */. | */.. | *//* | */) out_abs=$(CDPATH='' cd -- "$out" && pwd) ;;
+	/*) out_abs=$out ;;
+	*) out_abs=$(CDPATH='' cd -- "$out" && pwd) ;;
+	esac
 	out=$out_abs	# absolute: no path below can look like an option
 	children=	# background stages to stop on SIGINT and SIGTERM
 	sweep_pids=
@@ -770,7 +899,7 @@ setup() {
 	# lock: what a run killed with SIGKILL left (its directory, the
 	# temporaries of an hf-list state being replaced) belongs to no live
 	# process now, and goes.
-	rm -rf -- "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
+	rm_glob -r "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
 	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
 	    fail "cannot create a temporary directory in $out"
 	trap cleanup EXIT
@@ -786,14 +915,34 @@ setup() {
 	page_size=$interval
 	[ "$page_size" -le 1000 ] || page_size=1000
 	skipped=0
+}
+
+# rm_glob [-r] PATTERN...: remove what the patterns matched, if anything
+# (the common case, nothing, costs no process)
+rm_glob() {
+	_r=
+	[ "$1" = -r ] && { _r=-r; shift; }
+	for _f do
+		[ -e "$_f" ] || [ -L "$_f" ] || continue
+		# shellcheck disable=SC2086 # empty or -r
+		rm -f $_r -- "$@"
+		return
+	done
+}
+
+# What the awk on PATH offers the progress reader (one process: asked
+# only when a main scan runs).
+awk_features() {
 	# mawk reads a pipe in blocks unless told not to
 	awk_unbuffered=
-	case $(awk -W version 2>&1 </dev/null) in
-	mawk*) awk_unbuffered='-W interactive' ;;
-	esac
 	# awk's now(): strftime where awk has it (mawk 1.3.4, gawk, busybox),
 	# else date(1), which costs a process a call
 	awk_now='function now() { return strftime("%Y-%m-%d %H:%M:%S") }'
+	case $(awk -W version 2>&1 </dev/null) in
+	'mawk 1.3.4'*) awk_unbuffered='-W interactive'; return ;;
+	mawk*) awk_unbuffered='-W interactive' ;;
+	'GNU Awk'*) return ;;
+	esac
 	awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
 	    </dev/null 2>/dev/null ||
 	    awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
@@ -804,7 +953,7 @@ cleanup() {	# on every exit: no stage outlives a failed run
 	for p in $children; do
 		kill "$p" 2>/dev/null || true
 	done
-	rm -rf "$tmp"
+	[ -z "$tmp" ] || rm -rf -- "$tmp"
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -823,13 +972,12 @@ interrupted() {
 plan() {
 	orgs=
 	if [ "$arch_set" = 1 ]; then
-		arch_orgs=$(registry_list orgs "$arch")
-		if ! registry_list supported | grep -qxF -- "$arch"; then
-			warn "$arch is not a supported architecture of the registry (closest: $(closest "$arch")): scanning anyway"
+		if [ "$arch_supported" = 0 ]; then
+			warn "$arch is not a supported architecture of the registry (closest: $arch_closest): scanning anyway"
 		fi
 		if [ -n "$arch_orgs" ]; then
 			targeted=1
-			info "targeted scrape: $arch has canonical orgs ($(printf '%s' "$arch_orgs" | tr '\n' ' ')); only their sweep runs, no global scan"
+			info "targeted scrape: $arch has canonical orgs ($arch_orgs); only their sweep runs, no global scan"
 			[ "$sweep" = 1 ] && orgs=$arch_orgs
 			[ "$sweep" = 1 ] || warn "--no-canonical-sweep with a targeted scrape of $arch: no Hub queries will run; only the gaps are rescored"
 			return 0
@@ -837,29 +985,8 @@ plan() {
 		info "$arch has no canonical orgs: global scan, keeping $arch models only (client-side filter)"
 	fi
 	targeted=0
-	[ "$sweep" = 1 ] && orgs=$(registry_list orgs)
+	[ "$sweep" = 1 ] && orgs=$all_orgs
 	return 0
-}
-
-closest() {	# the supported architecture with the smallest edit distance
-	registry_list supported | awk -v want="$1" '
-	function dist(a, b,   i, j, la, lb, d, c, x) {
-		la = length(a); lb = length(b)
-		for (j = 0; j <= lb; j++) d[0, j] = j
-		for (i = 1; i <= la; i++) {
-			d[i, 0] = i
-			for (j = 1; j <= lb; j++) {
-				c = (tolower(substr(a, i, 1)) == tolower(substr(b, j, 1))) ? 0 : 1
-				x = d[i - 1, j] + 1
-				if (d[i, j - 1] + 1 < x) x = d[i, j - 1] + 1
-				if (d[i - 1, j - 1] + c < x) x = d[i - 1, j - 1] + c
-				d[i, j] = x
-			}
-		}
-		return d[la, lb]
-	}
-	{ k = dist(want, $0); if (best == "" || k < bestk) { best = $0; bestk = k } }
-	END { print best }'
 }
 
 # The sweep's lanes start first and list while the main scan lists and
@@ -871,6 +998,7 @@ scrape() {
 	set +f
 	: >"$tmp/supported"
 	: >"$tmp/unsupported"
+	: >"$tmp/sweep.records"
 	scanned=0
 	start_sweep "$@"
 	if [ "$targeted" = 0 ]; then
@@ -889,10 +1017,13 @@ main_records() {
 	else
 		records main 1 "$raw"
 	fi
-	scanned=$(wc -l <"$tmp/main.arch" | tr -d ' ')
-	grep '"supported":true' "$tmp/main.records" >"$tmp/supported" || true
-	grep -v '"supported":true' "$tmp/main.records" |
-	    grep -v '"architecture":null' >"$tmp/unsupported" || true
+	read -r scanned <"$tmp/main.count"
+	# supported records to the registry, the others with an architecture
+	# to the ledger
+	awk -v sup="$tmp/supported" -v unsup="$tmp/unsupported" '
+	/"supported":true/ { print >sup; next }
+	!/"architecture":null/ { print >unsup }
+	' "$tmp/main.records" || fail "main: awk failed"
 }
 
 sweep_records() {	# the lanes' raw files end to end, in lane order
@@ -908,7 +1039,6 @@ sweep_records() {	# the lanes' raw files end to end, in lane order
 	set -- "$@" --canonical-only
 	[ "$arch_set" = 1 ] && set -- "$@" --architecture "$arch"
 	records sweep "$nlanes" "$@"
-	cat "$tmp/sweep.records" >>"$tmp/supported"
 }
 
 # run_stage PROGRAM ARGS...: exit 3 (done, input skipped) is a warning
@@ -929,26 +1059,30 @@ merge() {
 	sup=$out/supported_models.json
 	before=0
 	if [ -f "$sup" ]; then
-		before=$(top_number total_models "$sup")
+		top_number total_models "$sup"
+		before=${field:-0}
 	fi
-	scan_info=$(printf '{"total_scanned":%s,"task_filter":%s,"min_downloads":%s,"scan_duration_seconds":%s}' \
-	    "$scanned" "$(json_str "$task")" "$min_dl" "$(elapsed 1)")
+	json_str "$task"
+	elapsed 1
+	scan_info="{\"total_scanned\":$scanned,\"task_filter\":$js,\"min_downloads\":$min_dl,\"scan_duration_seconds\":$secs}"
 	set -- --scan-info "$scan_info"
 	[ "$metadata" = 1 ] || set -- "$@" --no-metadata
 	[ "$targeted" = 1 ] || update_ledger "$tmp/unsupported"
 	ledger=$out/scrape_ledger.ndjson
 	[ -f "$ledger" ] || : >"$ledger"
-	run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps"
-	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp/supported"
+	if [ -s "$ledger" ]; then
+		run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps"
+	else
+		: >"$tmp/gaps"	# nothing to score (a first targeted scrape)
+	fi
+	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp/supported" \
+	    "$tmp/sweep.records"
 	if [ -s "$tmp/gaps" ]; then
 		run_stage "$hf_merge" gaps -o "$out" --scan-info "$scan_info" \
 		    "$tmp/gaps"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi
-	after=$(top_number total_models "$sup")
-	new_supported=$(( ${after:-0} - before ))
-	[ "$new_supported" -ge 0 ] || new_supported=0
 }
 
 main() {
@@ -963,8 +1097,10 @@ main() {
 		summary
 		fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
 	fi
-	rm -f -- "$ck" "$out"/scrape_checkpoint.*
 	summary
+	# the checkpoint and this run's temporaries, in one process
+	rm -rf -- "$ck" "$out"/scrape_checkpoint.* "$tmp"
+	tmp=
 	[ "$skipped" = 0 ] || { warn "some Hub items were malformed and skipped (see above)"; exit 3; }
 	exit 0
 }

@@ -140,9 +140,9 @@ phase() {
 
 # The kill moments. Trials 1-14: one in each fourteenth of the clean run's
 # length (ms), at a seeded pseudo-random place within it. Trials 15-17: a
-# seeded 0-500 ms after the canonical sweep has started; 18-20: after the
-# merge has started (the gaps file being imported). The second kind does
-# not depend on how fast this machine is.
+# seeded 0-500 ms after the canonical sweep has started; 18-20: a seeded
+# 0-50 ms after the merge has started (the gaps file being imported). The
+# second kind does not depend on how fast this machine is.
 TIMED=14
 seeded() {	# seeded TRIAL: a pseudo-random number in [0, 1)
 	awk -v seed="$SEED" -v i="$1" 'BEGIN {
@@ -178,7 +178,12 @@ await() {
 		sleep 0.02
 	done
 	u=$(seeded "$1")
-	sleep "$(awk -v u="$u" 'BEGIN { printf "%.3f", u / 2 }')"
+	# the sweep lasts a second or more, the merge a few tens of ms
+	if [ "$1" -le $((TIMED + 3)) ]; then
+		sleep "$(awk -v u="$u" 'BEGIN { printf "%.3f", u / 2 }')"
+	else
+		sleep "$(awk -v u="$u" 'BEGIN { printf "%.3f", u / 20 }')"
+	fi
 }
 
 trial() {	# trial N
