@@ -1067,8 +1067,14 @@ merge() {
 	scan_info="{\"total_scanned\":$scanned,\"task_filter\":$js,\"min_downloads\":$min_dl,\"scan_duration_seconds\":$secs}"
 	set -- --scan-info "$scan_info"
 	[ "$metadata" = 1 ] || set -- "$@" --no-metadata
-	[ "$targeted" = 1 ] || update_ledger "$tmp/unsupported"
 	ledger=$out/scrape_ledger.ndjson
+	# A targeted scrape adds nothing to the ledger, but a gaps file the
+	# Python tool wrote is still imported (once), so that it is rescored
+	# with the current registry like any other.
+	if [ "$targeted" = 0 ] ||
+	    { [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; }; then
+		update_ledger "$tmp/unsupported"
+	fi
 	[ -f "$ledger" ] || : >"$ledger"
 	if [ -s "$ledger" ]; then
 		run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps"

@@ -194,6 +194,31 @@ queries() {
 	assert_regex "$stderr" "cannot read the registry"
 }
 
+@test "hf-scraper: a targeted scrape imports a gaps file without a ledger, once, and rescores it" {
+	fakehub_start --corpus "$CORPUS"
+	jq '.supported_architectures += ["FooForCausalLM"] | .canonical_authors_by_arch.FooForCausalLM = ["EleutherAI"]' \
+	    "$ROOT/data/registry.json" >reg.json
+	mkdir out
+	# as the Python tool writes it: no ledger beside it
+	jq -n '{generated_at: "2026-04-16",
+	    scan_info: {total_scanned: 10, task_filter: "text-generation", min_downloads: 500, scan_duration_seconds: 1.5},
+	    total_unsupported_architectures: 2, total_unsupported_models: 3,
+	    gaps: [
+	      {architecture_id: "FooForCausalLM", total_models: 2, total_downloads: 900, min_param_count: null,
+	       sample_models: ["a/foo", "b/foo"], relevancy_score: 90.5},
+	      {architecture_id: "BarModel", total_models: 1, total_downloads: 600, min_param_count: 1000,
+	       sample_models: ["c/bar"], relevancy_score: 50.5}]}' >out/architecture_gaps.json
+	run -0 --separate-stderr hf-scraper --architecture FooForCausalLM --registry reg.json -o out
+	assert_regex "$stderr" "imported 2 gap entries of .*/out/architecture_gaps.json into a new ledger"
+	assert_equal "$(wc -l <out/scrape_ledger.ndjson)" 2
+	# the architecture that gained an adapter has left the gaps
+	run -0 jq -c '[.gaps[].architecture_id], .total_unsupported_models' out/architecture_gaps.json
+	assert_output $'["BarModel"]\n1'
+	run -0 --separate-stderr hf-scraper --architecture FooForCausalLM --registry reg.json -o out
+	refute_regex "$stderr" "imported"
+	assert_equal "$(wc -l <out/scrape_ledger.ndjson)" 2
+}
+
 # Interrupt the scan once it has listed at least $1 models of the main scan.
 interrupt_after() {	# interrupt_after MODELS SIGNAL hf-scraper-args...
 	local n=$1 sig=$2 pid
