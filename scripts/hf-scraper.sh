@@ -228,8 +228,9 @@ resolve_registry() {
 # patterns; the stages parse the file properly.
 registry_read() {
 	reg_archs=0 all_orgs='' arch_orgs='' arch_supported=0 arch_closest=''
-	eval "$(LC_ALL=C awk -v arch="$arch" -v arch_set="$arch_set" '
-	BEGIN { RS = "\001" }
+	# (strings reach awk through the environment: -v would read escapes)
+	eval "$(_hf_arch=$arch LC_ALL=C awk -v arch_set="$arch_set" '
+	BEGIN { RS = "\001"; arch = ENVIRON["_hf_arch"] }
 	{
 		out = minify($0)
 		if (match(out, /"supported_architectures":\[[^]]*\]/))
@@ -576,7 +577,8 @@ wait_sweep() {
 # model listed by two orgs). Records from hf-arch begin with {"id":"...".
 # Their number goes to the file $1.
 dedupe_ids() {	# dedupe_ids COUNT-FILE
-	awk -v count="$1" '{
+	_hf_count=$1 awk 'BEGIN { count = ENVIRON["_hf_count"] }
+	{
 		id = $0
 		if (substr(id, 1, 7) == "{\"id\":\"") {
 			id = substr(id, 8)
@@ -692,7 +694,7 @@ update_ledger() {	# update_ledger NEW-RECORDS
 			: >"$old"
 		fi
 	fi
-	awk -v new="$1" '
+	_hf_new=$1 awk 'BEGIN { new = ENVIRON["_hf_new"] }
 	function key(line,   id, s) {
 		if (substr(line, 1, 7) != "{\"id\":\"")
 			return "\001" line	# an imported gap entry: itself
@@ -740,8 +742,9 @@ summary() {
 	# the header's counts and one line per entry, then the gaps: one awk
 	grep -e '^  "total_architectures": ' -e '^  "total_models": ' \
 	    -e '^      "architecture_id": "' "$out/supported_models.json" |
-	LC_ALL=C awk -v prog="$PROG" -v ts="$now" -v scanned="$scanned" \
-	    -v before="$before" -v gaps="$tmp/gaps" '
+	_hf_gaps=$tmp/gaps LC_ALL=C awk -v prog="$PROG" -v ts="$now" \
+	    -v scanned="$scanned" -v before="$before" '
+	BEGIN { gaps = ENVIRON["_hf_gaps"] }
 	function say(s) { printf "%s: %s INFO: %s\n", prog, ts, s }
 	function num(line, k,   v) {
 		if (!match(line, "\"" k "\":[^,}]*")) return 0
@@ -1020,7 +1023,8 @@ main_records() {
 	read -r scanned <"$tmp/main.count"
 	# supported records to the registry, the others with an architecture
 	# to the ledger
-	awk -v sup="$tmp/supported" -v unsup="$tmp/unsupported" '
+	_hf_tmp=$tmp awk '
+	BEGIN { sup = ENVIRON["_hf_tmp"] "/supported"; unsup = ENVIRON["_hf_tmp"] "/unsupported" }
 	/"supported":true/ { print >sup; next }
 	!/"architecture":null/ { print >unsup }
 	' "$tmp/main.records" || fail "main: awk failed"

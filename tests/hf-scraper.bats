@@ -296,6 +296,13 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	run -0 --separate-stderr hf-scraper --task '$(touch pwned3) "t"' --no-canonical-sweep --limit 5 -o out
 	assert_file_not_exists pwned3
 	assert_equal "$(jq -r .scan_info.task_filter out/supported_models.json)" '$(touch pwned3) "t"'
+	# backslashes too: no escape is read in an architecture or a path
+	run -0 --separate-stderr hf-scraper --architecture 'LlamaForCausalL\M' --no-canonical-sweep --limit 5 -o 'b\n\\s'
+	assert_regex "$stderr" 'LlamaForCausalL\\M is not a supported architecture of the registry \(closest: LlamaForCausalLM\)'
+	assert_file_exists 'b\n\\s/supported_models.json'
+	assert_file_exists 'b\n\\s/scrape_ledger.ndjson'
+	run -0 find . -name 'supported' -o -name 'unsupported' -o -name '*.count'
+	assert_output ''
 }
 
 @test "hf-scraper: a failed org is logged, the others kept, exit 1 with the checkpoint kept" {
