@@ -1,9 +1,12 @@
 /* idset.c: the hashes of the ids seen, 8 bytes an id and a little: a
- * sorted array, binary-searched, and a small open-addressed table of the
- * newest hashes, merged into the array (in place, from the back) each
- * time it is 3/4 full. No step holds two copies of the set, as rehashing
- * a table that doubles does (3 MiB for a moment at 100k ids, where this
- * holds 0.8 MiB).
+ * sorted array, and a small table of the newest hashes merged into it (in
+ * place, from the back) each time the table is 3/4 full. No step holds two
+ * copies of the set, as rehashing a table that doubles does (3 MiB for a
+ * moment at 100k ids, where this holds 0.8 MiB).
+ * The table is an ordered hash table (Amble and Knuth, 1974) on the high
+ * bits, without wrap-around: its hashes lie in ascending order, so a merge
+ * needs no sort. The hashes are uniform, so a search of the array starts
+ * where the hash says it should be.
  * Two different ids share a 64-bit hash with odds of about n^2/2^65:
  * negligible for the Hub's few million models. */
 #include <stdlib.h>
@@ -12,10 +15,11 @@
 #include "idset.h"
 #include "util.h"
 
-#define RECENT_MIN	1024	/* slots: 8 KiB */
+#define RECENT_MIN	10	/* log2 of the table's slots at first */
+#define RECENT_TAIL	64	/* slots past the last home: no wrap-around */
 
-/* FNV-1a with a final avalanche (splitmix64's), so the low bits used for
- * the slot index are well mixed. */
+/* FNV-1a with a final avalanche (splitmix64's), so all the bits are well
+ * mixed. */
 uint64_t
 idset_hash(const char *s, size_t n)
 {
@@ -34,24 +38,36 @@ idset_hash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
+/* Whether h is in a[0, n): a gallop from the interpolated place, then a
+ * binary search. */
 static int
-cmp_u64(const void *a, const void *b)
+in_sorted(const uint64_t *a, size_t n, uint64_t h)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	size_t lo, hi, step, mid;
 
-	return (x > y) - (x < y);
-}
-
-static int
-in_sorted(const struct idset *s, uint64_t h)
-{
-	size_t lo = 0, hi = s->nsorted, mid;
-
+	if (n == 0)
+		return 0;
+	mid = n < ((size_t)1 << 32) ?
+	    (size_t)(((h >> 32) * (uint64_t)n) >> 32) : n / 2;
+	if (a[mid] == h)
+		return 1;
+	if (a[mid] < h) {
+		lo = mid + 1;
+		for (step = 1; lo + step <= n && a[lo + step - 1] < h;
+		    step *= 2)
+			lo += step;
+		hi = lo + step <= n ? lo + step : n;
+	} else {
+		hi = mid;
+		for (step = 1; step <= hi && a[hi - step] > h; step *= 2)
+			hi -= step;
+		lo = step <= hi ? hi - step : 0;
+	}
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (s->sorted[mid] < h)
+		if (a[mid] < h)
 			lo = mid + 1;
-		else if (s->sorted[mid] > h)
+		else if (a[mid] > h)
 			hi = mid;
 		else
 			return 1;
@@ -59,19 +75,34 @@ in_sorted(const struct idset *s, uint64_t h)
 	return 0;
 }
 
-/* The recent table into the sorted array; then the table is emptied, and
- * made larger once the array outgrows it 32 times, so that merges (each
- * moving the whole array) stay a fixed number a doubling. */
+static size_t
+recent_slots(const struct idset *s)
+{
+	return ((size_t)1 << s->recent_bits) + RECENT_TAIL;
+}
+
+static void
+recent_new(struct idset *s, unsigned bits)
+{
+	free(s->recent);
+	s->recent_bits = bits;
+	s->recent = xreallocarray(NULL, recent_slots(s), sizeof(*s->recent));
+	memset(s->recent, 0, recent_slots(s) * sizeof(*s->recent));
+	s->nrecent = 0;
+}
+
+/* The table into the array; then the table is emptied, and made larger
+ * once the array outgrows it 32 times, so that merges (each moving the
+ * whole array) stay a fixed number a doubling. */
 static void
 merge(struct idset *s)
 {
 	size_t i, k = 0, need, cap;
-	uint64_t *a;
+	uint64_t *a, *r = s->recent;
 
-	for (i = 0; i < s->recent_cap; i++)
-		if (s->recent[i] != 0)
-			s->recent[k++] = s->recent[i];
-	qsort(s->recent, k, sizeof(*s->recent), cmp_u64);
+	for (i = 0; i < recent_slots(s); i++)
+		if (r[i] != 0)
+			r[k++] = r[i];	/* ascending already */
 	need = s->nsorted + k;
 	if (need > s->sorted_cap) {
 		cap = s->sorted_cap + s->sorted_cap / 4;
@@ -82,47 +113,51 @@ merge(struct idset *s)
 	}
 	a = s->sorted;
 	for (i = s->nsorted; k > 0; ) {	/* the largest first, from the end */
-		if (i > 0 && a[i - 1] > s->recent[k - 1]) {
+		if (i > 0 && a[i - 1] > r[k - 1]) {
 			a[i + k - 1] = a[i - 1];
 			i--;
 		} else {
-			a[i + k - 1] = s->recent[k - 1];
+			a[i + k - 1] = r[k - 1];
 			k--;
 		}
 	}
 	s->nsorted = need;
-	s->nrecent = 0;
-	if (s->nsorted / 32 > s->recent_cap) {
-		s->recent_cap *= 2;
-		free(s->recent);
-		s->recent = xreallocarray(NULL, s->recent_cap,
-		    sizeof(*s->recent));
+	if (s->nsorted / 32 > ((size_t)1 << s->recent_bits))
+		recent_new(s, s->recent_bits + 1);
+	else {
+		memset(r, 0, recent_slots(s) * sizeof(*r));
+		s->nrecent = 0;
 	}
-	memset(s->recent, 0, s->recent_cap * sizeof(*s->recent));
 }
 
 int
 idset_add(struct idset *s, const char *id, size_t n)
 {
-	uint64_t h = idset_hash(id, n);
-	size_t i;
+	uint64_t h = idset_hash(id, n), *r;
+	size_t i, j, end;
 
-	if (s->recent == NULL) {
-		s->recent_cap = RECENT_MIN;
-		s->recent = xreallocarray(NULL, s->recent_cap,
-		    sizeof(*s->recent));
-		memset(s->recent, 0, s->recent_cap * sizeof(*s->recent));
-	}
-	for (i = (size_t)h & (s->recent_cap - 1); s->recent[i] != 0;
-	    i = (i + 1) & (s->recent_cap - 1))
-		if (s->recent[i] == h)
-			return 0;
-	if (in_sorted(s, h))
+	if (s->recent == NULL)
+		recent_new(s, RECENT_MIN);
+	r = s->recent;
+	end = recent_slots(s);
+	/* the run from h's home holds the hashes below h first */
+	for (i = (size_t)(h >> (64 - s->recent_bits));
+	    i < end && r[i] != 0 && r[i] < h; i++)
+		;
+	if ((i < end && r[i] == h) || in_sorted(s->sorted, s->nsorted, h))
 		return 0;
-	s->recent[i] = h;
+	for (j = i; j < end && r[j] != 0; j++)
+		;
+	if (j == end) {		/* the run reaches the end: merge first */
+		merge(s);
+		r = s->recent;
+		i = (size_t)(h >> (64 - s->recent_bits));
+	} else
+		memmove(r + i + 1, r + i, (j - i) * sizeof(*r));
+	r[i] = h;
 	s->n++;
-	/* at most 3/4 full: linear probing stays short */
-	if (++s->nrecent * 4 >= s->recent_cap * 3)
+	/* at most 3/4 full: the runs stay short */
+	if (++s->nrecent * 4 >= ((size_t)1 << s->recent_bits) * 3)
 		merge(s);
 	return 1;
 }

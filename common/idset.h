@@ -9,11 +9,11 @@ struct idset {
 	uint64_t	*sorted;	/* the older hashes, ascending */
 	size_t		 nsorted;
 	size_t		 sorted_cap;
-	uint64_t	*recent;	/* the newer ones, open addressing;
-					 * 0 = empty, a hash of 0 is stored
-					 * as 1 */
+	uint64_t	*recent;	/* the newer ones, an ordered hash
+					 * table: 0 = empty, a hash of 0 is
+					 * stored as 1 */
 	size_t		 nrecent;
-	size_t		 recent_cap;	/* a power of two */
+	unsigned	 recent_bits;	/* log2 of its homes */
 	size_t		 n;		/* nsorted + nrecent */
 };
 
