@@ -6,9 +6,15 @@
 #include <stdint.h>
 
 struct idset {
-	uint64_t	*slot;	/* 0 = empty; a hash of 0 is stored as 1 */
-	size_t		 cap;	/* a power of two */
-	size_t		 n;
+	uint64_t	*sorted;	/* the older hashes, ascending */
+	size_t		 nsorted;
+	size_t		 sorted_cap;
+	uint64_t	*recent;	/* the newer ones, an ordered hash
+					 * table: 0 = empty, a hash of 0 is
+					 * stored as 1 */
+	size_t		 nrecent;
+	unsigned	 recent_bits;	/* log2 of its homes */
+	size_t		 n;		/* nsorted + nrecent */
 };
 
 uint64_t idset_hash(const char *, size_t);

@@ -362,6 +362,19 @@ test_idset(void)
 	CHECK(fresh == 100000 - (100000 + 6) / 7 && s.n == 100000,
 	    "idset: %d %zu", fresh, s.n);
 	idset_free(&s);
+	/* repeats of old ids (merged) and of new ones (not yet), mixed */
+	fresh = 0;
+	for (i = 0; i < 300000; i++) {
+		snprintf(id, sizeof(id), "org/model-%d", i);
+		fresh += idset_add(&s, id, strlen(id));
+		snprintf(id, sizeof(id), "org/model-%d", i / 2);
+		fresh -= !idset_add(&s, id, strlen(id));
+		snprintf(id, sizeof(id), "org/model-%d", i - i % 5);
+		fresh -= !idset_add(&s, id, strlen(id));
+	}
+	CHECK(fresh == 300000 - 2 * 300000 && s.n == 300000,
+	    "idset mixed: %d %zu", fresh, s.n);
+	idset_free(&s);
 }
 
 /* Floats as Python's json.dump writes them (expected strings from
