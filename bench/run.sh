@@ -175,6 +175,19 @@ while [ "$i" -lt "$RUNS" ]; do
 	    --scan-info '{"total_scanned":0}' "$OUT/supported.ndjson"
 	i=$((i + 1))
 done
+# memory independent of the input's size: the streaming stages once more
+# on the first tenth of their input
+tenth() {	# tenth FILE: its first tenth of lines, in FILE.tenth
+	n=$(wc -l <"$1")
+	head -n $((n / 10)) "$1" >"$1.tenth"
+}
+tenth "$corpus"
+tenth "$OUT/records.ndjson"
+tenth "$OUT/filtered.ndjson"
+measure hf-arch-tenth "$BIN/hf-arch" "$corpus.tenth"
+measure hf-filter-quant-tenth "$BIN/hf-filter-quant" "$OUT/records.ndjson.tenth"
+measure hf-classify-tenth "$BIN/hf-classify" "$OUT/filtered.ndjson.tenth"
+rm -f "$corpus.tenth" "$OUT/records.ndjson.tenth" "$OUT/filtered.ndjson.tenth"
 cmp_arch=$(cmp -s "$OUT/hf-arch.stdout" "$OUT/jq-arch.stdout" && echo identical || echo DIFFERENT)
 cmp_quant=$(same quant "$OUT/hf-filter-quant.stdout" "$OUT/jq-filter-quant.stdout" .id)
 cmp_class=$(same class "$OUT/hf-classify.stdout" "$OUT/jq-classify.stdout" \
@@ -197,6 +210,8 @@ while [ "$i" -lt "$RUNS" ]; do
 	i=$((i + 1))
 done
 list_items=$(wc -l <"$OUT/hf-list.stdout" | tr -d ' ')
+measure hf-list-tenth "$BIN/hf-list" --pipeline-tag text-generation \
+    --limit $((list_items / 10))
 js_items=$(wc -l <"$OUT/js-list.stdout" | tr -d ' ')
 jq -r .id "$OUT/hf-list.stdout" | sort >"$OUT/hf-list.ids"
 jq -r .name "$OUT/js-list.stdout" | sort >"$OUT/js-list.ids"	# the client calls the id name
@@ -260,8 +275,8 @@ printf -- '- machine: %s, %s cores, %s; load average before: %s\n' \
 printf -- '- %s runs of each measurement, interleaved; medians; largest peak RSS\n\n' "$RUNS"
 
 printf '### Stages\n\n'
-printf '| stage | input | MB/s | records/s | peak RSS | jq MB/s | ratio | outputs |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| stage | input | MB/s | records/s | peak RSS | on 1/10 of it | jq MB/s | ratio | outputs |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 row() {	# row STAGE INPUT-FILE JQ-NAME COMPARISON
 	b=$(wc -c <"$2" | tr -d ' ')
 	n=$(wc -l <"$2" | tr -d ' ')
@@ -273,9 +288,14 @@ row() {	# row STAGE INPUT-FILE JQ-NAME COMPARISON
 	else
 		jcol=-; ratio=-
 	fi
-	printf '| `%s` | %.1f MB, %s records | %.0f | %.0f | %.1f MiB | %s | %s | %s |\n' \
+	if [ -f "$OUT/$1-tenth.runs" ]; then
+		small=$(stat "$1-tenth" rss | awk '{ printf "%.1f MiB", $1 }')
+	else
+		small=-
+	fi
+	printf '| `%s` | %.1f MB, %s records | %.0f | %.0f | %.1f MiB | %s | %s | %s | %s |\n' \
 	    "$1" "$(calc "$b / 1e6")" "$n" "$(calc "$b / 1e6 / $w")" \
-	    "$(calc "$n / $w")" "$(stat "$1" rss)" "$jcol" "$ratio" "$4"
+	    "$(calc "$n / $w")" "$(stat "$1" rss)" "$small" "$jcol" "$ratio" "$4"
 }
 row hf-arch "$corpus" jq-arch "$cmp_arch"
 row hf-filter-quant "$OUT/records.ndjson" jq-filter-quant "$cmp_quant"
@@ -285,12 +305,13 @@ row hf-merge "$OUT/supported.ndjson" "" "-"
 printf '\n(jq %s; "ratio" is jq'"'"'s time over the stage'"'"'s.)\n\n' "$(jq --version)"
 
 printf '### Listing the %s text-generation models\n\n' "$list_items"
-printf '| client | CPU s (user+sys) | wall s | peak RSS | requests |\n'
-printf '|---|---|---|---|---|\n'
-printf '| `hf-list` | %.2f (%.2f+%.2f) | %.2f | %.1f MiB | %s |\n' \
+printf '| client | CPU s (user+sys) | wall s | peak RSS | on 1/10 of it | requests |\n'
+printf '|---|---|---|---|---|---|\n'
+printf '| `hf-list` | %.2f (%.2f+%.2f) | %.2f | %.1f MiB | %.1f MiB | %s |\n' \
     "$(stat hf-list 5)" "$(stat hf-list 2)" "$(stat hf-list 3)" \
-    "$(stat hf-list 1)" "$(stat hf-list rss)" "$(sort -n "$OUT/hf-list.requests" | tail -n 1)"
-printf '| `@huggingface/hub` %s | %.2f (%.2f+%.2f) | %.2f | %.1f MiB | %s |\n' \
+    "$(stat hf-list 1)" "$(stat hf-list rss)" "$(stat hf-list-tenth rss)" \
+    "$(sort -n "$OUT/hf-list.requests" | tail -n 1)"
+printf '| `@huggingface/hub` %s | %.2f (%.2f+%.2f) | %.2f | %.1f MiB | - | %s |\n' \
     "$(jq -r .version tests/js/node_modules/@huggingface/hub/package.json)" \
     "$(stat js-list 5)" "$(stat js-list 2)" "$(stat js-list 3)" \
     "$(stat js-list 1)" "$(stat js-list rss)" "$(sort -n "$OUT/js-list.requests" | tail -n 1)"

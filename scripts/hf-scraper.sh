@@ -195,6 +195,7 @@ resolve_registry() {
 		    fail "$TL_INIT: python3 is needed to read it"
 		reader=$here/tl-registry.py
 		[ -f "$reader" ] || reader=$here/../share/hf-scraper/tl-registry.py
+		need_tmp
 		python3 "$reader" "$TL_INIT" >"$tmp/registry.json" ||
 		    fail "$TL_INIT: cannot read the registry (see above)"
 		registry=$tmp/registry.json
@@ -381,11 +382,16 @@ write_checkpoint() {
 # difference) unless --force, start a new one otherwise.
 open_checkpoint() {
 	ck=$out/scrape_checkpoint.json
+	ck_new=0
 	if [ ! -f "$ck" ]; then
 		rm_glob "$out"/scrape_checkpoint.*	# leftovers of a finished run
-		write_checkpoint
+		# written once the listings have started (see scrape): a run
+		# killed before that leaves states without a checkpoint, which
+		# the next run clears, as here
+		ck_new=1
 		return 0
 	fi
+	need_tmp
 	identity >"$tmp/identity"
 	sed -n 's/^\(  "[a-z_]*": .*[^,]\),*$/\1/p' "$ck" |
 	    grep -v '"hf_scraper_checkpoint"' >"$tmp/old" || true
@@ -903,8 +909,6 @@ setup() {
 	# temporaries of an hf-list state being replaced) belongs to no live
 	# process now, and goes.
 	rm_glob -r "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
-	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
-	    fail "cannot create a temporary directory in $out"
 	trap cleanup EXIT
 	if [ "$keep_quant" = 1 ]; then
 		quant_flag=--keep-loadable
@@ -949,6 +953,14 @@ awk_features() {
 	awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
 	    </dev/null 2>/dev/null ||
 	    awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
+}
+
+# The temporary directory is made when first needed: for a targeted
+# scrape, once the listings have started.
+need_tmp() {
+	[ -z "$tmp" ] || return 0
+	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
+	    fail "cannot create a temporary directory in $out"
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -999,11 +1011,13 @@ scrape() {
 	# shellcheck disable=SC2086
 	set -- $orgs
 	set +f
+	scanned=0
+	start_sweep "$@"
+	[ "$ck_new" = 0 ] || write_checkpoint
+	need_tmp
 	: >"$tmp/supported"
 	: >"$tmp/unsupported"
 	: >"$tmp/sweep.records"
-	scanned=0
-	start_sweep "$@"
 	if [ "$targeted" = 0 ]; then
 		main_scan
 		main_records
