@@ -482,17 +482,23 @@ main_scan() {
 	else
 		info "main scan: every model tagged $task with at least $min_dl downloads"
 	fi
-	awk_features
-	mkfifo "$tmp/main.progress"
-	list main --progress "$@" 2>"$tmp/main.progress" &
-	lpid=$!
-	progress_reader <"$tmp/main.progress" >&2 &
-	rpid=$!
+	if [ "$quiet" = 1 ]; then	# no progress to show: no reader
+		list main "$@" &
+		lpid=$!
+		rpid=
+	else
+		awk_features
+		mkfifo "$tmp/main.progress"
+		list main --progress "$@" 2>"$tmp/main.progress" &
+		lpid=$!
+		progress_reader <"$tmp/main.progress" >&2 &
+		rpid=$!
+	fi
 	children="$children $lpid $rpid"
 	set +e
 	wait "$lpid"
 	rc=$?
-	wait "$rpid"
+	[ -z "$rpid" ] || wait "$rpid"
 	set -e
 	children=$sweep_pids
 	[ "$rc" = 0 ] || fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume"

@@ -285,6 +285,17 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	    "$(jq -s '[.[] | select(.tags | index("text-generation"))] | length' "$CORPUS")"
 }
 
+@test "hf-scraper: --quiet keeps the warnings only, hf-list's included" {
+	fakehub_start --corpus "$CORPUS" --storm 1 --fault-t 1
+	run -0 --separate-stderr hf-scraper --quiet --limit 300 --min-downloads 0 --checkpoint-interval 100 --no-canonical-sweep -o out
+	refute_regex "$stderr" 'INFO'
+	assert_regex "$stderr" 'hf-list: page [0-9]+: .*429'
+	assert_equal "$(jq .scan_info.total_scanned out/supported_models.json)" 300
+	run -0 --separate-stderr hf-scraper --quiet --architecture NoSuchArchForCausalLM --limit 5 --no-canonical-sweep -o out2
+	assert_regex "$stderr" 'WARNING: NoSuchArchForCausalLM is not a supported architecture'
+	refute_regex "$stderr" 'INFO'
+}
+
 @test "hf-scraper: arguments with spaces, quotes, \$(...) and leading dashes are literal" {
 	fakehub_start --corpus "$CORPUS"
 	run -0 --separate-stderr hf-scraper --architecture '-x $(touch pwned) "q" a b' --no-canonical-sweep --limit 5 -o '-o dir $(touch pwned2)'
