@@ -9,7 +9,7 @@
 #   scrape_checkpoint.json         what the unfinished scan is (its identity)
 #   scrape_checkpoint.*            its sidecars: hf-list states, raw pages
 #   .hf-scraper.lock               one run at a time (flock)
-#   .hf-scraper.tmp.XXXXXX/        this run's temporary files
+#   .hf-scraper.tmp.PID.*          this run's temporary files
 set -eu
 
 VERSION='@VERSION@'
@@ -175,7 +175,12 @@ find_stages() {
 	*/*) here=${0%/*} ;;
 	*) here=. ;;
 	esac
-	here=$(CDPATH='' cd -- "${here:-/}" && pwd)
+	case $here in	# absolute, without a process
+	'') here=/ ;;
+	/*) ;;
+	.) here=$PWD ;;
+	*) here=$PWD/${here#./} ;;
+	esac
 	hf_list='' hf_arch='' hf_filter_quant='' hf_classify='' hf_score='' hf_merge=''
 	stage hf_list hf-list
 	stage hf_arch hf-arch
@@ -195,10 +200,9 @@ resolve_registry() {
 		    fail "$TL_INIT: python3 is needed to read it"
 		reader=$here/tl-registry.py
 		[ -f "$reader" ] || reader=$here/../share/hf-scraper/tl-registry.py
-		need_tmp
-		python3 "$reader" "$TL_INIT" >"$tmp/registry.json" ||
+		python3 "$reader" "$TL_INIT" >"$tmp.registry.json" ||
 		    fail "$TL_INIT: cannot read the registry (see above)"
-		registry=$tmp/registry.json
+		registry=$tmp.registry.json
 		reg_src=$TL_INIT
 	elif [ -n "${HF_SCRAPER_REGISTRY-}" ]; then
 		registry=$HF_SCRAPER_REGISTRY
@@ -369,13 +373,23 @@ identity() {	# the scan's identity, one key a line
 	printf '  "output": %s\n' "$js"
 }
 
+# Written in place, not renamed (no process): a checkpoint cut short by a
+# kill lacks its last line, and the next run takes it for none.
 write_checkpoint() {
 	{
 		printf '{\n  "hf_scraper_checkpoint": 1,\n'
 		identity
 		printf '}\n'
-	} >"$ck.tmp"
-	mv -f "$ck.tmp" "$ck"
+	} >"$ck"
+}
+
+ck_cut_short() {	# whether $ck is empty, or a checkpoint without its end
+	_first='' _last=
+	while IFS= read -r _l; do
+		[ -n "$_first" ] || _first=$_l
+		_last=$_l
+	done <"$ck"
+	[ -z "$_first" ] || { [ "$_first" = "{" ] && [ "$_last" != "}" ]; }
 }
 
 # Resume a checkpoint of the same scan, refuse one of another (naming the
@@ -383,7 +397,7 @@ write_checkpoint() {
 open_checkpoint() {
 	ck=$out/scrape_checkpoint.json
 	ck_new=0
-	if [ ! -f "$ck" ]; then
+	if [ ! -f "$ck" ] || ck_cut_short; then
 		rm_glob "$out"/scrape_checkpoint.*	# leftovers of a finished run
 		# written once the listings have started (see scrape): a run
 		# killed before that leaves states without a checkpoint, which
@@ -391,12 +405,11 @@ open_checkpoint() {
 		ck_new=1
 		return 0
 	fi
-	need_tmp
-	identity >"$tmp/identity"
+	identity >"$tmp.identity"
 	sed -n 's/^\(  "[a-z_]*": .*[^,]\),*$/\1/p' "$ck" |
-	    grep -v '"hf_scraper_checkpoint"' >"$tmp/old" || true
-	sed 's/,$//' "$tmp/identity" >"$tmp/new"
-	if cmp -s "$tmp/old" "$tmp/new"; then
+	    grep -v '"hf_scraper_checkpoint"' >"$tmp.old" || true
+	sed 's/,$//' "$tmp.identity" >"$tmp.new"
+	if cmp -s "$tmp.old" "$tmp.new"; then
 		info "resuming the checkpoint in $ck"
 		return 0
 	fi
@@ -406,8 +419,8 @@ open_checkpoint() {
 		write_checkpoint
 		return 0
 	fi
-	diff "$tmp/old" "$tmp/new" | sed -n 's/^< *//p' | while IFS= read -r l; do
-		log ERROR "checkpoint differs: $l (this run: $(grep -F "${l%%:*}:" "$tmp/new" | sed 's/^ *"[a-z_]*": //'))"
+	diff "$tmp.old" "$tmp.new" | sed -n 's/^< *//p' | while IFS= read -r l; do
+		log ERROR "checkpoint differs: $l (this run: $(grep -F "${l%%:*}:" "$tmp.new" | sed 's/^ *"[a-z_]*": //'))"
 	done
 	fail "$ck belongs to another scan: rerun with its arguments, or pass --force to discard it"
 }
@@ -488,10 +501,10 @@ main_scan() {
 		rpid=
 	else
 		awk_features
-		mkfifo "$tmp/main.progress"
-		list main --progress "$@" 2>"$tmp/main.progress" &
+		mkfifo "$tmp.main.progress"
+		list main --progress "$@" 2>"$tmp.main.progress" &
 		lpid=$!
-		progress_reader <"$tmp/main.progress" >&2 &
+		progress_reader <"$tmp.main.progress" >&2 &
 		rpid=$!
 	fi
 	children="$children $lpid $rpid"
@@ -607,30 +620,30 @@ dedupe_ids() {	# dedupe_ids COUNT-FILE
 }
 
 # records NAME NFILES RAW... CLASSIFY-ARGS...: raw Hub items → classified
-# records in $tmp/NAME.records. One stage after the other through files,
+# records in $tmp.NAME.records. One stage after the other through files,
 # not a pipeline: each stage's exit status is its own, and a stage costs
 # one process. The main scan's records are de-duplicated by id (a page
-# fetched again after a kill) and counted into $tmp/main.count; the
+# fetched again after a kill) and counted into $tmp.main.count; the
 # sweep's repeats are left to hf-merge, which keeps the first.
 records() {
 	name=$1
 	nfiles=$2
 	shift 2
 	set +e
-	arch_of "$nfiles" "$@" >"$tmp/$name.arch"
+	arch_of "$nfiles" "$@" >"$tmp.$name.arch"
 	stage_status $? "$name" hf-arch
-	recs=$tmp/$name.arch
+	recs=$tmp.$name.arch
 	if [ "$name" = main ]; then
-		dedupe_ids "$tmp/main.count" <"$recs" >"$tmp/main.unique"
+		dedupe_ids "$tmp.main.count" <"$recs" >"$tmp.main.unique"
 		stage_status $? "$name" awk
-		recs=$tmp/main.unique
+		recs=$tmp.main.unique
 	fi
 	shift "$nfiles"
 	# shellcheck disable=SC2086 # empty or one flag
-	"$hf_filter_quant" $quant_flag "$recs" >"$tmp/$name.quant"
+	"$hf_filter_quant" $quant_flag "$recs" >"$tmp.$name.quant"
 	stage_status $? "$name" hf-filter-quant
-	"$hf_classify" --registry "$registry" "$@" "$tmp/$name.quant" \
-	    >"$tmp/$name.records"
+	"$hf_classify" --registry "$registry" "$@" "$tmp.$name.quant" \
+	    >"$tmp.$name.records"
 	stage_status $? "$name" hf-classify
 	set -e
 }
@@ -697,7 +710,7 @@ update_ledger() {	# update_ledger NEW-RECORDS
 	ledger=$out/scrape_ledger.ndjson
 	old=$ledger
 	if [ ! -f "$ledger" ]; then
-		old=$tmp/imported
+		old=$tmp.imported
 		if [ -f "$out/architecture_gaps.json" ]; then
 			import_gaps "$out/architecture_gaps.json" >"$old"
 			n=$(wc -l <"$old")
@@ -720,10 +733,10 @@ update_ledger() {	# update_ledger NEW-RECORDS
 	FILENAME != new { k = key($0); if (!(k in at)) { at[k] = ++n; line[n] = $0 } ; next }
 	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
 	END { for (i = 1; i <= n; i++) print line[i] }
-	' "$old" "$1" >"$tmp/ledger.new"
+	' "$old" "$1" >"$tmp.ledger.new"
 	# on disk before it replaces the old one (same file system: a rename)
-	sync "$tmp/ledger.new" 2>/dev/null || true
-	mv -f "$tmp/ledger.new" "$ledger"
+	sync "$tmp.ledger.new" 2>/dev/null || true
+	mv -f "$tmp.ledger.new" "$ledger"
 }
 
 # --- summary ---------------------------------------------------------------
@@ -754,7 +767,7 @@ summary() {
 	# the header's counts and one line per entry, then the gaps: one awk
 	grep -e '^  "total_architectures": ' -e '^  "total_models": ' \
 	    -e '^      "architecture_id": "' "$out/supported_models.json" |
-	_hf_gaps=$tmp/gaps LC_ALL=C awk -v prog="$PROG" -v ts="$now" \
+	_hf_gaps=$tmp.gaps LC_ALL=C awk -v prog="$PROG" -v ts="$now" \
 	    -v scanned="$scanned" -v before="$before" '
 	BEGIN { gaps = ENVIRON["_hf_gaps"] }
 	function say(s) { printf "%s: %s INFO: %s\n", prog, ts, s }
@@ -915,6 +928,8 @@ setup() {
 	# temporaries of an hf-list state being replaced) belongs to no live
 	# process now, and goes.
 	rm_glob -r "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
+	# this run's temporary files: $tmp.NAME (no directory: no process)
+	tmp=$out/.hf-scraper.tmp.$$
 	trap cleanup EXIT
 	if [ "$keep_quant" = 1 ]; then
 		quant_flag=--keep-loadable
@@ -961,20 +976,12 @@ awk_features() {
 	    awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
 }
 
-# The temporary directory is made when first needed: for a targeted
-# scrape, once the listings have started.
-need_tmp() {
-	[ -z "$tmp" ] || return 0
-	tmp=$(mktemp -d "$out/.hf-scraper.tmp.XXXXXX") ||
-	    fail "cannot create a temporary directory in $out"
-}
-
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {	# on every exit: no stage outlives a failed run
 	for p in $children; do
 		kill "$p" 2>/dev/null || true
 	done
-	[ -z "$tmp" ] || rm -rf -- "$tmp"
+	[ -z "$tmp" ] || rm_glob "$tmp".*
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -1020,10 +1027,9 @@ scrape() {
 	scanned=0
 	start_sweep "$@"
 	[ "$ck_new" = 0 ] || write_checkpoint
-	need_tmp
-	: >"$tmp/supported"
-	: >"$tmp/unsupported"
-	: >"$tmp/sweep.records"
+	: >"$tmp.supported"
+	: >"$tmp.unsupported"
+	: >"$tmp.sweep.records"
 	if [ "$targeted" = 0 ]; then
 		main_scan
 		main_records
@@ -1040,14 +1046,14 @@ main_records() {
 	else
 		records main 1 "$raw"
 	fi
-	read -r scanned <"$tmp/main.count"
+	read -r scanned <"$tmp.main.count"
 	# supported records to the registry, the others with an architecture
 	# to the ledger
 	_hf_tmp=$tmp awk '
-	BEGIN { sup = ENVIRON["_hf_tmp"] "/supported"; unsup = ENVIRON["_hf_tmp"] "/unsupported" }
+	BEGIN { sup = ENVIRON["_hf_tmp"] ".supported"; unsup = ENVIRON["_hf_tmp"] ".unsupported" }
 	/"supported":true/ { print >sup; next }
 	!/"architecture":null/ { print >unsup }
-	' "$tmp/main.records" || fail "main: awk failed"
+	' "$tmp.main.records" || fail "main: awk failed"
 }
 
 sweep_records() {	# the lanes' raw files end to end, in lane order
@@ -1097,19 +1103,19 @@ merge() {
 	# with the current registry like any other.
 	if [ "$targeted" = 0 ] ||
 	    { [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; }; then
-		update_ledger "$tmp/unsupported"
+		update_ledger "$tmp.unsupported"
 	fi
 	[ -f "$ledger" ] || : >"$ledger"
 	if [ -s "$ledger" ]; then
-		run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp/gaps"
+		run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp.gaps"
 	else
-		: >"$tmp/gaps"	# nothing to score (a first targeted scrape)
+		: >"$tmp.gaps"	# nothing to score (a first targeted scrape)
 	fi
-	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp/supported" \
-	    "$tmp/sweep.records"
-	if [ -s "$tmp/gaps" ]; then
+	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp.supported" \
+	    "$tmp.sweep.records"
+	if [ -s "$tmp.gaps" ]; then
 		run_stage "$hf_merge" gaps -o "$out" --scan-info "$scan_info" \
-		    "$tmp/gaps"
+		    "$tmp.gaps"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi
@@ -1129,7 +1135,7 @@ main() {
 	fi
 	summary
 	# the checkpoint and this run's temporaries, in one process
-	rm -rf -- "$ck" "$out"/scrape_checkpoint.* "$tmp"
+	rm -f -- "$ck" "$out"/scrape_checkpoint.* "$tmp".*
 	tmp=
 	[ "$skipped" = 0 ] || { warn "some Hub items were malformed and skipped (see above)"; exit 3; }
 	exit 0

@@ -124,10 +124,9 @@ phase() {
 		if [ ! -e "$2/scrape_checkpoint.json" ] &&
 		    [ -e "$2/scrape_ledger.ndjson" ]; then echo done
 		elif [ -e "$2/scrape_ledger.ndjson" ] ||
-		    ls "$2"/.hf-scraper.tmp.*/imported >/dev/null 2>&1 ||
-		    ls "$2"/.hf-scraper.tmp.*/ledger.old >/dev/null 2>&1; then
+		    ls "$2"/.hf-scraper.tmp.*.imported >/dev/null 2>&1; then
 			echo merge
-		elif ls "$2"/.hf-scraper.tmp.*/main.arch >/dev/null 2>&1; then
+		elif ls "$2"/.hf-scraper.tmp.*.main.arch >/dev/null 2>&1; then
 			echo records
 		elif ls "$2"/scrape_checkpoint.sweep.* >/dev/null 2>&1; then
 			echo sweep
@@ -169,7 +168,7 @@ await() {
 		if [ "$1" -le $((TIMED + 3)) ]; then
 			ls "$2"/scrape_checkpoint.sweep.*.state >/dev/null 2>&1 && break
 		else
-			ls "$2"/.hf-scraper.tmp.*/imported >/dev/null 2>&1 && break
+			ls "$2"/.hf-scraper.tmp.*.imported >/dev/null 2>&1 && break
 		fi
 		# the run over (or a zombie): no moment to wait for
 		case $(ps -o stat= -p "$PGID" 2>/dev/null) in
@@ -253,10 +252,14 @@ trial() {	# trial N
 
 @test "crash: the temporaries a killed run leaves behind are cleared by the next run" {
 	cp -R "$CLEAN" out
-	# the leftovers of a run killed at bad moments: its temporary
-	# directory, an hf-list state and a registry file half-replaced
+	# the leftovers of runs killed at bad moments: temporary files (and
+	# the temporary directory of earlier versions), an hf-list state, a
+	# registry file half-replaced, a checkpoint cut short
 	mkdir out/.hf-scraper.tmp.Ab12Cd
 	echo '{"id":"x"}' >out/.hf-scraper.tmp.Ab12Cd/main.records
+	echo '{"id":"x"}' >out/.hf-scraper.tmp.4242.main.records
+	printf '{\n  "hf_scraper_checkpoint": 1,\n  "endpoint": "ht' >out/scrape_checkpoint.json
+	echo '{"hf_list_state":1,"endpoint":"x"}' >out/scrape_checkpoint.main.state
 	echo '{"hf_list_st' >out/.scrape_checkpoint.main.state.Xy34Zw
 	echo '{"generated_' >out/.supported_models.json.Qw56Er
 	# shellcheck disable=SC2086
