@@ -64,15 +64,22 @@ static const char *const gap_fields[] = {
 };
 
 struct strset {				/* exact strings, open addressing */
-	uint64_t	*h;
-	char		**key;
-	size_t		*len;
+	struct slot {
+		uint64_t h;		/* 0: empty */
+		size_t	 off, len;	/* the string in keys */
+	}		*slot;
+	struct buf	 keys;		/* every string, one after another */
 	size_t		 cap, n;
 };
 
+/* An accepted input line, then the canonical (re-escaped) forms of its id
+ * and (supported) architecture, in one allocation: a copy of m->in shares
+ * them (the fuzz harness merges twice with the same lines). */
 struct line {
 	char		*text;
 	size_t		 len;
+	size_t		 id, idlen;	/* offsets into text */
+	size_t		 arch, archlen;
 };
 
 struct merge {
@@ -89,7 +96,9 @@ struct merge {
 	struct line	*in;		/* accepted input lines */
 	size_t		 nin, capin;
 	struct strset	 input_ids;	/* ids (gaps: architectures) of in */
-	struct buf	 tmp;
+	struct buf	 tmp, tmp2;
+	int		 models;	/* the doc's models and scan_info */
+	int		 scan_info;	/* (-1: none), found in one pass */
 	/* left out by design, for the summary line */
 	int64_t		 unsupported, repeated, present, file_dups;
 };
@@ -134,48 +143,43 @@ usage_error(const char *fmt, ...)
 static void
 set_grow(struct strset *s)
 {
-	struct strset t = { 0 };
-	size_t i, k;
+	struct slot *t;
+	size_t cap = s->cap ? s->cap * 2 : 1024, i, k;
 
-	t.cap = s->cap ? s->cap * 2 : 1024;
-	t.h = xreallocarray(NULL, t.cap, sizeof(*t.h));
-	t.key = xreallocarray(NULL, t.cap, sizeof(*t.key));
-	t.len = xreallocarray(NULL, t.cap, sizeof(*t.len));
-	memset(t.key, 0, t.cap * sizeof(*t.key));
+	t = xreallocarray(NULL, cap, sizeof(*t));
+	memset(t, 0, cap * sizeof(*t));
 	for (i = 0; i < s->cap; i++) {
-		if (s->key[i] == NULL)
+		if (s->slot[i].h == 0)
 			continue;
-		for (k = s->h[i] & (t.cap - 1); t.key[k] != NULL;
-		    k = (k + 1) & (t.cap - 1))
+		for (k = s->slot[i].h & (cap - 1); t[k].h != 0;
+		    k = (k + 1) & (cap - 1))
 			;
-		t.h[k] = s->h[i];
-		t.key[k] = s->key[i];
-		t.len[k] = s->len[i];
+		t[k] = s->slot[i];
 	}
-	t.n = s->n;
-	free(s->h);
-	free(s->key);
-	free(s->len);
-	*s = t;
+	free(s->slot);
+	s->slot = t;
+	s->cap = cap;
 }
 
 /* Add k: 1 if it was new, 0 if already there. */
 static int
 set_add(struct strset *s, const char *k, size_t n)
 {
-	uint64_t h = idset_hash(k, n);
+	uint64_t h = idset_hash(k, n);	/* never 0 */
+	struct slot *e;
 	size_t i;
 
 	if (2 * (s->n + 1) > s->cap)
 		set_grow(s);
-	for (i = h & (s->cap - 1); s->key[i] != NULL;
+	for (i = h & (s->cap - 1); (e = &s->slot[i])->h != 0;
 	    i = (i + 1) & (s->cap - 1))
-		if (s->h[i] == h && s->len[i] == n &&
-		    memcmp(s->key[i], k, n) == 0)
+		if (e->h == h && e->len == n &&
+		    memcmp(s->keys.data + e->off, k, n) == 0)
 			return 0;
-	s->h[i] = h;
-	s->key[i] = xstrndup(k, n);
-	s->len[i] = n;
+	e->h = h;
+	e->off = s->keys.len;
+	e->len = n;
+	buf_add(&s->keys, k, n);
 	s->n++;
 	return 1;
 }
@@ -183,13 +187,8 @@ set_add(struct strset *s, const char *k, size_t n)
 static void
 set_free(struct strset *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->key[i]);
-	free(s->h);
-	free(s->key);
-	free(s->len);
+	free(s->slot);
+	buf_free(&s->keys);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -322,15 +321,31 @@ canon(struct buf *b, const struct pyjson *p, int i)
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
 }
 
+/* Keep line l with its canonical id (in m->tmp) and architecture (in
+ * arch, or NULL). */
 static void
-keep_line(struct merge *m, const struct nd_line *l)
+keep_line(struct merge *m, const struct nd_line *l, const struct buf *arch)
 {
+	struct line *k;
+	size_t na = arch ? arch->len : 0;
+
 	if (m->nin == m->capin) {
 		m->capin = m->capin ? m->capin * 2 : 256;
 		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
 	}
-	m->in[m->nin].text = xstrndup(l->data, l->len);
-	m->in[m->nin++].len = l->len;
+	k = &m->in[m->nin++];
+	k->len = l->len;
+	k->id = l->len + 1;
+	k->idlen = m->tmp.len;
+	k->arch = k->id + k->idlen;
+	k->archlen = na;
+	k->text = xmalloc(k->arch + na + 1);
+	memcpy(k->text, l->data, l->len);
+	k->text[l->len] = '\0';
+	memcpy(k->text + k->id, m->tmp.data, k->idlen);
+	if (na > 0)
+		memcpy(k->text + k->arch, arch->data, na);
+	k->text[k->arch + na] = '\0';
 }
 
 /* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else
@@ -351,17 +366,19 @@ static int
 take_record(struct nd_line *l, void *arg)
 {
 	struct merge *m = arg;
+	static const char *const keys[] = { "id", "supported", "architecture" };
 	const struct json *j = &m->rec.j;
-	int rv, id;
+	int rv, k[3];
 
 	if ((rv = parse_line(m, l)) != HF_EXIT_OK)
 		return rv;
-	if ((id = json_get(j, 0, "id")) == -1)
+	json_pick(j, 0, keys, 3, k);
+	if (k[0] == -1)
 		return nd_skip(l, "id: missing");
-	if (canon(&m->tmp, &m->rec, id) == -1)
+	if (canon(&m->tmp, &m->rec, k[0]) == -1)
 		return nd_skip(l, "id: not a string");
-	if (json_type(j, json_get(j, 0, "supported")) != JSON_TRUE ||
-	    json_type(j, json_get(j, 0, "architecture")) != JSON_STRING) {
+	if (json_type(j, k[1]) != JSON_TRUE ||
+	    json_type(j, k[2]) != JSON_STRING) {
 		m->unsupported++;
 		return HF_EXIT_OK;
 	}
@@ -369,7 +386,8 @@ take_record(struct nd_line *l, void *arg)
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
-	keep_line(m, l);
+	canon(&m->tmp2, &m->rec, k[2]);
+	keep_line(m, l, &m->tmp2);
 	return HF_EXIT_OK;
 }
 
@@ -389,7 +407,7 @@ take_gap(struct nd_line *l, void *arg)
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
-	keep_line(m, l);
+	keep_line(m, l, NULL);
 	return HF_EXIT_OK;
 }
 
@@ -553,8 +571,9 @@ read_all(const char *path, struct buf *b)
 static int
 take_existing(struct merge *m, const char *text, size_t len)
 {
+	static const char *const keys[] = { "models", "scan_info" };
 	const char *why = NULL;
-	int list;
+	int k[2];
 
 	if (pyjson_parse(&m->doc, text, len, PYJSON_NAN, &why) == -1) {
 		warnx("%s: %s; left as it is", m->path, why);
@@ -564,12 +583,14 @@ take_existing(struct merge *m, const char *text, size_t len)
 		warnx("%s: not a JSON object; left as it is", m->path);
 		return -1;
 	}
-	list = json_get(&m->doc.j, 0, "models");
-	if (m->mode == SUPPORTED && list != -1 &&
-	    json_type(&m->doc.j, list) != JSON_ARRAY) {
+	json_pick(&m->doc.j, 0, keys, 2, k);
+	if (m->mode == SUPPORTED && k[0] != -1 &&
+	    json_type(&m->doc.j, k[0]) != JSON_ARRAY) {
 		warnx("%s: models: not a list; left as it is", m->path);
 		return -1;
 	}
+	m->models = k[0];
+	m->scan_info = k[1];
 	m->has_doc = 1;
 	return 0;
 }
@@ -602,7 +623,7 @@ write_file(const char *path, struct buf *b)
 static void
 write_head(struct jw *w, struct merge *m)
 {
-	int k = m->has_doc ? json_get(&m->doc.j, 0, "scan_info") : -1;
+	int k = m->has_doc ? m->scan_info : -1;
 
 	jw_key(w, "generated_at");
 	jw_strz(w, m->date);
@@ -615,13 +636,13 @@ write_head(struct jw *w, struct merge *m)
 		jw_null(w);
 }
 
-/* A 64-bit integer member of p's root object, or null. */
+/* Token k of p if it is a 64-bit integer, else null. */
 static void
-write_int(struct jw *w, const struct pyjson *p, const char *key)
+write_int(struct jw *w, const struct pyjson *p, int k)
 {
 	int64_t v;
 
-	if (json_i64(&p->j, json_get(&p->j, 0, key), &v) == 0)
+	if (json_i64(&p->j, k, &v) == 0)
 		jw_i64(w, v);
 	else
 		jw_null(w);
@@ -724,53 +745,65 @@ iso_utc(const char *s, size_t n, char out[40])
 	return 0;
 }
 
+/* The record's members that write_entry uses, in one pass. */
+enum {
+	R_ARCH, R_ID, R_DOWNLOADS, R_LIKES, R_LAST_MODIFIED, R_TAGS,
+	R_PARAMS, R_NKEYS,
+};
+static const char *const record_keys[R_NKEYS] = {
+	"architecture", "id", "downloads", "likes", "last_modified", "tags",
+	"parameter_count",
+};
+
+/* The metadata object from the record's members k (record_keys); s is
+ * scratch. */
 static void
-write_metadata(struct jw *w, const struct pyjson *p)
+write_metadata(struct jw *w, const struct pyjson *p, const int k[],
+    struct buf *s)
 {
-	struct buf s = { 0 };
 	char iso[40];
-	int k;
 
 	jw_obj(w);
 	jw_key(w, "downloads");
-	write_int(w, p, "downloads");
+	write_int(w, p, k[R_DOWNLOADS]);
 	jw_key(w, "likes");
-	write_int(w, p, "likes");
+	write_int(w, p, k[R_LIKES]);
 	jw_key(w, "last_modified");
-	if (json_str(&p->j, json_get(&p->j, 0, "last_modified"), &s,
-	    NULL) == 0 && iso_utc(s.data ? s.data : "", s.len, iso) == 0)
+	buf_reset(s);
+	if (json_str(&p->j, k[R_LAST_MODIFIED], s, NULL) == 0 &&
+	    iso_utc(s->data ? s->data : "", s->len, iso) == 0)
 		jw_strz(w, iso);
 	else
 		jw_null(w);
 	jw_key(w, "tags");
-	k = json_get(&p->j, 0, "tags");
-	if (json_type(&p->j, k) == JSON_ARRAY)
-		pyjson_dump(w, p, k);
+	if (json_type(&p->j, k[R_TAGS]) == JSON_ARRAY)
+		pyjson_dump(w, p, k[R_TAGS]);
 	else {
 		jw_arr(w);
 		jw_end(w);
 	}
 	jw_key(w, "parameter_count");
-	write_int(w, p, "parameter_count");
+	write_int(w, p, k[R_PARAMS]);
 	jw_end(w);
-	buf_free(&s);
 }
 
 /* A new model: the reference's keys, in its order. */
 static void
-write_entry(struct jw *w, const struct merge *m, const struct pyjson *p)
+write_entry(struct jw *w, struct merge *m, const struct pyjson *p)
 {
 	static const char *const phases[] = {
 		"phase1_score", "phase2_score", "phase3_score",
 		"phase4_score", "phase7_score", "phase8_score", NULL,
 	};
-	const char *const *k;
+	const char *const *ph;
+	int k[R_NKEYS];
 
+	json_pick(&p->j, 0, record_keys, R_NKEYS, k);
 	jw_obj(w);
 	jw_key(w, "architecture_id");
-	pyjson_dump(w, p, json_get(&p->j, 0, "architecture"));
+	pyjson_dump(w, p, k[R_ARCH]);
 	jw_key(w, "model_id");
-	pyjson_dump(w, p, json_get(&p->j, 0, "id"));
+	pyjson_dump(w, p, k[R_ID]);
 	jw_key(w, "status");
 	jw_i64(w, 0);
 	jw_key(w, "verified_date");
@@ -779,21 +812,21 @@ write_entry(struct jw *w, const struct merge *m, const struct pyjson *p)
 	if (m->no_metadata)
 		jw_null(w);
 	else
-		write_metadata(w, p);
+		write_metadata(w, p, k, &m->tmp2);
 	jw_key(w, "note");
 	jw_null(w);
-	for (k = phases; *k != NULL; k++) {
-		jw_key(w, *k);
+	for (ph = phases; *ph != NULL; ph++) {
+		jw_key(w, *ph);
 		jw_null(w);
 	}
 	jw_end(w);
 }
 
-/* Python's `entry.get("status", 0) == 1`: true, 1 and 1.0 are equal. */
+/* Python's `entry.get("status", 0) == 1` for the status token k (-1:
+ * none): true, 1 and 1.0 are equal. */
 static int
-verified(const struct pyjson *p, int e)
+verified(const struct pyjson *p, int k)
 {
-	int k = json_get(&p->j, e, "status");
 	double f;
 
 	if (json_type(&p->j, k) == JSON_TRUE)
@@ -820,14 +853,15 @@ report_dup(struct merge *m, int e)
 	m->file_dups++;
 }
 
-/* Count an entry that stays: its architecture and whether verified. */
+/* Count an entry that stays: its architecture and whether verified
+ * (k: its architecture_id and status tokens). */
 static void
-count_entry(struct merge *m, const struct pyjson *p, int e,
+count_entry(struct merge *m, const struct pyjson *p, const int k[2],
     struct strset *archs, int64_t *nverified)
 {
-	if (canon(&m->tmp, p, json_get(&p->j, e, "architecture_id")) == 0)
+	if (canon(&m->tmp, p, k[0]) == 0)
 		set_add(archs, m->tmp.data, m->tmp.len);
-	*nverified += verified(p, e);
+	*nverified += verified(p, k[1]);
 }
 
 /* Decide which existing entries stay (the first of each model_id) and
@@ -836,38 +870,40 @@ static void
 plan_supported(struct merge *m, char *keep_old, char *keep_new,
     int64_t *total, int64_t *narch, int64_t *nverified)
 {
+	static const char *const keys[] = {
+		"model_id", "architecture_id", "status",
+	};
 	const struct pyjson *d = &m->doc;
+	const struct line *l;
 	struct strset ids = { 0 }, archs = { 0 };
-	int list = m->has_doc ? json_get(&d->j, 0, "models") : -1;
-	int e, n, i;
+	int list = m->has_doc ? m->models : -1;
+	int e, n, i, k[3];
 
 	*total = *nverified = 0;
 	e = json_first(&d->j, list);
 	for (i = 0, n = json_size(&d->j, list); i < n; i++,
 	    e = json_skip(&d->j, e)) {
 		keep_old[i] = 1;
-		if (json_type(&d->j, e) == JSON_OBJECT &&
-		    canon(&m->tmp, d, json_get(&d->j, e, "model_id")) == 0 &&
-		    !set_add(&ids, m->tmp.data, m->tmp.len)) {
-			keep_old[i] = 0;
-			report_dup(m, e);
-			continue;
+		if (json_type(&d->j, e) == JSON_OBJECT) {
+			json_pick(&d->j, e, keys, 3, k);
+			if (canon(&m->tmp, d, k[0]) == 0 &&
+			    !set_add(&ids, m->tmp.data, m->tmp.len)) {
+				keep_old[i] = 0;
+				report_dup(m, e);
+				continue;
+			}
+			count_entry(m, d, k + 1, &archs, nverified);
 		}
-		if (json_type(&d->j, e) == JSON_OBJECT)
-			count_entry(m, d, e, &archs, nverified);
 		(*total)++;
 	}
 	for (i = 0; (size_t)i < m->nin; i++) {
-		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
-		canon(&m->tmp, &m->rec, json_get(&m->rec.j, 0, "id"));
-		keep_new[i] = (char)set_add(&ids, m->tmp.data, m->tmp.len);
+		l = &m->in[i];
+		keep_new[i] = (char)set_add(&ids, l->text + l->id, l->idlen);
 		if (!keep_new[i]) {
 			m->present++;
 			continue;
 		}
-		canon(&m->tmp, &m->rec, json_get(&m->rec.j, 0,
-		    "architecture"));
-		set_add(&archs, m->tmp.data, m->tmp.len);
+		set_add(&archs, l->text + l->arch, l->archlen);
 		(*total)++;
 	}
 	*narch = (int64_t)archs.n;
@@ -880,7 +916,7 @@ static void
 format_supported(struct merge *m, struct buf *out)
 {
 	const struct pyjson *d = &m->doc;
-	int list = m->has_doc ? json_get(&d->j, 0, "models") : -1;
+	int list = m->has_doc ? m->models : -1;
 	int n = json_size(&d->j, list), i, e;
 	int64_t total, narch, nverified;
 	char *keep_old, *keep_new;
@@ -1093,6 +1129,7 @@ merge_free(struct merge *m)
 	pyjson_free(&m->rec);
 	set_free(&m->input_ids);
 	buf_free(&m->tmp);
+	buf_free(&m->tmp2);
 }
 
 int
