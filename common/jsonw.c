@@ -32,22 +32,41 @@ jw_free(struct jw *w)
 	w->cap = w->depth = 0;
 }
 
-static void
-newline(struct jw *w)
+/* Room for n more bytes in b: where they go. The caller adds n to len.
+ * Checked here, so the common case costs no call. */
+static char *
+room(struct buf *b, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+/* A line break and the indentation of the current depth, at o. */
+static char *
+put_newline(const struct jw *w, char *o)
 {
 	size_t n = w->depth * (size_t)w->indent;
 
-	buf_reserve(w->out, n + 1);
-	w->out->data[w->out->len++] = '\n';
-	memset(w->out->data + w->out->len, ' ', n);
-	w->out->len += n;
+	*o++ = '\n';
+	while (n-- > 0)
+		*o++ = ' ';	/* a few: cheaper than a call to memset */
+	return o;
+}
+
+static void
+newline(struct jw *w)
+{
+	char *o = room(w->out, w->depth * (size_t)w->indent + 1);
+
+	w->out->len = (size_t)(put_newline(w, o) - w->out->data);
 }
 
 /* Separator and indentation before a value or a key. */
 static void
 before(struct jw *w)
 {
-	char *c;
+	char *c, *o;
 
 	if (w->pending_key) {
 		w->pending_key = 0;
@@ -56,12 +75,29 @@ before(struct jw *w)
 	if (w->depth == 0)
 		return;
 	c = &w->level[w->depth - 1];
+	o = room(w->out, w->depth * (size_t)w->indent + 2);
 	if (FILLED(*c))
-		buf_addc(w->out, ',');
+		*o++ = ',';
 	else
 		*c = MARK(*c);
 	if (w->indent)
-		newline(w);
+		o = put_newline(w, o);
+	w->out->len = (size_t)(o - w->out->data);
+}
+
+/* s[0..n) with bytes that jw_escape writes as they are: printable ASCII
+ * but '"' and '\\'. */
+static int
+plain(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '"' ||
+		    p[i] == '\\')
+			return 0;
+	return 1;
 }
 
 static void
@@ -101,9 +137,15 @@ jw_end(struct jw *w)
 void
 jw_key(struct jw *w, const char *k)
 {
+	size_t n = strlen(k);
+
+	if (plain(k, n)) {
+		jw_key_raw(w, k, n);
+		return;
+	}
 	before(w);
 	buf_addc(w->out, '"');
-	jw_escape(w->out, k, strlen(k), w->ascii);
+	jw_escape(w->out, k, n, w->ascii);
 	buf_adds(w->out, w->indent ? "\": " : "\":");
 	w->pending_key = 1;
 }
@@ -129,8 +171,15 @@ jw_strz(struct jw *w, const char *s)
 void
 jw_i64(struct jw *w, int64_t v)
 {
-	before(w);
-	buf_addf(w->out, "%" PRId64, v);
+	char d[24], *e = d + sizeof(d), *p = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	jw_raw(w, p, (size_t)(e - p));
 }
 
 void
@@ -149,7 +198,9 @@ void
 jw_raw(struct jw *w, const char *s, size_t n)
 {
 	before(w);
-	buf_add(w->out, s, n);
+	if (n > 0)
+		memcpy(room(w->out, n), s, n);
+	w->out->len += n;
 }
 
 static void
@@ -250,10 +301,19 @@ jw_escape(struct buf *b, const char *s, size_t n, int ascii)
 void
 jw_key_raw(struct jw *w, const char *k, size_t n)
 {
+	char *o;
+
 	before(w);
-	buf_addc(w->out, '"');
-	buf_add(w->out, k, n);
-	buf_adds(w->out, w->indent ? "\": " : "\":");
+	o = room(w->out, n + 4);
+	*o++ = '"';
+	if (n > 0)
+		memcpy(o, k, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	if (w->indent)
+		*o++ = ' ';
+	w->out->len = (size_t)(o - w->out->data);
 	w->pending_key = 1;
 }
 
