@@ -2,6 +2,7 @@
  * write hf-score's gap list into architecture_gaps.json, formatted as
  * Python's json.dump(obj, f, indent=2) and replaced atomically. */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -599,8 +600,25 @@ static int
 load_existing(struct merge *m)
 {
 	struct buf text = { 0 };
-	int r;
+	struct stat st;
+	void *map;
+	int r, fd;
 
+	/* A regular file is mapped, not read: pyjson_parse copies it
+	 * anyway, so a read would copy it twice and fault in as much
+	 * anonymous memory again. */
+	if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) != MAP_FAILED) {
+		close(fd);
+		r = take_existing(m, map, (size_t)st.st_size);
+		munmap(map, (size_t)st.st_size);
+		return r;
+	}
+	if (fd != -1)
+		close(fd);
 	if ((r = read_all(m->path, &text)) == 0)
 		r = take_existing(m, text.data, text.len);
 	buf_free(&text);
