@@ -85,19 +85,46 @@ before(struct jw *w)
 	w->out->len = (size_t)(o - w->out->data);
 }
 
-/* s[0..n) with bytes that jw_escape writes as they are: printable ASCII
- * but '"' and '\\'. */
+/* The bytes every string writer copies as they are: printable ASCII but
+ * '"' and '\\' (a table: one load a byte instead of four compares). */
+#define PLAIN_ROW(a)	a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a
+static const unsigned char plain_byte[256] = {
+	PLAIN_ROW(0), PLAIN_ROW(0),			/* 0x00-0x1f */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x22 '"' */
+	PLAIN_ROW(1), PLAIN_ROW(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x5c '\\' */
+	PLAIN_ROW(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x7f DEL */
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),
+};
+
+/* How many bytes from s[0] are plain, at most n. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n && plain_byte[p[i]])
+		i++;
+	return i;
+}
+
 static int
 plain(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
+	return plain_run(s, n) == n;
+}
 
-	for (i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '"' ||
-		    p[i] == '\\')
-			return 0;
-	return 1;
+/* Append s[0..n) to b. */
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (n > 0) {
+		memcpy(room(b, n), s, n);
+		b->len += n;
+	}
 }
 
 static void
@@ -285,10 +312,10 @@ jw_escape(struct buf *b, const char *s, size_t n, int ascii)
 
 	while (i < n) {
 		/* copy runs that need no escaping in one go */
-		for (run = i; run < n && p[run] >= 0x20 && p[run] != '"' &&
-		    p[run] != '\\' && (!ascii || p[run] < 0x7f); run++)
-			;
-		buf_add(b, s + i, run - i);
+		run = i + plain_run(s + i, n - i);
+		while (!ascii && run < n && p[run] >= 0x7f)
+			run += 1 + plain_run(s + run + 1, n - run - 1);
+		put(b, s + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (escape_one(b, p + i, n - i, ascii, &used) == -1)
@@ -364,10 +391,8 @@ jw_reescape(struct buf *b, const char *s, size_t n)
 	unsigned cp;
 
 	while (i < n) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '"' && p[run] != '\\'; run++)
-			;
-		buf_add(b, s + i, run - i);
+		run = i + plain_run(s + i, n - i);
+		put(b, s + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (p[i] == '\\') {
