@@ -715,6 +715,16 @@ utc_offset(const char *s, size_t n, long *off)
 	return 0;
 }
 
+/* v (0 <= v < 10^n) as n decimal digits, zero-padded. */
+static void
+put_digits(char *o, int64_t v, int n)
+{
+	while (n-- > 0) {
+		o[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /*
  * The Hub's "2025-01-02T03:04:05.000Z" as Python's datetime.isoformat()
  * prints that UTC instant: "2025-01-02T03:04:05+00:00", with
@@ -755,11 +765,26 @@ iso_utc(const char *s, size_t n, char out[40])
 	t = ((t % 86400) + 86400) % 86400;
 	if (y < 1 || y > 9999)
 		return -1;
-	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d,
-	    (int)(t / 3600), (int)(t / 60 % 60), (int)(t % 60));
-	if (us != 0)
-		snprintf(out + 19, 21, ".%06ld", us);
-	strcat(out, "+00:00");
+	/* "%04d-%02d-%02dT%02d:%02d:%02d" and ".%06ld", without printf's
+	 * cost for each of thousands of models */
+	put_digits(out, y, 4);
+	out[4] = '-';
+	put_digits(out + 5, mo, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, t / 3600, 2);
+	out[13] = ':';
+	put_digits(out + 14, t / 60 % 60, 2);
+	out[16] = ':';
+	put_digits(out + 17, t % 60, 2);
+	i = 19;
+	if (us != 0) {
+		out[i++] = '.';
+		put_digits(out + i, us, 6);
+		i += 6;
+	}
+	memcpy(out + i, "+00:00", 7);
 	return 0;
 }
 
