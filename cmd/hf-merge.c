@@ -73,15 +73,42 @@ struct strset {				/* exact strings, open addressing */
 	size_t		 cap, n;
 };
 
-/* An accepted input line, then the canonical (re-escaped) forms of its id
- * and (supported) architecture, in one allocation: a copy of m->in shares
- * them (the fuzz harness merges twice with the same lines). */
+/*
+ * An accepted input line. gaps: the line itself, then its canonical
+ * architecture_id. supported: what its new entry needs, taken when the
+ * line is parsed so that it is not parsed again: the canonical id and
+ * architecture (what pyjson_dump writes for them, each between quotes
+ * kept in text), the text of its tags array, last_modified as written
+ * and the three integers. The strings are one allocation, text: a copy
+ * of m->in shares them (the fuzz harness merges twice with the same
+ * lines).
+ */
+enum { N_DOWNLOADS, N_LIKES, N_PARAMS, N_NUMS };
+
 struct line {
 	char		*text;
-	size_t		 len;
+	size_t		 len;		/* gaps: the line, at text */
 	size_t		 id, idlen;	/* offsets into text */
 	size_t		 arch, archlen;
+	size_t		 tags, tagslen;	/* tagslen 0: not an array */
+	size_t		 iso, isolen;	/* isolen 0: null */
+	int64_t		 num[N_NUMS];
+	char		 has_num[N_NUMS];	/* 0: null */
 };
+
+/* The members of an input record that hf-merge supported reads, found in
+ * one pass. */
+enum {
+	K_ID, K_SUPPORTED, K_ARCH, K_DOWNLOADS, K_LIKES, K_PARAMS,
+	K_LAST_MODIFIED, K_TAGS, K_NKEYS,
+};
+static const char *const record_keys[K_NKEYS] = {
+	"id", "supported", "architecture", "downloads", "likes",
+	"parameter_count", "last_modified", "tags",
+};
+
+/* A key that needs no escaping (a literal), copied as it is. */
+#define KEY(w, k)	jw_key_raw((w), "" k, sizeof(k) - 1)
 
 struct merge {
 	enum mode	 mode;
@@ -97,7 +124,7 @@ struct merge {
 	struct line	*in;		/* accepted input lines */
 	size_t		 nin, capin;
 	struct strset	 input_ids;	/* ids (gaps: architectures) of in */
-	struct buf	 tmp, tmp2;
+	struct buf	 tmp, tmp2, tmp3;
 	int		 models;	/* the doc's models and scan_info */
 	int		 scan_info;	/* (-1: none), found in one pass */
 	/* left out by design, for the summary line */
@@ -109,6 +136,7 @@ static void	usage_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	parse_args(int, char *[], struct merge *);
 static int	take_record(struct nd_line *, void *);
+static int	iso_utc(const char *, size_t, char [40]);
 static int	take_gap(struct nd_line *, void *);
 static int	open_dir(struct merge *);
 static int	load_existing(struct merge *);
@@ -322,31 +350,82 @@ canon(struct buf *b, const struct pyjson *p, int i)
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
 }
 
-/* Keep line l with its canonical id (in m->tmp) and architecture (in
- * arch, or NULL). */
-static void
-keep_line(struct merge *m, const struct nd_line *l, const struct buf *arch)
+static struct line *
+new_line(struct merge *m)
 {
 	struct line *k;
-	size_t na = arch ? arch->len : 0;
 
 	if (m->nin == m->capin) {
 		m->capin = m->capin ? m->capin * 2 : 256;
 		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
 	}
 	k = &m->in[m->nin++];
+	memset(k, 0, sizeof(*k));
+	return k;
+}
+
+/* Keep gap line l with its canonical architecture_id (in m->tmp). */
+static void
+keep_line(struct merge *m, const struct nd_line *l)
+{
+	struct line *k = new_line(m);
+
 	k->len = l->len;
 	k->id = l->len + 1;
 	k->idlen = m->tmp.len;
-	k->arch = k->id + k->idlen;
-	k->archlen = na;
-	k->text = xmalloc(k->arch + na + 1);
+	k->text = xmalloc(k->id + k->idlen + 1);
 	memcpy(k->text, l->data, l->len);
 	k->text[l->len] = '\0';
 	memcpy(k->text + k->id, m->tmp.data, k->idlen);
-	if (na > 0)
-		memcpy(k->text + k->arch, arch->data, na);
-	k->text[k->arch + na] = '\0';
+	k->text[k->id + k->idlen] = '\0';
+}
+
+/* Append n bytes at s to b: their offset. */
+static size_t
+put_at(struct buf *b, const char *s, size_t n)
+{
+	size_t at = b->len;
+
+	buf_add(b, s, n);
+	return at;
+}
+
+/* Keep the record in m->rec (members k, canonical id in m->tmp and
+ * architecture in m->tmp2): what write_entry writes, as it writes it. */
+static void
+keep_record(struct merge *m, const int k[])
+{
+	const struct json *j = &m->rec.j;
+	struct buf *t = &m->tmp3;
+	struct line *l = new_line(m);
+	char iso[40];
+	size_t a;
+	int i;
+
+	buf_reset(t);
+	buf_addc(t, '"');
+	l->id = put_at(t, m->tmp.data, m->tmp.len);
+	l->idlen = m->tmp.len;
+	buf_adds(t, "\"\"");
+	l->arch = put_at(t, m->tmp2.data, m->tmp2.len);
+	l->archlen = m->tmp2.len;
+	buf_addc(t, '"');
+	for (i = 0; i < N_NUMS; i++)
+		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
+		    &l->num[i]) == 0;
+	buf_reset(&m->tmp2);
+	if (json_str(j, k[K_LAST_MODIFIED], &m->tmp2, NULL) == 0 &&
+	    iso_utc(m->tmp2.data ? m->tmp2.data : "", m->tmp2.len, iso) == 0) {
+		l->isolen = strlen(iso);
+		l->iso = put_at(t, iso, l->isolen);
+	}
+	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
+		a = json_start(j, k[K_TAGS]);
+		l->tagslen = json_end(j, k[K_TAGS]) - a;
+		l->tags = put_at(t, m->rec.text + a, l->tagslen);
+	}
+	l->text = xmalloc(t->len);
+	memcpy(l->text, t->data, t->len);
 }
 
 /* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else
@@ -367,19 +446,18 @@ static int
 take_record(struct nd_line *l, void *arg)
 {
 	struct merge *m = arg;
-	static const char *const keys[] = { "id", "supported", "architecture" };
 	const struct json *j = &m->rec.j;
-	int rv, k[3];
+	int rv, k[K_NKEYS];
 
 	if ((rv = parse_line(m, l)) != HF_EXIT_OK)
 		return rv;
-	json_pick(j, 0, keys, 3, k);
-	if (k[0] == -1)
+	json_pick(j, 0, record_keys, K_NKEYS, k);
+	if (k[K_ID] == -1)
 		return nd_skip(l, "id: missing");
-	if (canon(&m->tmp, &m->rec, k[0]) == -1)
+	if (canon(&m->tmp, &m->rec, k[K_ID]) == -1)
 		return nd_skip(l, "id: not a string");
-	if (json_type(j, k[1]) != JSON_TRUE ||
-	    json_type(j, k[2]) != JSON_STRING) {
+	if (json_type(j, k[K_SUPPORTED]) != JSON_TRUE ||
+	    json_type(j, k[K_ARCH]) != JSON_STRING) {
 		m->unsupported++;
 		return HF_EXIT_OK;
 	}
@@ -387,8 +465,8 @@ take_record(struct nd_line *l, void *arg)
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
-	canon(&m->tmp2, &m->rec, k[2]);
-	keep_line(m, l, &m->tmp2);
+	canon(&m->tmp2, &m->rec, k[K_ARCH]);
+	keep_record(m, k);
 	return HF_EXIT_OK;
 }
 
@@ -408,7 +486,7 @@ take_gap(struct nd_line *l, void *arg)
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
-	keep_line(m, l, NULL);
+	keep_line(m, l);
 	return HF_EXIT_OK;
 }
 
@@ -654,18 +732,6 @@ write_head(struct jw *w, struct merge *m)
 		jw_null(w);
 }
 
-/* Token k of p if it is a 64-bit integer, else null. */
-static void
-write_int(struct jw *w, const struct pyjson *p, int k)
-{
-	int64_t v;
-
-	if (json_i64(&p->j, k, &v) == 0)
-		jw_i64(w, v);
-	else
-		jw_null(w);
-}
-
 static int64_t
 days_from_civil(int64_t y, int m, int d)
 {
@@ -788,80 +854,76 @@ iso_utc(const char *s, size_t n, char out[40])
 	return 0;
 }
 
-/* The record's members that write_entry uses, in one pass. */
-enum {
-	R_ARCH, R_ID, R_DOWNLOADS, R_LIKES, R_LAST_MODIFIED, R_TAGS,
-	R_PARAMS, R_NKEYS,
-};
-static const char *const record_keys[R_NKEYS] = {
-	"architecture", "id", "downloads", "likes", "last_modified", "tags",
-	"parameter_count",
-};
-
-/* The metadata object from the record's members k (record_keys); s is
- * scratch. */
+/* One of the record's integers, or null. */
 static void
-write_metadata(struct jw *w, const struct pyjson *p, const int k[],
-    struct buf *s)
+write_num(struct jw *w, const struct line *l, int i)
 {
-	char iso[40];
-
-	jw_obj(w);
-	jw_key(w, "downloads");
-	write_int(w, p, k[R_DOWNLOADS]);
-	jw_key(w, "likes");
-	write_int(w, p, k[R_LIKES]);
-	jw_key(w, "last_modified");
-	buf_reset(s);
-	if (json_str(&p->j, k[R_LAST_MODIFIED], s, NULL) == 0 &&
-	    iso_utc(s->data ? s->data : "", s->len, iso) == 0)
-		jw_strz(w, iso);
+	if (l->has_num[i])
+		jw_i64(w, l->num[i]);
 	else
 		jw_null(w);
-	jw_key(w, "tags");
-	if (json_type(&p->j, k[R_TAGS]) == JSON_ARRAY)
-		pyjson_dump(w, p, k[R_TAGS]);
+}
+
+/* The metadata object of a record kept by keep_record; p is scratch. */
+static void
+write_metadata(struct jw *w, const struct line *l, struct pyjson *p)
+{
+	jw_obj(w);
+	KEY(w, "downloads");
+	write_num(w, l, N_DOWNLOADS);
+	KEY(w, "likes");
+	write_num(w, l, N_LIKES);
+	KEY(w, "last_modified");
+	if (l->isolen > 0)
+		jw_str(w, l->text + l->iso, l->isolen);
+	else
+		jw_null(w);
+	KEY(w, "tags");
+	/* the array's text alone: it parsed as part of the record */
+	if (l->tagslen > 0 &&
+	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1)
+		pyjson_dump(w, p, 0);
 	else {
 		jw_arr(w);
 		jw_end(w);
 	}
-	jw_key(w, "parameter_count");
-	write_int(w, p, k[R_PARAMS]);
+	KEY(w, "parameter_count");
+	write_num(w, l, N_PARAMS);
 	jw_end(w);
 }
 
 /* A new model: the reference's keys, in its order. */
 static void
-write_entry(struct jw *w, struct merge *m, const struct pyjson *p)
+write_entry(struct jw *w, struct merge *m, const struct line *l)
 {
-	static const char *const phases[] = {
-		"phase1_score", "phase2_score", "phase3_score",
-		"phase4_score", "phase7_score", "phase8_score", NULL,
-	};
-	const char *const *ph;
-	int k[R_NKEYS];
-
-	json_pick(&p->j, 0, record_keys, R_NKEYS, k);
 	jw_obj(w);
-	jw_key(w, "architecture_id");
-	pyjson_dump(w, p, k[R_ARCH]);
-	jw_key(w, "model_id");
-	pyjson_dump(w, p, k[R_ID]);
-	jw_key(w, "status");
+	KEY(w, "architecture_id");
+	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
+	KEY(w, "model_id");
+	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
+	KEY(w, "status");
 	jw_i64(w, 0);
-	jw_key(w, "verified_date");
+	KEY(w, "verified_date");
 	jw_null(w);
-	jw_key(w, "metadata");
+	KEY(w, "metadata");
 	if (m->no_metadata)
 		jw_null(w);
 	else
-		write_metadata(w, p, k, &m->tmp2);
-	jw_key(w, "note");
+		write_metadata(w, l, &m->rec);
+	KEY(w, "note");
 	jw_null(w);
-	for (ph = phases; *ph != NULL; ph++) {
-		jw_key(w, *ph);
-		jw_null(w);
-	}
+	KEY(w, "phase1_score");
+	jw_null(w);
+	KEY(w, "phase2_score");
+	jw_null(w);
+	KEY(w, "phase3_score");
+	jw_null(w);
+	KEY(w, "phase4_score");
+	jw_null(w);
+	KEY(w, "phase7_score");
+	jw_null(w);
+	KEY(w, "phase8_score");
+	jw_null(w);
 	jw_end(w);
 }
 
@@ -984,10 +1046,8 @@ format_supported(struct merge *m, struct buf *out)
 		if (keep_old[i])
 			pyjson_dump(&w, d, e);
 	for (i = 0; (size_t)i < m->nin; i++) {
-		if (!keep_new[i])
-			continue;
-		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
-		write_entry(&w, m, &m->rec);
+		if (keep_new[i])
+			write_entry(&w, m, &m->in[i]);
 	}
 	jw_end(&w);
 	if (m->has_doc)
@@ -1173,6 +1233,7 @@ merge_free(struct merge *m)
 	set_free(&m->input_ids);
 	buf_free(&m->tmp);
 	buf_free(&m->tmp2);
+	buf_free(&m->tmp3);
 }
 
 int
