@@ -54,14 +54,6 @@ put_newline(const struct jw *w, char *o)
 	return o;
 }
 
-static void
-newline(struct jw *w)
-{
-	char *o = room(w->out, w->depth * (size_t)w->indent + 1);
-
-	w->out->len = (size_t)(put_newline(w, o) - w->out->data);
-}
-
 /* Separator and indentation before a value or a key. */
 static void
 before(struct jw *w)
@@ -154,11 +146,13 @@ jw_arr(struct jw *w)
 void
 jw_end(struct jw *w)
 {
-	char c = w->level[--w->depth];
+	char c = w->level[--w->depth], *o;
 
+	o = room(w->out, w->depth * (size_t)w->indent + 2);
 	if (w->indent && FILLED(c))
-		newline(w);
-	buf_addc(w->out, CLOSER(c));
+		o = put_newline(w, o);
+	*o++ = CLOSER(c);
+	w->out->len = (size_t)(o - w->out->data);
 }
 
 void
