@@ -2,6 +2,7 @@
  * write hf-score's gap list into architecture_gaps.json, formatted as
  * Python's json.dump(obj, f, indent=2) and replaced atomically. */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -64,16 +65,50 @@ static const char *const gap_fields[] = {
 };
 
 struct strset {				/* exact strings, open addressing */
-	uint64_t	*h;
-	char		**key;
-	size_t		*len;
+	struct slot {
+		uint64_t h;		/* 0: empty */
+		size_t	 off, len;	/* the string in keys */
+	}		*slot;
+	struct buf	 keys;		/* every string, one after another */
 	size_t		 cap, n;
 };
 
+/*
+ * An accepted input line. gaps: the line itself, then its canonical
+ * architecture_id. supported: what its new entry needs, taken when the
+ * line is parsed so that it is not parsed again: the canonical id and
+ * architecture (what pyjson_dump writes for them, each between quotes
+ * kept in text), the text of its tags array, last_modified as written
+ * and the three integers. The strings are one allocation, text: a copy
+ * of m->in shares them (the fuzz harness merges twice with the same
+ * lines).
+ */
+enum { N_DOWNLOADS, N_LIKES, N_PARAMS, N_NUMS };
+
 struct line {
 	char		*text;
-	size_t		 len;
+	size_t		 len;		/* gaps: the line, at text */
+	size_t		 id, idlen;	/* offsets into text */
+	size_t		 arch, archlen;
+	size_t		 tags, tagslen;	/* tagslen 0: not an array */
+	size_t		 iso, isolen;	/* isolen 0: null */
+	int64_t		 num[N_NUMS];
+	char		 has_num[N_NUMS];	/* 0: null */
 };
+
+/* The members of an input record that hf-merge supported reads, found in
+ * one pass. */
+enum {
+	K_ID, K_SUPPORTED, K_ARCH, K_DOWNLOADS, K_LIKES, K_PARAMS,
+	K_LAST_MODIFIED, K_TAGS, K_NKEYS,
+};
+static const char *const record_keys[K_NKEYS] = {
+	"id", "supported", "architecture", "downloads", "likes",
+	"parameter_count", "last_modified", "tags",
+};
+
+/* A key that needs no escaping (a literal), copied as it is. */
+#define KEY(w, k)	jw_key_raw((w), "" k, sizeof(k) - 1)
 
 struct merge {
 	enum mode	 mode;
@@ -89,7 +124,9 @@ struct merge {
 	struct line	*in;		/* accepted input lines */
 	size_t		 nin, capin;
 	struct strset	 input_ids;	/* ids (gaps: architectures) of in */
-	struct buf	 tmp;
+	struct buf	 tmp, tmp2, tmp3;
+	int		 models;	/* the doc's models and scan_info */
+	int		 scan_info;	/* (-1: none), found in one pass */
 	/* left out by design, for the summary line */
 	int64_t		 unsupported, repeated, present, file_dups;
 };
@@ -99,6 +136,7 @@ static void	usage_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2), noreturn));
 static void	parse_args(int, char *[], struct merge *);
 static int	take_record(struct nd_line *, void *);
+static int	iso_utc(const char *, size_t, char [40]);
 static int	take_gap(struct nd_line *, void *);
 static int	open_dir(struct merge *);
 static int	load_existing(struct merge *);
@@ -134,48 +172,43 @@ usage_error(const char *fmt, ...)
 static void
 set_grow(struct strset *s)
 {
-	struct strset t = { 0 };
-	size_t i, k;
+	struct slot *t;
+	size_t cap = s->cap ? s->cap * 2 : 1024, i, k;
 
-	t.cap = s->cap ? s->cap * 2 : 1024;
-	t.h = xreallocarray(NULL, t.cap, sizeof(*t.h));
-	t.key = xreallocarray(NULL, t.cap, sizeof(*t.key));
-	t.len = xreallocarray(NULL, t.cap, sizeof(*t.len));
-	memset(t.key, 0, t.cap * sizeof(*t.key));
+	t = xreallocarray(NULL, cap, sizeof(*t));
+	memset(t, 0, cap * sizeof(*t));
 	for (i = 0; i < s->cap; i++) {
-		if (s->key[i] == NULL)
+		if (s->slot[i].h == 0)
 			continue;
-		for (k = s->h[i] & (t.cap - 1); t.key[k] != NULL;
-		    k = (k + 1) & (t.cap - 1))
+		for (k = s->slot[i].h & (cap - 1); t[k].h != 0;
+		    k = (k + 1) & (cap - 1))
 			;
-		t.h[k] = s->h[i];
-		t.key[k] = s->key[i];
-		t.len[k] = s->len[i];
+		t[k] = s->slot[i];
 	}
-	t.n = s->n;
-	free(s->h);
-	free(s->key);
-	free(s->len);
-	*s = t;
+	free(s->slot);
+	s->slot = t;
+	s->cap = cap;
 }
 
 /* Add k: 1 if it was new, 0 if already there. */
 static int
 set_add(struct strset *s, const char *k, size_t n)
 {
-	uint64_t h = idset_hash(k, n);
+	uint64_t h = idset_hash(k, n);	/* never 0 */
+	struct slot *e;
 	size_t i;
 
 	if (2 * (s->n + 1) > s->cap)
 		set_grow(s);
-	for (i = h & (s->cap - 1); s->key[i] != NULL;
+	for (i = h & (s->cap - 1); (e = &s->slot[i])->h != 0;
 	    i = (i + 1) & (s->cap - 1))
-		if (s->h[i] == h && s->len[i] == n &&
-		    memcmp(s->key[i], k, n) == 0)
+		if (e->h == h && e->len == n &&
+		    memcmp(s->keys.data + e->off, k, n) == 0)
 			return 0;
-	s->h[i] = h;
-	s->key[i] = xstrndup(k, n);
-	s->len[i] = n;
+	e->h = h;
+	e->off = s->keys.len;
+	e->len = n;
+	buf_add(&s->keys, k, n);
 	s->n++;
 	return 1;
 }
@@ -183,13 +216,8 @@ set_add(struct strset *s, const char *k, size_t n)
 static void
 set_free(struct strset *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->cap; i++)
-		free(s->key[i]);
-	free(s->h);
-	free(s->key);
-	free(s->len);
+	free(s->slot);
+	buf_free(&s->keys);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -322,15 +350,82 @@ canon(struct buf *b, const struct pyjson *p, int i)
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
 }
 
-static void
-keep_line(struct merge *m, const struct nd_line *l)
+static struct line *
+new_line(struct merge *m)
 {
+	struct line *k;
+
 	if (m->nin == m->capin) {
 		m->capin = m->capin ? m->capin * 2 : 256;
 		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
 	}
-	m->in[m->nin].text = xstrndup(l->data, l->len);
-	m->in[m->nin++].len = l->len;
+	k = &m->in[m->nin++];
+	memset(k, 0, sizeof(*k));
+	return k;
+}
+
+/* Keep gap line l with its canonical architecture_id (in m->tmp). */
+static void
+keep_line(struct merge *m, const struct nd_line *l)
+{
+	struct line *k = new_line(m);
+
+	k->len = l->len;
+	k->id = l->len + 1;
+	k->idlen = m->tmp.len;
+	k->text = xmalloc(k->id + k->idlen + 1);
+	memcpy(k->text, l->data, l->len);
+	k->text[l->len] = '\0';
+	memcpy(k->text + k->id, m->tmp.data, k->idlen);
+	k->text[k->id + k->idlen] = '\0';
+}
+
+/* Append n bytes at s to b: their offset. */
+static size_t
+put_at(struct buf *b, const char *s, size_t n)
+{
+	size_t at = b->len;
+
+	buf_add(b, s, n);
+	return at;
+}
+
+/* Keep the record in m->rec (members k, canonical id in m->tmp and
+ * architecture in m->tmp2): what write_entry writes, as it writes it. */
+static void
+keep_record(struct merge *m, const int k[])
+{
+	const struct json *j = &m->rec.j;
+	struct buf *t = &m->tmp3;
+	struct line *l = new_line(m);
+	char iso[40];
+	size_t a;
+	int i;
+
+	buf_reset(t);
+	buf_addc(t, '"');
+	l->id = put_at(t, m->tmp.data, m->tmp.len);
+	l->idlen = m->tmp.len;
+	buf_adds(t, "\"\"");
+	l->arch = put_at(t, m->tmp2.data, m->tmp2.len);
+	l->archlen = m->tmp2.len;
+	buf_addc(t, '"');
+	for (i = 0; i < N_NUMS; i++)
+		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
+		    &l->num[i]) == 0;
+	buf_reset(&m->tmp2);
+	if (json_str(j, k[K_LAST_MODIFIED], &m->tmp2, NULL) == 0 &&
+	    iso_utc(m->tmp2.data ? m->tmp2.data : "", m->tmp2.len, iso) == 0) {
+		l->isolen = strlen(iso);
+		l->iso = put_at(t, iso, l->isolen);
+	}
+	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
+		a = json_start(j, k[K_TAGS]);
+		l->tagslen = json_end(j, k[K_TAGS]) - a;
+		l->tags = put_at(t, m->rec.text + a, l->tagslen);
+	}
+	l->text = xmalloc(t->len);
+	memcpy(l->text, t->data, t->len);
 }
 
 /* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else
@@ -352,16 +447,17 @@ take_record(struct nd_line *l, void *arg)
 {
 	struct merge *m = arg;
 	const struct json *j = &m->rec.j;
-	int rv, id;
+	int rv, k[K_NKEYS];
 
 	if ((rv = parse_line(m, l)) != HF_EXIT_OK)
 		return rv;
-	if ((id = json_get(j, 0, "id")) == -1)
+	json_pick(j, 0, record_keys, K_NKEYS, k);
+	if (k[K_ID] == -1)
 		return nd_skip(l, "id: missing");
-	if (canon(&m->tmp, &m->rec, id) == -1)
+	if (canon(&m->tmp, &m->rec, k[K_ID]) == -1)
 		return nd_skip(l, "id: not a string");
-	if (json_type(j, json_get(j, 0, "supported")) != JSON_TRUE ||
-	    json_type(j, json_get(j, 0, "architecture")) != JSON_STRING) {
+	if (json_type(j, k[K_SUPPORTED]) != JSON_TRUE ||
+	    json_type(j, k[K_ARCH]) != JSON_STRING) {
 		m->unsupported++;
 		return HF_EXIT_OK;
 	}
@@ -369,7 +465,8 @@ take_record(struct nd_line *l, void *arg)
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
-	keep_line(m, l);
+	canon(&m->tmp2, &m->rec, k[K_ARCH]);
+	keep_record(m, k);
 	return HF_EXIT_OK;
 }
 
@@ -553,8 +650,9 @@ read_all(const char *path, struct buf *b)
 static int
 take_existing(struct merge *m, const char *text, size_t len)
 {
+	static const char *const keys[] = { "models", "scan_info" };
 	const char *why = NULL;
-	int list;
+	int k[2];
 
 	if (pyjson_parse(&m->doc, text, len, PYJSON_NAN, &why) == -1) {
 		warnx("%s: %s; left as it is", m->path, why);
@@ -564,12 +662,14 @@ take_existing(struct merge *m, const char *text, size_t len)
 		warnx("%s: not a JSON object; left as it is", m->path);
 		return -1;
 	}
-	list = json_get(&m->doc.j, 0, "models");
-	if (m->mode == SUPPORTED && list != -1 &&
-	    json_type(&m->doc.j, list) != JSON_ARRAY) {
+	json_pick(&m->doc.j, 0, keys, 2, k);
+	if (m->mode == SUPPORTED && k[0] != -1 &&
+	    json_type(&m->doc.j, k[0]) != JSON_ARRAY) {
 		warnx("%s: models: not a list; left as it is", m->path);
 		return -1;
 	}
+	m->models = k[0];
+	m->scan_info = k[1];
 	m->has_doc = 1;
 	return 0;
 }
@@ -578,8 +678,25 @@ static int
 load_existing(struct merge *m)
 {
 	struct buf text = { 0 };
-	int r;
+	struct stat st;
+	void *map;
+	int r, fd;
 
+	/* A regular file is mapped, not read: pyjson_parse copies it
+	 * anyway, so a read would copy it twice and fault in as much
+	 * anonymous memory again. */
+	if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) != MAP_FAILED) {
+		close(fd);
+		r = take_existing(m, map, (size_t)st.st_size);
+		munmap(map, (size_t)st.st_size);
+		return r;
+	}
+	if (fd != -1)
+		close(fd);
 	if ((r = read_all(m->path, &text)) == 0)
 		r = take_existing(m, text.data, text.len);
 	buf_free(&text);
@@ -602,7 +719,7 @@ write_file(const char *path, struct buf *b)
 static void
 write_head(struct jw *w, struct merge *m)
 {
-	int k = m->has_doc ? json_get(&m->doc.j, 0, "scan_info") : -1;
+	int k = m->has_doc ? m->scan_info : -1;
 
 	jw_key(w, "generated_at");
 	jw_strz(w, m->date);
@@ -611,18 +728,6 @@ write_head(struct jw *w, struct merge *m)
 		pyjson_dump(w, &m->scan, 0);
 	else if (k != -1)
 		pyjson_dump(w, &m->doc, k);
-	else
-		jw_null(w);
-}
-
-/* A 64-bit integer member of p's root object, or null. */
-static void
-write_int(struct jw *w, const struct pyjson *p, const char *key)
-{
-	int64_t v;
-
-	if (json_i64(&p->j, json_get(&p->j, 0, key), &v) == 0)
-		jw_i64(w, v);
 	else
 		jw_null(w);
 }
@@ -676,6 +781,16 @@ utc_offset(const char *s, size_t n, long *off)
 	return 0;
 }
 
+/* v (0 <= v < 10^n) as n decimal digits, zero-padded. */
+static void
+put_digits(char *o, int64_t v, int n)
+{
+	while (n-- > 0) {
+		o[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /*
  * The Hub's "2025-01-02T03:04:05.000Z" as Python's datetime.isoformat()
  * prints that UTC instant: "2025-01-02T03:04:05+00:00", with
@@ -716,84 +831,107 @@ iso_utc(const char *s, size_t n, char out[40])
 	t = ((t % 86400) + 86400) % 86400;
 	if (y < 1 || y > 9999)
 		return -1;
-	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d,
-	    (int)(t / 3600), (int)(t / 60 % 60), (int)(t % 60));
-	if (us != 0)
-		snprintf(out + 19, 21, ".%06ld", us);
-	strcat(out, "+00:00");
+	/* "%04d-%02d-%02dT%02d:%02d:%02d" and ".%06ld", without printf's
+	 * cost for each of thousands of models */
+	put_digits(out, y, 4);
+	out[4] = '-';
+	put_digits(out + 5, mo, 2);
+	out[7] = '-';
+	put_digits(out + 8, d, 2);
+	out[10] = 'T';
+	put_digits(out + 11, t / 3600, 2);
+	out[13] = ':';
+	put_digits(out + 14, t / 60 % 60, 2);
+	out[16] = ':';
+	put_digits(out + 17, t % 60, 2);
+	i = 19;
+	if (us != 0) {
+		out[i++] = '.';
+		put_digits(out + i, us, 6);
+		i += 6;
+	}
+	memcpy(out + i, "+00:00", 7);
 	return 0;
 }
 
+/* One of the record's integers, or null. */
 static void
-write_metadata(struct jw *w, const struct pyjson *p)
+write_num(struct jw *w, const struct line *l, int i)
 {
-	struct buf s = { 0 };
-	char iso[40];
-	int k;
-
-	jw_obj(w);
-	jw_key(w, "downloads");
-	write_int(w, p, "downloads");
-	jw_key(w, "likes");
-	write_int(w, p, "likes");
-	jw_key(w, "last_modified");
-	if (json_str(&p->j, json_get(&p->j, 0, "last_modified"), &s,
-	    NULL) == 0 && iso_utc(s.data ? s.data : "", s.len, iso) == 0)
-		jw_strz(w, iso);
+	if (l->has_num[i])
+		jw_i64(w, l->num[i]);
 	else
 		jw_null(w);
-	jw_key(w, "tags");
-	k = json_get(&p->j, 0, "tags");
-	if (json_type(&p->j, k) == JSON_ARRAY)
-		pyjson_dump(w, p, k);
+}
+
+/* The metadata object of a record kept by keep_record; p is scratch. */
+static void
+write_metadata(struct jw *w, const struct line *l, struct pyjson *p)
+{
+	jw_obj(w);
+	KEY(w, "downloads");
+	write_num(w, l, N_DOWNLOADS);
+	KEY(w, "likes");
+	write_num(w, l, N_LIKES);
+	KEY(w, "last_modified");
+	if (l->isolen > 0)
+		jw_str(w, l->text + l->iso, l->isolen);
+	else
+		jw_null(w);
+	KEY(w, "tags");
+	/* the array's text alone: it parsed as part of the record */
+	if (l->tagslen > 0 &&
+	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1)
+		pyjson_dump(w, p, 0);
 	else {
 		jw_arr(w);
 		jw_end(w);
 	}
-	jw_key(w, "parameter_count");
-	write_int(w, p, "parameter_count");
+	KEY(w, "parameter_count");
+	write_num(w, l, N_PARAMS);
 	jw_end(w);
-	buf_free(&s);
 }
 
 /* A new model: the reference's keys, in its order. */
 static void
-write_entry(struct jw *w, const struct merge *m, const struct pyjson *p)
+write_entry(struct jw *w, struct merge *m, const struct line *l)
 {
-	static const char *const phases[] = {
-		"phase1_score", "phase2_score", "phase3_score",
-		"phase4_score", "phase7_score", "phase8_score", NULL,
-	};
-	const char *const *k;
-
 	jw_obj(w);
-	jw_key(w, "architecture_id");
-	pyjson_dump(w, p, json_get(&p->j, 0, "architecture"));
-	jw_key(w, "model_id");
-	pyjson_dump(w, p, json_get(&p->j, 0, "id"));
-	jw_key(w, "status");
+	KEY(w, "architecture_id");
+	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
+	KEY(w, "model_id");
+	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
+	KEY(w, "status");
 	jw_i64(w, 0);
-	jw_key(w, "verified_date");
+	KEY(w, "verified_date");
 	jw_null(w);
-	jw_key(w, "metadata");
+	KEY(w, "metadata");
 	if (m->no_metadata)
 		jw_null(w);
 	else
-		write_metadata(w, p);
-	jw_key(w, "note");
+		write_metadata(w, l, &m->rec);
+	KEY(w, "note");
 	jw_null(w);
-	for (k = phases; *k != NULL; k++) {
-		jw_key(w, *k);
-		jw_null(w);
-	}
+	KEY(w, "phase1_score");
+	jw_null(w);
+	KEY(w, "phase2_score");
+	jw_null(w);
+	KEY(w, "phase3_score");
+	jw_null(w);
+	KEY(w, "phase4_score");
+	jw_null(w);
+	KEY(w, "phase7_score");
+	jw_null(w);
+	KEY(w, "phase8_score");
+	jw_null(w);
 	jw_end(w);
 }
 
-/* Python's `entry.get("status", 0) == 1`: true, 1 and 1.0 are equal. */
+/* Python's `entry.get("status", 0) == 1` for the status token k (-1:
+ * none): true, 1 and 1.0 are equal. */
 static int
-verified(const struct pyjson *p, int e)
+verified(const struct pyjson *p, int k)
 {
-	int k = json_get(&p->j, e, "status");
 	double f;
 
 	if (json_type(&p->j, k) == JSON_TRUE)
@@ -820,14 +958,15 @@ report_dup(struct merge *m, int e)
 	m->file_dups++;
 }
 
-/* Count an entry that stays: its architecture and whether verified. */
+/* Count an entry that stays: its architecture and whether verified
+ * (k: its architecture_id and status tokens). */
 static void
-count_entry(struct merge *m, const struct pyjson *p, int e,
+count_entry(struct merge *m, const struct pyjson *p, const int k[2],
     struct strset *archs, int64_t *nverified)
 {
-	if (canon(&m->tmp, p, json_get(&p->j, e, "architecture_id")) == 0)
+	if (canon(&m->tmp, p, k[0]) == 0)
 		set_add(archs, m->tmp.data, m->tmp.len);
-	*nverified += verified(p, e);
+	*nverified += verified(p, k[1]);
 }
 
 /* Decide which existing entries stay (the first of each model_id) and
@@ -836,38 +975,40 @@ static void
 plan_supported(struct merge *m, char *keep_old, char *keep_new,
     int64_t *total, int64_t *narch, int64_t *nverified)
 {
+	static const char *const keys[] = {
+		"model_id", "architecture_id", "status",
+	};
 	const struct pyjson *d = &m->doc;
+	const struct line *l;
 	struct strset ids = { 0 }, archs = { 0 };
-	int list = m->has_doc ? json_get(&d->j, 0, "models") : -1;
-	int e, n, i;
+	int list = m->has_doc ? m->models : -1;
+	int e, n, i, k[3];
 
 	*total = *nverified = 0;
 	e = json_first(&d->j, list);
 	for (i = 0, n = json_size(&d->j, list); i < n; i++,
 	    e = json_skip(&d->j, e)) {
 		keep_old[i] = 1;
-		if (json_type(&d->j, e) == JSON_OBJECT &&
-		    canon(&m->tmp, d, json_get(&d->j, e, "model_id")) == 0 &&
-		    !set_add(&ids, m->tmp.data, m->tmp.len)) {
-			keep_old[i] = 0;
-			report_dup(m, e);
-			continue;
+		if (json_type(&d->j, e) == JSON_OBJECT) {
+			json_pick(&d->j, e, keys, 3, k);
+			if (canon(&m->tmp, d, k[0]) == 0 &&
+			    !set_add(&ids, m->tmp.data, m->tmp.len)) {
+				keep_old[i] = 0;
+				report_dup(m, e);
+				continue;
+			}
+			count_entry(m, d, k + 1, &archs, nverified);
 		}
-		if (json_type(&d->j, e) == JSON_OBJECT)
-			count_entry(m, d, e, &archs, nverified);
 		(*total)++;
 	}
 	for (i = 0; (size_t)i < m->nin; i++) {
-		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
-		canon(&m->tmp, &m->rec, json_get(&m->rec.j, 0, "id"));
-		keep_new[i] = (char)set_add(&ids, m->tmp.data, m->tmp.len);
+		l = &m->in[i];
+		keep_new[i] = (char)set_add(&ids, l->text + l->id, l->idlen);
 		if (!keep_new[i]) {
 			m->present++;
 			continue;
 		}
-		canon(&m->tmp, &m->rec, json_get(&m->rec.j, 0,
-		    "architecture"));
-		set_add(&archs, m->tmp.data, m->tmp.len);
+		set_add(&archs, l->text + l->arch, l->archlen);
 		(*total)++;
 	}
 	*narch = (int64_t)archs.n;
@@ -880,7 +1021,7 @@ static void
 format_supported(struct merge *m, struct buf *out)
 {
 	const struct pyjson *d = &m->doc;
-	int list = m->has_doc ? json_get(&d->j, 0, "models") : -1;
+	int list = m->has_doc ? m->models : -1;
 	int n = json_size(&d->j, list), i, e;
 	int64_t total, narch, nverified;
 	char *keep_old, *keep_new;
@@ -905,10 +1046,8 @@ format_supported(struct merge *m, struct buf *out)
 		if (keep_old[i])
 			pyjson_dump(&w, d, e);
 	for (i = 0; (size_t)i < m->nin; i++) {
-		if (!keep_new[i])
-			continue;
-		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
-		write_entry(&w, m, &m->rec);
+		if (keep_new[i])
+			write_entry(&w, m, &m->in[i]);
 	}
 	jw_end(&w);
 	if (m->has_doc)
@@ -1093,6 +1232,8 @@ merge_free(struct merge *m)
 	pyjson_free(&m->rec);
 	set_free(&m->input_ids);
 	buf_free(&m->tmp);
+	buf_free(&m->tmp2);
+	buf_free(&m->tmp3);
 }
 
 int

@@ -32,22 +32,33 @@ jw_free(struct jw *w)
 	w->cap = w->depth = 0;
 }
 
-static void
-newline(struct jw *w)
+/* Room for n more bytes in b: where they go. The caller adds n to len.
+ * Checked here, so the common case costs no call. */
+static char *
+room(struct buf *b, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_reserve(b, n);
+	return b->data + b->len;
+}
+
+/* A line break and the indentation of the current depth, at o. */
+static char *
+put_newline(const struct jw *w, char *o)
 {
 	size_t n = w->depth * (size_t)w->indent;
 
-	buf_reserve(w->out, n + 1);
-	w->out->data[w->out->len++] = '\n';
-	memset(w->out->data + w->out->len, ' ', n);
-	w->out->len += n;
+	*o++ = '\n';
+	while (n-- > 0)
+		*o++ = ' ';	/* a few: cheaper than a call to memset */
+	return o;
 }
 
 /* Separator and indentation before a value or a key. */
 static void
 before(struct jw *w)
 {
-	char *c;
+	char *c, *o;
 
 	if (w->pending_key) {
 		w->pending_key = 0;
@@ -56,12 +67,56 @@ before(struct jw *w)
 	if (w->depth == 0)
 		return;
 	c = &w->level[w->depth - 1];
+	o = room(w->out, w->depth * (size_t)w->indent + 2);
 	if (FILLED(*c))
-		buf_addc(w->out, ',');
+		*o++ = ',';
 	else
 		*c = MARK(*c);
 	if (w->indent)
-		newline(w);
+		o = put_newline(w, o);
+	w->out->len = (size_t)(o - w->out->data);
+}
+
+/* The bytes every string writer copies as they are: printable ASCII but
+ * '"' and '\\' (a table: one load a byte instead of four compares). */
+#define PLAIN_ROW(a)	a, a, a, a, a, a, a, a, a, a, a, a, a, a, a, a
+static const unsigned char plain_byte[256] = {
+	PLAIN_ROW(0), PLAIN_ROW(0),			/* 0x00-0x1f */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x22 '"' */
+	PLAIN_ROW(1), PLAIN_ROW(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x5c '\\' */
+	PLAIN_ROW(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x7f DEL */
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),
+	PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0), PLAIN_ROW(0),
+};
+
+/* How many bytes from s[0] are plain, at most n. */
+static size_t
+plain_run(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n && plain_byte[p[i]])
+		i++;
+	return i;
+}
+
+static int
+plain(const char *s, size_t n)
+{
+	return plain_run(s, n) == n;
+}
+
+/* Append s[0..n) to b. */
+static void
+put(struct buf *b, const char *s, size_t n)
+{
+	if (n > 0) {
+		memcpy(room(b, n), s, n);
+		b->len += n;
+	}
 }
 
 static void
@@ -91,19 +146,27 @@ jw_arr(struct jw *w)
 void
 jw_end(struct jw *w)
 {
-	char c = w->level[--w->depth];
+	char c = w->level[--w->depth], *o;
 
+	o = room(w->out, w->depth * (size_t)w->indent + 2);
 	if (w->indent && FILLED(c))
-		newline(w);
-	buf_addc(w->out, CLOSER(c));
+		o = put_newline(w, o);
+	*o++ = CLOSER(c);
+	w->out->len = (size_t)(o - w->out->data);
 }
 
 void
 jw_key(struct jw *w, const char *k)
 {
+	size_t n = strlen(k);
+
+	if (plain(k, n)) {
+		jw_key_raw(w, k, n);
+		return;
+	}
 	before(w);
 	buf_addc(w->out, '"');
-	jw_escape(w->out, k, strlen(k), w->ascii);
+	jw_escape(w->out, k, n, w->ascii);
 	buf_adds(w->out, w->indent ? "\": " : "\":");
 	w->pending_key = 1;
 }
@@ -129,8 +192,15 @@ jw_strz(struct jw *w, const char *s)
 void
 jw_i64(struct jw *w, int64_t v)
 {
-	before(w);
-	buf_addf(w->out, "%" PRId64, v);
+	char d[24], *e = d + sizeof(d), *p = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	jw_raw(w, p, (size_t)(e - p));
 }
 
 void
@@ -149,7 +219,9 @@ void
 jw_raw(struct jw *w, const char *s, size_t n)
 {
 	before(w);
-	buf_add(w->out, s, n);
+	if (n > 0)
+		memcpy(room(w->out, n), s, n);
+	w->out->len += n;
 }
 
 static void
@@ -234,10 +306,10 @@ jw_escape(struct buf *b, const char *s, size_t n, int ascii)
 
 	while (i < n) {
 		/* copy runs that need no escaping in one go */
-		for (run = i; run < n && p[run] >= 0x20 && p[run] != '"' &&
-		    p[run] != '\\' && (!ascii || p[run] < 0x7f); run++)
-			;
-		buf_add(b, s + i, run - i);
+		run = i + plain_run(s + i, n - i);
+		while (!ascii && run < n && p[run] >= 0x7f)
+			run += 1 + plain_run(s + run + 1, n - run - 1);
+		put(b, s + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (escape_one(b, p + i, n - i, ascii, &used) == -1)
@@ -250,10 +322,19 @@ jw_escape(struct buf *b, const char *s, size_t n, int ascii)
 void
 jw_key_raw(struct jw *w, const char *k, size_t n)
 {
+	char *o;
+
 	before(w);
-	buf_addc(w->out, '"');
-	buf_add(w->out, k, n);
-	buf_adds(w->out, w->indent ? "\": " : "\":");
+	o = room(w->out, n + 4);
+	*o++ = '"';
+	if (n > 0)
+		memcpy(o, k, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	if (w->indent)
+		*o++ = ' ';
+	w->out->len = (size_t)(o - w->out->data);
 	w->pending_key = 1;
 }
 
@@ -304,10 +385,8 @@ jw_reescape(struct buf *b, const char *s, size_t n)
 	unsigned cp;
 
 	while (i < n) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '"' && p[run] != '\\'; run++)
-			;
-		buf_add(b, s + i, run - i);
+		run = i + plain_run(s + i, n - i);
+		put(b, s + i, run - i);
 		if ((i = run) == n)
 			break;
 		if (p[i] == '\\') {
