@@ -495,6 +495,10 @@ main_scan() {
 	else
 		info "main scan: every model tagged $task with at least $min_dl downloads"
 	fi
+	# a listing from its first page, in one process: no id twice
+	main_fresh=0
+	[ -e "$out/scrape_checkpoint.main.state" ] ||
+	    [ -s "$out/scrape_checkpoint.main.raw" ] || main_fresh=1
 	if [ "$quiet" = 1 ]; then	# no progress to show: no reader
 		list main "$@" &
 		lpid=$!
@@ -633,10 +637,15 @@ records() {
 	arch_of "$nfiles" "$@" >"$tmp.$name.arch"
 	stage_status $? "$name" hf-arch
 	recs=$tmp.$name.arch
-	if [ "$name" = main ]; then
+	if [ "$name" = main ] && [ "$main_fresh" = 1 ]; then
+		# one hf-list from the first page: each id once already
+		scanned=$(wc -l <"$recs")
+		scanned=$((scanned))
+	elif [ "$name" = main ]; then
 		dedupe_ids "$tmp.main.count" <"$recs" >"$tmp.main.unique"
 		stage_status $? "$name" awk
 		recs=$tmp.main.unique
+		read -r scanned <"$tmp.main.count"
 	fi
 	shift "$nfiles"
 	# shellcheck disable=SC2086 # empty or one flag
@@ -705,7 +714,10 @@ import_gaps() {	# import_gaps architecture_gaps.json
 }
 
 # The ledger: one line per unsupported model of a main scan, first-seen
-# order, a model seen again replaced in place by its newer record.
+# order, a model seen again replaced in place by its newer record. The
+# same pass puts the supported records of NEW-RECORDS (the main scan's,
+# classified) in $tmp.supported; records without an architecture go to
+# neither.
 update_ledger() {	# update_ledger NEW-RECORDS
 	ledger=$out/scrape_ledger.ndjson
 	old=$ledger
@@ -719,7 +731,8 @@ update_ledger() {	# update_ledger NEW-RECORDS
 			: >"$old"
 		fi
 	fi
-	_hf_new=$1 awk 'BEGIN { new = ENVIRON["_hf_new"] }
+	_hf_new=$1 _hf_sup=$tmp.supported awk '
+	BEGIN { new = ENVIRON["_hf_new"]; sup = ENVIRON["_hf_sup"] }
 	function key(line,   id, s) {
 		if (substr(line, 1, 7) != "{\"id\":\"")
 			return "\001" line	# an imported gap entry: itself
@@ -731,6 +744,8 @@ update_ledger() {	# update_ledger NEW-RECORDS
 		return s substr(id, 1, RLENGTH)
 	}
 	FILENAME != new { k = key($0); if (!(k in at)) { at[k] = ++n; line[n] = $0 } ; next }
+	/"supported":true/ { print >sup; next }
+	/"architecture":null/ { next }
 	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
 	END { for (i = 1; i <= n; i++) print line[i] }
 	' "$old" "$1" >"$tmp.ledger.new"
@@ -1028,7 +1043,7 @@ scrape() {
 	start_sweep "$@"
 	[ "$ck_new" = 0 ] || write_checkpoint
 	: >"$tmp.supported"
-	: >"$tmp.unsupported"
+	: >"$tmp.main.records"
 	: >"$tmp.sweep.records"
 	if [ "$targeted" = 0 ]; then
 		main_scan
@@ -1046,14 +1061,6 @@ main_records() {
 	else
 		records main 1 "$raw"
 	fi
-	read -r scanned <"$tmp.main.count"
-	# supported records to the registry, the others with an architecture
-	# to the ledger
-	_hf_tmp=$tmp awk '
-	BEGIN { sup = ENVIRON["_hf_tmp"] ".supported"; unsup = ENVIRON["_hf_tmp"] ".unsupported" }
-	/"supported":true/ { print >sup; next }
-	!/"architecture":null/ { print >unsup }
-	' "$tmp.main.records" || fail "main: awk failed"
 }
 
 sweep_records() {	# the lanes' raw files end to end, in lane order
@@ -1103,7 +1110,7 @@ merge() {
 	# with the current registry like any other.
 	if [ "$targeted" = 0 ] ||
 	    { [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; }; then
-		update_ledger "$tmp.unsupported"
+		update_ledger "$tmp.main.records"	# none when targeted
 	fi
 	[ -f "$ledger" ] || : >"$ledger"
 	if [ -s "$ledger" ]; then
