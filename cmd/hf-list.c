@@ -780,9 +780,11 @@ emit_page(struct run *r)
 			r->repeats++;
 			continue;
 		}
-		/* minified where it lies: no second copy of the page */
+		/* minified where it lies: no second copy of the page (the
+		 * Hub's pages come minified: then nothing to do) */
 		start = (size_t)json_start(j, e);
-		n = json_minify_in_place(body, start, (size_t)json_end(j, e));
+		n = j->ws == 0 ? (size_t)json_end(j, e) - start :
+		    json_minify_in_place(body, start, (size_t)json_end(j, e));
 		if (fwrite(body + start, 1, n, stdout) != n ||
 		    putchar('\n') == EOF)
 			break;

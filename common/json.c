@@ -98,6 +98,7 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	j->len = len;
 	j->n = 0;
 	j->depth = 0;
+	j->ws = 0;
 	if (j->cap == 0) {
 		j->cap = 256;
 		j->tok = xreallocarray(NULL, j->cap, sizeof(jsmntok_t));
@@ -194,8 +195,10 @@ parse(struct parser *p)
 	char c;
 
 	for (;;) {
-		while (p->pos < p->len && is_ws(s[p->pos]))
+		while (p->pos < p->len && is_ws(s[p->pos])) {
 			p->pos++;
+			j->ws++;
+		}
 		if (p->pos == p->len) {
 			if (want == W_NEXT && j->depth == 0)
 				return 0;

@@ -39,6 +39,8 @@ struct json {
 	int		*stack;	/* the parser's open containers, kept too */
 	size_t		 depth;
 	size_t		 stack_cap;
+	size_t		 ws;	/* white space bytes between tokens: 0 means
+				 * the text is minified already */
 };
 
 /* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no
