@@ -121,25 +121,28 @@ hide_specials(struct pyjson *p, size_t len)
 static int
 check_depth(const struct json *j, int i, int depth)
 {
+	enum json_type t = json_type(j, i);
 	int n, e;
 
-	if ((json_type(j, i) == JSON_OBJECT || json_type(j, i) == JSON_ARRAY) &&
-	    depth >= PYJSON_MAX_DEPTH)
-		return -1;
-	switch (json_type(j, i)) {
-	case JSON_OBJECT:
-		for (n = json_size(j, i), e = i + 1; n > 0; n--)
-			if ((e = check_depth(j, e + 1, depth + 1)) == -1)
-				return -1;
-		return e;
-	case JSON_ARRAY:
-		for (n = json_size(j, i), e = i + 1; n > 0; n--)
-			if ((e = check_depth(j, e, depth + 1)) == -1)
-				return -1;
-		return e;
-	default:
+	if (t != JSON_OBJECT && t != JSON_ARRAY)
 		return i + 1;
-	}
+	if (depth >= PYJSON_MAX_DEPTH)
+		return -1;
+	for (n = json_size(j, i), e = i + 1; n > 0; n--)
+		if ((e = check_depth(j, e + (t == JSON_OBJECT), depth + 1)) ==
+		    -1)
+			return -1;
+	return e;
+}
+
+/* Whether the text just parsed may nest deeper than PYJSON_MAX_DEPTH.
+ * The parser keeps its open containers on a stack that only grows, so
+ * its capacity bounds the nesting of every text parsed with it: only
+ * after a text nested that deep (rare) are the tokens walked. */
+static int
+too_deep(const struct json *j)
+{
+	return j->stack_cap > PYJSON_MAX_DEPTH && check_depth(j, 0, 0) == -1;
 }
 
 int
@@ -160,7 +163,7 @@ pyjson_parse(struct pyjson *p, const char *s, size_t len, int flags,
 		return -1;
 	if (!utf8_valid(p->text, len))
 		return fail(why, "invalid UTF-8");
-	if (check_depth(&p->j, 0, 0) == -1)
+	if (too_deep(&p->j))
 		return fail(why, "nested too deeply");
 	return p->j.n;
 }

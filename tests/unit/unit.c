@@ -517,6 +517,18 @@ test_pyjson(void)
 	CHECK(pyjson_parse(&p, b.data, b.len, 0, NULL) == -1, "too deep");
 	CHECK(pyjson_parse(&p, b.data + 1, b.len - 2, 0, NULL) > 0,
 	    "1000 deep");
+	pyjson_free(&p);	/* a fresh parser stack: depth still checked */
+	buf_reset(&b);
+	for (i = 0; i < 1001; i++)
+		buf_adds(&b, "{\"a\":");
+	buf_addc(&b, '1');
+	for (i = 0; i < 1001; i++)
+		buf_addc(&b, '}');
+	CHECK(pyjson_parse(&p, b.data, b.len, 0, NULL) == -1,
+	    "too deep (objects)");
+	pyjson_free(&p);
+	CHECK(pyjson_parse(&p, b.data + 5, b.len - 6, 0, NULL) > 0,
+	    "1000 deep (objects)");
 	pyjson_free(&p);
 	buf_free(&b);
 }
