@@ -6,7 +6,6 @@
  * strings with ensure_ascii and floats as repr. pyjson_parse hides the
  * three literals from the strict parser (common/json.c) by replacing them
  * with numbers of the same length and remembering where they were. */
-#define _GNU_SOURCE	/* memmem (POSIX.1-2024; glibc 2.36 declares it for GNU only) */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -80,6 +79,23 @@ special_at(const char *s, size_t len, size_t i)
 	return PYJSON_FINITE;
 }
 
+/* Whether the word w (n bytes) occurs anywhere in s[0..len). memchr for
+ * its first letter: glibc's memmem walks short needles a byte at a time,
+ * and capital N and I are rare in the registry files. */
+static int
+has_word(const char *s, size_t len, const char *w, size_t n)
+{
+	const char *p = s, *end = s + len;
+
+	while ((size_t)(end - p) >= n &&
+	    (p = memchr(p, w[0], (size_t)(end - p) - n + 1)) != NULL) {
+		if (memcmp(p, w, n) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static void
 hide_specials(struct pyjson *p, size_t len)
 {
@@ -87,10 +103,9 @@ hide_specials(struct pyjson *p, size_t len)
 	size_t i, cap = 0;
 	int k, in_str = 0;
 
-	/* Most files hold neither word: two memmem calls instead of a
+	/* Most files hold neither word: two memchr scans instead of a
 	 * walk a byte at a time (-Infinity contains Infinity). */
-	if (memmem(s, len, "NaN", 3) == NULL &&
-	    memmem(s, len, "Infinity", 8) == NULL)
+	if (!has_word(s, len, "NaN", 3) && !has_word(s, len, "Infinity", 8))
 		return;
 	for (i = 0; i < len; i++) {
 		if (in_str) {

@@ -486,6 +486,12 @@ test_pyjson(void)
 	    "{\n  \"k\\u0000\": 0\n}" },
 	{ "[ NaN , {\"n\":-Infinity} ]",
 	    "[\n  NaN,\n  {\n    \"n\": -Infinity\n  }\n]" },
+	{ "NaN",
+	    "NaN" },
+	{ "-Infinity",
+	    "-Infinity" },
+	{ "[\"N\",\"I\",\"Na\",\"Infinit\",Infinity]",
+	    "[\n  \"N\",\n  \"I\",\n  \"Na\",\n  \"Infinit\",\n  Infinity\n]" },
 	{ "{\"s\":\"NaN\",\"x\":\"a\\\"NaN\"}",
 	    "{\n  \"s\": \"NaN\",\n  \"x\": \"a\\\"NaN\"\n}" },
 
