@@ -19,10 +19,17 @@
 #include "util.h"
 
 struct key {
-	size_t	 off, len;	/* the escaped key in the scratch buffer */
-	int	 pos;		/* its place in the object */
-	int	 val;		/* its value's token */
+	const char	*s;	/* the key as written out, without quotes: in
+				 * the text, or re-escaped in a scratch buffer */
+	size_t		 off;	/* there, until the buffer stops growing */
+	size_t		 len;
+	int		 pos;	/* its place in the object */
+	int		 val;	/* its value's token */
 };
+
+/* Objects with at most this many keys are checked for repeated keys pair
+ * by pair, with their keys on the stack. */
+#define SMALL_OBJECT	16
 
 static const struct {
 	const char	*word, *stand_in;
@@ -248,11 +255,11 @@ pyjson_number(const struct pyjson *p, int i, double *f)
 }
 
 static int
-by_key(const void *a, const void *b, const char *base)
+by_key(const void *a, const void *b)
 {
 	const struct key *x = a, *y = b;
 	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(base + x->off, base + y->off, n);
+	int c = memcmp(x->s, y->s, n);
 
 	if (c != 0)
 		return c;
@@ -261,30 +268,36 @@ by_key(const void *a, const void *b, const char *base)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static const char *sort_base;	/* for qsort: single-threaded programs */
-
 static int
-by_key_qsort(const void *a, const void *b)
+same_key(const struct key *x, const struct key *y)
 {
-	return by_key(a, b, sort_base);
+	return x->len == y->len && memcmp(x->s, y->s, x->len) == 0;
 }
 
 /* Python's dict from pairs: a repeated key keeps its first place and takes
- * its last value. Marks later repeats with val = -1. */
+ * its last value. Marks later repeats with val = -1. A small object (all
+ * the registry's) is checked pair by pair, a larger one sorted. */
 static void
-collapse_keys(struct key *k, int n, const char *base)
+collapse_keys(struct key *k, int n)
 {
 	struct key *s;
 	int i, g;
 
+	if (n <= SMALL_OBJECT) {
+		for (i = 1; i < n; i++)
+			for (g = 0; g < i; g++)
+				if (k[g].val != -1 && same_key(&k[g], &k[i])) {
+					k[g].val = k[i].val;
+					k[i].val = -1;
+					break;
+				}
+		return;
+	}
 	s = xreallocarray(NULL, (size_t)n, sizeof(*s));
 	memcpy(s, k, (size_t)n * sizeof(*s));
-	sort_base = base;
-	qsort(s, (size_t)n, sizeof(*s), by_key_qsort);
+	qsort(s, (size_t)n, sizeof(*s), by_key);
 	for (i = 0; i < n; i = g) {
-		for (g = i + 1; g < n && s[g].len == s[i].len &&
-		    memcmp(base + s[g].off, base + s[i].off, s[i].len) == 0;
-		    g++)
+		for (g = i + 1; g < n && same_key(&s[g], &s[i]); g++)
 			k[s[g].pos].val = -1;
 		k[s[i].pos].val = s[g - 1].val;
 	}
@@ -301,41 +314,64 @@ skipped(const char *k, size_t n, const char *const *skip)
 	return 0;
 }
 
+/* Whether a string body is written out as it came: printable ASCII, no
+ * escape (a '"' in a body always follows a '\\'). */
+static int
+plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
 int
 pyjson_dump_members(struct jw *w, const struct pyjson *p, int obj,
     const char *const *skip)
 {
 	const struct json *j = &p->j;
 	struct buf keys = { 0 };
-	struct key *k;
+	struct key small[SMALL_OBJECT], *k = small;
+	const char *body, *base;
+	size_t len;
 	int n = json_size(j, obj), i, e, rv = -1;
 
 	if (json_type(j, obj) != JSON_OBJECT)
 		return -1;
-	buf_cstr(&keys);	/* data is not NULL, even for "" keys only */
-	k = xreallocarray(NULL, (size_t)(n ? n : 1), sizeof(*k));
+	if (n > SMALL_OBJECT)
+		k = xreallocarray(NULL, (size_t)n, sizeof(*k));
 	for (i = 0, e = obj + 1; i < n; i++, e = json_skip(j, e)) {
+		body = p->text + json_start(j, e) + 1;
+		len = json_end(j, e) - json_start(j, e) - 2;
+		k[i].s = NULL;
 		k[i].off = keys.len;
-		if (jw_reescape(&keys, p->text + json_start(j, e) + 1,
-		    json_end(j, e) - json_start(j, e) - 2) == -1)
+		if (plain(body, len))
+			k[i].s = body;
+		else if (jw_reescape(&keys, body, len) == -1)
 			goto out;
-		k[i].len = keys.len - k[i].off;
+		k[i].len = k[i].s != NULL ? len : keys.len - k[i].off;
 		k[i].pos = i;
 		k[i].val = e + 1;
 	}
+	base = keys.data != NULL ? keys.data : "";	/* no longer moves */
+	for (i = 0; i < n; i++)
+		if (k[i].s == NULL)
+			k[i].s = base + k[i].off;
 	if (n > 1)
-		collapse_keys(k, n, keys.data);
+		collapse_keys(k, n);
 	for (i = 0; i < n; i++) {
-		if (k[i].val == -1 ||
-		    skipped(keys.data + k[i].off, k[i].len, skip))
+		if (k[i].val == -1 || skipped(k[i].s, k[i].len, skip))
 			continue;
-		jw_key_raw(w, keys.data + k[i].off, k[i].len);
+		jw_key_raw(w, k[i].s, k[i].len);
 		if (pyjson_dump(w, p, k[i].val) == -1)
 			goto out;
 	}
 	rv = 0;
 out:
-	free(k);
+	if (k != small)
+		free(k);
 	buf_free(&keys);
 	return rv;
 }
