@@ -382,6 +382,10 @@ dump_string(struct jw *w, const struct pyjson *p, int i)
 	static struct buf s;	/* single-threaded programs */
 	size_t a = json_start(&p->j, i), b = json_end(&p->j, i);
 
+	if (plain(p->text + a + 1, b - a - 2)) {
+		jw_raw(w, p->text + a, b - a);	/* quotes included */
+		return 0;
+	}
 	buf_reset(&s);
 	buf_addc(&s, '"');
 	if (jw_reescape(&s, p->text + a + 1, b - a - 2) == -1)
