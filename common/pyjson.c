@@ -401,8 +401,13 @@ dump_number(struct jw *w, const struct pyjson *p, int i)
 	const char *s = p->text + json_start(&p->j, i);
 	size_t n = json_end(&p->j, i) - json_start(&p->j, i);
 	double f;
+	size_t k;
 
-	if (pyjson_number(p, i, &f) == 1)
+	/* an integer (no '.', 'e' or 'E') is written as its digits: no
+	 * strtod for it */
+	for (k = 0; k < n && s[k] != '.' && s[k] != 'e' && s[k] != 'E'; k++)
+		continue;
+	if ((k < n || p->nspecial > 0) && pyjson_number(p, i, &f) == 1)
 		jw_f64(w, f);
 	else if (n == 2 && memcmp(s, "-0", 2) == 0)
 		jw_raw(w, "0", 1);	/* int("-0") is 0 */
