@@ -9,6 +9,8 @@
 #include "ndjson.h"
 #include "util.h"
 
+#define ND_IOBUF	(1 << 16)	/* read(2) size for file operands */
+
 static int	each_line(FILE *, const char *,
 		    int (*)(struct nd_line *, void *), void *);
 
@@ -49,6 +51,7 @@ int
 nd_each(int argc, char *argv[], int (*fn)(struct nd_line *, void *),
     void *arg)
 {
+	static char iobuf[ND_IOBUF];	/* one file open at a time */
 	int i, rv = HF_EXIT_OK;
 	FILE *fp;
 
@@ -64,7 +67,9 @@ nd_each(int argc, char *argv[], int (*fn)(struct nd_line *, void *),
 			rv = HF_EXIT_FATAL;
 			continue;
 		}
-		setvbuf(fp, NULL, _IOFBF, 1 << 16);	/* not 4 KiB reads */
+		/* not 4 KiB reads: glibc ignores the size when the buffer
+		 * is NULL, so it is given one */
+		setvbuf(fp, iobuf, _IOFBF, ND_IOBUF);
 		rv = hf_worst(rv, each_line(fp, argv[i], fn, arg));
 		fclose(fp);
 	}
