@@ -31,6 +31,10 @@ struct key {
  * by pair, with their keys on the stack. */
 #define SMALL_OBJECT	16
 
+static int	dump_value(struct jw *, const struct pyjson *, int);
+static int	dump_members(struct jw *, const struct pyjson *, int,
+		    const char *const *);
+
 static const struct {
 	const char	*word, *stand_in;
 	size_t		 len;
@@ -331,6 +335,14 @@ int
 pyjson_dump_members(struct jw *w, const struct pyjson *p, int obj,
     const char *const *skip)
 {
+	return dump_members(w, p, obj, skip) == -1 ? -1 : 0;
+}
+
+/* pyjson_dump_members: the token after obj's subtree, or -1. */
+static int
+dump_members(struct jw *w, const struct pyjson *p, int obj,
+    const char *const *skip)
+{
 	const struct json *j = &p->j;
 	struct buf keys = { 0 };
 	struct key small[SMALL_OBJECT], *k = small;
@@ -365,10 +377,10 @@ pyjson_dump_members(struct jw *w, const struct pyjson *p, int obj,
 		if (k[i].val == -1 || skipped(k[i].s, k[i].len, skip))
 			continue;
 		jw_key_raw(w, k[i].s, k[i].len);
-		if (pyjson_dump(w, p, k[i].val) == -1)
+		if (dump_value(w, p, k[i].val) == -1)
 			goto out;
 	}
-	rv = 0;
+	rv = e;		/* after the last member */
 out:
 	if (k != small)
 		free(k);
@@ -415,8 +427,9 @@ dump_number(struct jw *w, const struct pyjson *p, int i)
 		jw_raw(w, s, n);
 }
 
-int
-pyjson_dump(struct jw *w, const struct pyjson *p, int i)
+/* The value at token i through w: the token after its subtree, or -1. */
+static int
+dump_value(struct jw *w, const struct pyjson *p, int i)
 {
 	const struct json *j = &p->j;
 	int n, e;
@@ -424,32 +437,37 @@ pyjson_dump(struct jw *w, const struct pyjson *p, int i)
 	switch (json_type(j, i)) {
 	case JSON_OBJECT:
 		jw_obj(w);
-		if (pyjson_dump_members(w, p, i, NULL) == -1)
+		if ((e = dump_members(w, p, i, NULL)) == -1)
 			return -1;
 		jw_end(w);
-		return 0;
+		return e;
 	case JSON_ARRAY:
 		jw_arr(w);
-		for (n = json_size(j, i), e = i + 1; n > 0; n--,
-		    e = json_skip(j, e))
-			if (pyjson_dump(w, p, e) == -1)
+		for (n = json_size(j, i), e = i + 1; n > 0; n--)
+			if ((e = dump_value(w, p, e)) == -1)
 				return -1;
 		jw_end(w);
-		return 0;
+		return e;
 	case JSON_STRING:
-		return dump_string(w, p, i);
+		return dump_string(w, p, i) == -1 ? -1 : i + 1;
 	case JSON_NUMBER:
 		dump_number(w, p, i);
-		return 0;
+		return i + 1;
 	case JSON_TRUE:
 	case JSON_FALSE:
 	case JSON_NULL:
 		jw_raw(w, p->text + json_start(j, i),
 		    json_end(j, i) - json_start(j, i));
-		return 0;
+		return i + 1;
 	default:
 		return -1;
 	}
+}
+
+int
+pyjson_dump(struct jw *w, const struct pyjson *p, int i)
+{
+	return dump_value(w, p, i) == -1 ? -1 : 0;
 }
 
 /*
