@@ -26,6 +26,7 @@ enum pyjson_special {
 struct pyjson {
 	struct json	 j;
 	char		*text;		/* the parsed copy of the input */
+	size_t		 text_map;	/* its mapping's size, or 0: malloc'd */
 	size_t		*special;	/* sorted starts of NaN/Infinity tokens */
 	unsigned char	*kind;		/* their enum pyjson_special */
 	size_t		 nspecial;

@@ -539,6 +539,17 @@ test_pyjson(void)
 	pyjson_free(&p);
 	CHECK(pyjson_parse(&p, b.data + 5, b.len - 6, 0, NULL) > 0,
 	    "1000 deep (objects)");
+	buf_reset(&b);		/* a text large enough to be mapped */
+	buf_addc(&b, '[');
+	for (i = 0; i < (5 << 20) / 2; i++)
+		buf_adds(&b, "1,");
+	buf_adds(&b, "NaN]");
+	CHECK(pyjson_parse(&p, b.data, b.len, PYJSON_NAN, NULL) ==
+	    (5 << 20) / 2 + 2, "large text");
+	CHECK(pyjson_special(&p, (5 << 20) / 2 + 1) == PYJSON_NAN_VALUE &&
+	    p.text[b.len - 2] == '0', "large text: NaN hidden in the copy");
+	CHECK(pyjson_parse(&p, "[1]", 3, 0, NULL) == 2 && p.text_map == 0,
+	    "small text after a large one");
 	pyjson_free(&p);
 	buf_free(&b);
 }
