@@ -442,7 +442,7 @@ list() {
 	shift
 	raw=$out/scrape_checkpoint.$name.raw
 	trim_partial "$raw"
-	# it stops when this shell (or a sweep lane) is killed: see setup
+	# it stops when this shell is killed (its lanes with it): see setup
 	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress \
 	    --page-size "$page_size" --timeout "$timeout" \
 	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
@@ -517,86 +517,42 @@ main_scan() {
 	rc=$?
 	[ -z "$rpid" ] || wait "$rpid"
 	set -e
-	children=$sweep_pids
+	children=$sweep_pid
 	[ "$rc" = 0 ] || fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume"
 	state_field main count
 	info "main scan listed $field models"
 }
 
-# The sweep's lanes: the orgs (in byte order) cut into --jobs runs of
-# consecutive orgs, one hf-list --author ... each, so that the lanes'
-# outputs put end to end keep the byte order. Kept in a sidecar so that a
-# resume with another --jobs goes on with the same listings.
-plan_lanes() {	# plan_lanes ORG...
-	lanes_file=$out/scrape_checkpoint.lanes
-	if [ -f "$lanes_file" ] &&
-	    [ "$(tr ' ' '\n' <"$lanes_file")" = "$(printf '%s\n' "$@")" ]; then
-		nlanes=0
-		while IFS= read -r _; do nlanes=$((nlanes + 1)); done <"$lanes_file"
-		return 0
-	fi
-	rm_glob "$out"/scrape_checkpoint.sweep.*
-	# org i (from 0) goes to lane i * jobs / n
-	_n=$# _i=0 nlanes=0 _lanes='' _line=
-	for _o do
-		if [ $((_i * jobs / _n)) -ge "$nlanes" ]; then
-			[ "$nlanes" = 0 ] || _lanes="$_lanes$_line
-"
-			_line=$_o
-			nlanes=$((nlanes + 1))
-		else
-			_line="$_line $_o"
-		fi
-		_i=$((_i + 1))
-	done
-	# One write; a file cut short by a kill differs from the org list,
-	# so the next run plans again.
-	printf '%s\n' "$_lanes$_line" >"$lanes_file"
-}
-
-lane_orgs() {	# the orgs of lane $1, one a line
-	sed -n "$(($1 + 1))p" "$lanes_file" | tr ' ' '\n'
-}
-
-start_sweep() {	# start_sweep ORG...: the lanes, in the background
-	nlanes=0
+# The sweep: one hf-list --author ORG ... --jobs N, which lists the orgs
+# (in byte order) in N lanes of forked copies of itself and prints them in
+# that order; its state fixes the lanes, so that a resume with another
+# --jobs goes on with the same listings.
+start_sweep() {	# start_sweep ORG...: the sweep, in the background
+	sweep_pid=
 	[ $# -gt 0 ] || return 0
-	plan_lanes "$@"
-	info "canonical sweep: $# orgs, $nlanes hf-list in parallel"
-	lane=0
-	sweep_pids=
-	while IFS= read -r line; do
-		set -f
-		# shellcheck disable=SC2086 # org names are words
-		set -- $line
-		set +f
-		for o do
-			shift
-			set -- "$@" --author "$o"
-		done
-		list "sweep.$lane" "$@" &
-		sweep_pids="$sweep_pids $!"
-		children="$children $!"
-		lane=$((lane + 1))
-	done <"$lanes_file"
+	njobs=$jobs
+	[ "$njobs" -le 64 ] || njobs=64	# hf-list's most
+	[ "$njobs" -le $# ] || njobs=$#
+	info "canonical sweep: $# orgs in $njobs lanes"
+	for o do
+		shift
+		set -- "$@" --author "$o"
+	done
+	list sweep --jobs "$njobs" "$@" &
+	sweep_pid=$!
+	children="$children $sweep_pid"
 }
 
-# Wait for the lanes; a failed lane names the org it stopped at and the
-# orgs after it that it did not list.
+# Wait for the sweep; hf-list names the orgs it could not list.
 wait_sweep() {
 	sweep_failed=0
-	lane=0
-	for p in $sweep_pids; do
-		rc=0
-		wait "$p" || rc=$?
-		if [ "$rc" != 0 ]; then
-			state_field "sweep.$lane" part
-			missing=$(lane_orgs "$lane" | sed -n "$((field + 1)),\$p" | tr '\n' ' ')
-			warn "canonical sweep failed (hf-list exit $rc): the models of ${missing% } are missing; rerun to resume"
-			sweep_failed=1
-		fi
-		lane=$((lane + 1))
-	done
+	[ -n "$sweep_pid" ] || return 0
+	rc=0
+	wait "$sweep_pid" || rc=$?
+	if [ "$rc" != 0 ]; then
+		warn "canonical sweep failed (hf-list exit $rc): the models of the orgs named above are missing; rerun to resume"
+		sweep_failed=1
+	fi
 	children=
 }
 
@@ -923,7 +879,7 @@ setup() {
 	esac
 	out=$out_abs	# absolute: no path below can look like an option
 	children=	# background stages to stop on SIGINT and SIGTERM
-	sweep_pids=
+	sweep_pid=
 	tmp=
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
@@ -1032,7 +988,7 @@ plan() {
 	return 0
 }
 
-# The sweep's lanes start first and list while the main scan lists and
+# The sweep starts first and lists while the main scan lists and
 # is processed: fetching and processing overlap.
 scrape() {
 	set -f	# org names are words; no globbing
@@ -1063,19 +1019,13 @@ main_records() {
 	fi
 }
 
-sweep_records() {	# the lanes' raw files end to end, in lane order
-	[ "$nlanes" -gt 0 ] || return 0
-	set --
-	lane=0
-	while [ "$lane" -lt "$nlanes" ]; do
-		raw=$out/scrape_checkpoint.sweep.$lane.raw
-		[ -f "$raw" ] || : >"$raw"
-		set -- "$@" "$raw"
-		lane=$((lane + 1))
-	done
-	set -- "$@" --canonical-only
+sweep_records() {
+	[ -n "$sweep_pid" ] || return 0
+	raw=$out/scrape_checkpoint.sweep.raw
+	[ -f "$raw" ] || : >"$raw"
+	set -- "$raw" --canonical-only
 	[ "$arch_set" = 1 ] && set -- "$@" --architecture "$arch"
-	records sweep "$nlanes" "$@"
+	records sweep 1 "$@"
 }
 
 # run_stage PROGRAM ARGS...: exit 3 (done, input skipped) is a warning
