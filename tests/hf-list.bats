@@ -412,6 +412,94 @@ top_orgs() {
 	assert_regex "$stderr" 'the state of another listing'
 }
 
+@test "hf-list: --jobs lists the orgs in lanes and prints what --jobs 1 prints" {
+	fakehub_start --corpus "$CORPUS"
+	set -- $(top_orgs 5)
+	args="--page-size 20 --author $1 --author $2 --author $3 --author $4 --author $5"
+	# shellcheck disable=SC2086
+	hf-list $args >want
+	: >"$FAKEHUB_LOG"
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr hf-list --jobs 3 $args
+	printf '%s\n' "$output" >got
+	cmp want got
+	# each page asked for once, each query of one org
+	assert_equal "$(jq -r .query "$FAKEHUB_LOG" | sort | uniq -d)" ""
+	assert_equal "$(jq -r .query "$FAKEHUB_LOG" | grep -c 'author=.*author=')" 0
+	# with --state: the same, and only the state is left, done
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr hf-list --jobs 3 --state st --progress $args
+	printf '%s\n' "$output" >got
+	cmp want got
+	assert_equal "$(jq -c '[.lanes, .out, .done, .count]' st)" "[3,3,true,$(wc -l <want)]"
+	assert_equal "$(ls st.lane* 2>/dev/null)" ""
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_regex "${stderr_lines[2]}" "^hf-list: $(wc -l <want) models, 3 of 3 lanes, [0-9.]+ s$"
+	# --limit counts across the orgs in turn: no lanes
+	# shellcheck disable=SC2086
+	run -0 hf-list --jobs 3 --limit 25 $args
+	assert_equal "$output" "$(head -n 25 want)"
+	run -2 --separate-stderr hf-list --jobs 0 --author "$1"
+	assert_equal "${stderr_lines[0]}" "hf-list: --jobs: too small (at least 1): 0"
+}
+
+@test "hf-list: SIGKILL while lanes list, then --state resumes them, each lane at its page" {
+	fakehub_start --corpus "$CORPUS" --latency 0.1
+	set -- $(top_orgs 4)
+	args="--page-size 10 --author $1 --author $2 --author $3 --author $4"
+	# shellcheck disable=SC2086
+	hf-list $args >want
+	clean=$(wc -l <"$FAKEHUB_LOG")
+	: >"$FAKEHUB_LOG"
+	# shellcheck disable=SC2086
+	hf-list --jobs 2 --state st $args >part1 2>/dev/null &
+	pid=$!
+	for _ in $(seq 300); do
+		c=$(jq -r .count st.lane1 2>/dev/null || echo 0)
+		[ "${c:-0}" -ge 30 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	# its lanes die with it
+	sleep 0.3
+	assert_equal "$(pgrep -f "hf-list --jobs 2 --state st" || true)" ""
+	# another --jobs: the lanes of the state go on
+	# shellcheck disable=SC2086
+	run -0 hf-list --jobs 4 --state st $args
+	printf '%s\n' "$output" >part2
+	cat part1 part2 >got
+	cmp want got
+	assert_equal "$(jq -r .lanes st)" 2
+	# pages again: at most the one in flight in each lane
+	got=$(wc -l <"$FAKEHUB_LOG")
+	[ "$got" -ge "$clean" ] && [ "$got" -le $((clean + 2)) ]
+}
+
+@test "hf-list: a lane that fails names the orgs not listed; the lanes done wait for the resume" {
+	fakehub_start --corpus "$CORPUS" --huge-item 300000
+	set -- $(top_orgs 3)
+	args="--author $1 --author huge-org --author $2 --author $3"
+	# shellcheck disable=SC2086
+	HF_LIST_MAX_PAGE_BYTES=100000 run -1 --separate-stderr hf-list --jobs 4 --state st $args
+	assert_equal "$(jq -r .author <<<"$output" | sort -u)" "$1"
+	assert_regex "$stderr" "hf-list: page 1: a single item is larger than 100000 bytes"
+	assert_regex "$stderr" "hf-list: not listed: the models of huge-org $2 $3 \(rerun with the same --state: the lanes that finished are not fetched again\)"
+	printf '%s\n' "$output" >part1
+	assert_equal "$(jq -c '[.lanes, .out, .done]' st)" "[4,1,false]"
+	assert [ -s st.lane2.raw ] && assert [ -s st.lane3.raw ]
+	: >"$FAKEHUB_LOG"
+	# shellcheck disable=SC2086
+	run -0 hf-list --jobs 4 --state st $args
+	printf '%s\n' "$output" >part2
+	assert_equal "$(jq -r .author part2 | uniq)" "$(printf 'huge-org\n%s\n%s' "$2" "$3")"
+	# only the failed lane asks the Hub again
+	assert_equal "$(jq -r .query "$FAKEHUB_LOG" | cut -d '&' -f 1 | sort -u)" "author=huge-org"
+	# shellcheck disable=SC2086
+	hf-list $args >want
+	cat part1 part2 | cmp - want
+}
+
 @test "hf-list: a timeout on a silent Hub is a transport error, retried" {
 	fakehub_start --corpus "$CORPUS" --fault-seed 4 --latency-spike 0.5:3
 	run -0 --separate-stderr hf-list --timeout 1 --page-size 500
