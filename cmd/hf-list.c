@@ -609,7 +609,7 @@ save_state(struct run *r, const char *next)
 	jw_end(&w);
 	buf_addc(&b, '\n');
 	jw_free(&w);
-	if ((rv = atomic_write(r->a->state_path, b.data, b.len)) == -1)
+	if ((rv = atomic_write_nosync(r->a->state_path, b.data, b.len)) == -1)
 		warn("%s", r->a->state_path);
 	buf_free(&b);
 	return rv;
@@ -1017,7 +1017,7 @@ lanes_save(struct lanes *l)
 	jw_end(&w);
 	buf_addc(&b, '\n');
 	jw_free(&w);
-	if ((rv = atomic_write(l->a->state_path, b.data, b.len)) == -1)
+	if ((rv = atomic_write_nosync(l->a->state_path, b.data, b.len)) == -1)
 		warn("%s", l->a->state_path);
 	buf_free(&b);
 	return rv;
@@ -1271,6 +1271,10 @@ list_lanes(struct args *a)
 		rv = HF_EXIT_FATAL;
 	} else if (lanes_load(&l) == -1)
 		rv = HF_EXIT_FATAL;
+	else if (http_init() == -1) {
+		warnx("cannot initialise libcurl");
+		rv = HF_EXIT_FATAL;
+	}
 	fflush(stderr);
 	first = forked = l.out;
 	for (k = first; rv == HF_EXIT_OK && k < l.n; k++) {

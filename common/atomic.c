@@ -1,4 +1,5 @@
-/* atomic.c: write-temp, fsync, rename, fsync the directory. */
+/* atomic.c: write-temp, fsync, rename, fsync the directory (or, for
+ * state that only has to outlive a killed process, without the fsyncs). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,8 +41,8 @@ fsync_dir(const char *dir)
 	return rv;
 }
 
-int
-atomic_write(const char *path, const char *data, size_t len)
+static int
+replace(const char *path, const char *data, size_t len, int durable)
 {
 	struct buf dir = { 0 }, tmp = { 0 };
 	const char *slash = strrchr(path, '/');
@@ -59,7 +60,7 @@ atomic_write(const char *path, const char *data, size_t len)
 	if ((fd = mkstemp(buf_cstr(&tmp))) == -1)
 		goto out;
 	if (fchmod(fd, 0666 & ~mask) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1)
+	    (durable && fsync(fd) == -1))
 		goto out;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -69,7 +70,7 @@ atomic_write(const char *path, const char *data, size_t len)
 	if (rename(tmp.data, path) == -1)
 		goto out;
 	tmp.len = 0;	/* renamed: nothing to remove */
-	rv = fsync_dir(dir.data);
+	rv = durable ? fsync_dir(dir.data) : 0;
 out:
 	saved = errno;
 	if (fd != -1)
@@ -80,4 +81,16 @@ out:
 	buf_free(&tmp);
 	errno = saved;
 	return rv;
+}
+
+int
+atomic_write(const char *path, const char *data, size_t len)
+{
+	return replace(path, data, len, 1);
+}
+
+int
+atomic_write_nosync(const char *path, const char *data, size_t len)
+{
+	return replace(path, data, len, 0);
 }

@@ -52,20 +52,29 @@ set_ca(CURL *c)
 }
 
 int
-http_open(struct http *h, const struct http_opts *o)
+http_init(void)
 {
 	static int global;
+
+	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -1;
+	global = 1;
+	return 0;
+}
+
+int
+http_open(struct http *h, const struct http_opts *o)
+{
 	struct buf auth = { 0 };
 	struct curl_slist *l = NULL;
 	CURL *c;
 
 	memset(h, 0, sizeof(*h));
 	h->max_body = o->max_body;
-	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (http_init() == -1) {
 		snprintf(h->err, sizeof(h->err), "cannot initialise libcurl");
 		return -1;
 	}
-	global = 1;
 	if ((c = curl_easy_init()) == NULL) {
 		snprintf(h->err, sizeof(h->err), "cannot initialise libcurl");
 		return -1;

@@ -24,6 +24,9 @@ struct http_opts {
 	size_t		 max_body;
 };
 
+/* libcurl's global state, once (http_open calls it): 0, or -1. Call it
+ * before fork so that the children share it, initialised once. */
+int	 http_init(void);
 /* 0, or -1 with h->err set. */
 int	 http_open(struct http *, const struct http_opts *);
 /* The HTTP status of GET url (body in h->body), or -1 with h->err. */
