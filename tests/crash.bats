@@ -166,7 +166,7 @@ await() {
 	fi
 	for _ in $(seq 1500); do
 		if [ "$1" -le $((TIMED + 3)) ]; then
-			ls "$2"/scrape_checkpoint.sweep.*.state >/dev/null 2>&1 && break
+			ls "$2"/scrape_checkpoint.sweep.state.lane* >/dev/null 2>&1 && break
 		else
 			ls "$2"/.hf-scraper.tmp.*.imported >/dev/null 2>&1 && break
 		fi
