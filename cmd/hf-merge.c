@@ -715,6 +715,41 @@ write_file(const char *path, struct buf *b)
 	return 0;
 }
 
+/* A registry file goes out in pieces of about SPILL bytes as it is
+ * formatted: never held whole (13 MB for 12k models, and as many page
+ * faults). */
+#define SPILL	(1 << 20)
+
+static void
+spill(struct buf *out, struct atomic *a, size_t at_least)
+{
+	if (out->len >= at_least) {
+		(void)atomic_put(a, out->data, out->len);	/* sticks */
+		buf_reset(out);
+	}
+}
+
+/* Open path's temporary, format into it, commit: 0, or -1 (warned). */
+static int
+write_streamed(struct merge *m, const char *path,
+    void (*format)(struct merge *, struct buf *, struct atomic *))
+{
+	struct buf out = { 0 };
+	struct atomic a;
+	int rv;
+
+	if (atomic_open(&a, path) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	format(m, &out, &a);
+	spill(&out, &a, 0);
+	if ((rv = atomic_commit(&a, 1)) == -1)
+		warn("%s", path);
+	buf_free(&out);
+	return rv;
+}
+
 /* generated_at and scan_info: --scan-info, else the file's, else null. */
 static void
 write_head(struct jw *w, struct merge *m)
@@ -1018,7 +1053,7 @@ plan_supported(struct merge *m, char *keep_old, char *keep_new,
 
 /* supported_models.json as it is to be written, into out. */
 static void
-format_supported(struct merge *m, struct buf *out)
+format_supported(struct merge *m, struct buf *out, struct atomic *a)
 {
 	const struct pyjson *d = &m->doc;
 	int list = m->has_doc ? m->models : -1;
@@ -1043,11 +1078,15 @@ format_supported(struct merge *m, struct buf *out)
 	jw_arr(&w);
 	for (i = 0, e = json_first(&d->j, list); i < n; i++,
 	    e = json_skip(&d->j, e))
-		if (keep_old[i])
+		if (keep_old[i]) {
 			pyjson_dump(&w, d, e);
+			spill(out, a, SPILL);
+		}
 	for (i = 0; (size_t)i < m->nin; i++) {
-		if (keep_new[i])
+		if (keep_new[i]) {
 			write_entry(&w, m, &m->in[i]);
+			spill(out, a, SPILL);
+		}
 	}
 	jw_end(&w);
 	if (m->has_doc)
@@ -1062,13 +1101,7 @@ format_supported(struct merge *m, struct buf *out)
 static int
 write_supported(struct merge *m)
 {
-	struct buf out = { 0 };
-	int rv;
-
-	format_supported(m, &out);
-	rv = write_file(m->path, &out);
-	buf_free(&out);
-	return rv;
+	return write_streamed(m, m->path, format_supported);
 }
 
 /* A 64-bit integer member of p's root, as written, or null. */
@@ -1122,7 +1155,7 @@ write_gap(struct jw *w, const struct pyjson *p)
 
 /* architecture_gaps.json as it is to be written, into out. */
 static void
-format_gaps(struct merge *m, struct buf *out)
+format_gaps(struct merge *m, struct buf *out, struct atomic *a)
 {
 	int64_t total = 0, v;
 	struct jw w;
@@ -1146,6 +1179,7 @@ format_gaps(struct merge *m, struct buf *out)
 	for (i = 0; i < m->nin; i++) {
 		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
 		write_gap(&w, &m->rec);
+		spill(out, a, SPILL);
 	}
 	jw_end(&w);
 	if (m->has_doc)
@@ -1158,13 +1192,7 @@ format_gaps(struct merge *m, struct buf *out)
 static int
 write_gaps(struct merge *m)
 {
-	struct buf out = { 0 };
-	int rv;
-
-	format_gaps(m, &out);
-	rv = write_file(m->path, &out);
-	buf_free(&out);
-	return rv;
+	return write_streamed(m, m->path, format_gaps);
 }
 
 /* The reference's placeholder, when there is no history yet. */
