@@ -39,7 +39,7 @@ usage() {
 	  --checkpoint-interval N   checkpoint at least every N models (default 5000)
 	  --no-canonical-sweep      skip the sweep of canonical orgs
 	  --keep-loadable-quant     keep AWQ, GPTQ, bnb, HQQ, int/bit forms
-	  --jobs N                  orgs swept in parallel (default 4)
+	  --jobs N                  lanes of orgs swept in parallel (default 4)
 	  --registry FILE           the architecture registry to use
 	  --timeout S               a Hub transfer silent for S seconds is retried
 	                            (default 120)
