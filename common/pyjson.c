@@ -457,8 +457,9 @@ dump_number(struct jw *w, const struct pyjson *p, int i)
 
 	/* an integer (no '.', 'e' or 'E') is written as its digits: no
 	 * strtod for it */
-	for (k = 0; k < n && s[k] != '.' && s[k] != 'e' && s[k] != 'E'; k++)
-		continue;
+	k = 0;
+	while (k < n && s[k] != '.' && s[k] != 'e' && s[k] != 'E')
+		k++;
 	if ((k < n || p->nspecial > 0) && pyjson_number(p, i, &f) == 1)
 		jw_f64(w, f);
 	else if (n == 2 && memcmp(s, "-0", 2) == 0)
