@@ -723,7 +723,7 @@ write_file(const char *path, struct buf *b)
 static void
 spill(struct buf *out, struct atomic *a, size_t at_least)
 {
-	if (out->len >= at_least) {
+	if (a != NULL && out->len >= at_least) {	/* NULL: keep it all */
 		(void)atomic_put(a, out->data, out->len);	/* sticks */
 		buf_reset(out);
 	}

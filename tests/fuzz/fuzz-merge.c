@@ -29,9 +29,9 @@ merge(struct merge *m, enum mode mode, int no_metadata, const char *doc,
 	if (doc != NULL && take_existing(m, doc, ndoc) == -1)
 		return -1;
 	if (mode == SUPPORTED)
-		format_supported(m, out);
+		format_supported(m, out, NULL);	/* all of it in out */
 	else
-		format_gaps(m, out);
+		format_gaps(m, out, NULL);
 	return 0;
 }
 
