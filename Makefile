@@ -40,7 +40,7 @@ LIBOBJ	= common/atomic.o common/buf.o common/http.o common/hub.o \
 HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
 	common/idset.h common/json.h common/jsonw.h common/ndjson.h common/pyjson.h \
 	common/registry.h common/util.h
-CMDOBJ	= cmd/hf-list.o cmd/hf-arch.o cmd/hf-filter-quant.o \
+CMDOBJ	= cmd/hf-list.o cmd/hf-list-lanes.o cmd/hf-arch.o cmd/hf-filter-quant.o \
 	cmd/hf-classify.o cmd/hf-score.o cmd/hf-merge.o
 UNIT	= tests/unit/unit
 ORACLE	= tests/unit/oracle
@@ -55,9 +55,11 @@ common/libhf.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-bin/hf-list: cmd/hf-list.o common/libhf.a
+cmd/hf-list.o cmd/hf-list-lanes.o: cmd/hf-list.h
+
+bin/hf-list: cmd/hf-list.o cmd/hf-list-lanes.o common/libhf.a
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-list.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ cmd/hf-list.o cmd/hf-list-lanes.o $(LIBS)
 bin/hf-arch: cmd/hf-arch.o common/libhf.a
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ cmd/hf-arch.o $(LIBS)
@@ -173,7 +175,8 @@ tests/fuzz/bin/fuzz-score: tests/fuzz/fuzz-score.c cmd/hf-score.c $(FUZZ_DEP)
 tests/fuzz/bin/fuzz-merge: tests/fuzz/fuzz-merge.c cmd/hf-merge.c $(FUZZ_DEP)
 	@mkdir -p tests/fuzz/bin
 	$(FUZZ_LINK) tests/fuzz/fuzz-merge.c $(LIBS)
-tests/fuzz/bin/fuzz-list: tests/fuzz/fuzz-list.c cmd/hf-list.c $(FUZZ_DEP)
+tests/fuzz/bin/fuzz-list: tests/fuzz/fuzz-list.c cmd/hf-list.c \
+    cmd/hf-list-lanes.c cmd/hf-list.h $(FUZZ_DEP)
 	@mkdir -p tests/fuzz/bin
 	$(FUZZ_LINK) tests/fuzz/fuzz-list.c $(LIBS)
 

@@ -15,6 +15,7 @@
 int	hf_list_main(int, char *[]);
 #include "../../cmd/hf-list.c"
 #undef main
+#include "../../cmd/hf-list-lanes.c"
 
 #define ENDPOINT	"https://huggingface.co"
 #define QUERY		"filter=text-generation&sort=downloads&limit=1000"
