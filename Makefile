@@ -5,9 +5,9 @@
 # make install    PREFIX=/usr/local DESTDIR=   (make uninstall: the same)
 # make lint       shellcheck, mandoc -T lint, cppcheck
 
-.POSIX:
+# GNU make (Debian's make): pattern rules and $(wildcard) keep one rule
+# per kind of file rather than one per program.
 .SUFFIXES:
-.SUFFIXES: .c .o
 
 VERSION = 0.1.0
 PREFIX	= /usr/local
@@ -18,82 +18,83 @@ COMPDIR	= $(PREFIX)/share/bash-completion/completions
 
 CC	= cc
 CFLAGS	= -O2
-# git describe in a checkout (.git is a directory, or a file in a worktree);
-# in a tarball, VERSION, even when it is unpacked inside another repository.
-HF_VERSION = `{ test -e .git && { git describe --tags --dirty 2>/dev/null || \
-	{ h=$$(git rev-parse --short HEAD 2>/dev/null) && echo $(VERSION)-g$$h; }; }; } || \
-	echo $(VERSION)`
-HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -DJSMN_PARENT_LINKS \
-	-DHF_VERSION=\"$(HF_VERSION)\" -Icommon \
+# Everything the build makes goes under $(B), but the programs (bin/).
+B	= build
+HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Icommon -I$(B) -MMD -MP \
 	-Wall -Wextra -Wpedantic -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes
 ALL_CFLAGS = $(HF_CFLAGS) $(CFLAGS)
 CURL_LIBS = `pkg-config --libs libcurl 2>/dev/null || echo -lcurl`
-LIBS	= common/libhf.a $(CURL_LIBS) -lm
+LIB	= $(B)/libhf.a
+LIBS	= $(LIB) $(CURL_LIBS) -lm
 
-PROGS	= bin/hf-list bin/hf-arch bin/hf-filter-quant bin/hf-classify \
-	bin/hf-score bin/hf-merge
-BIN	= $(PROGS) bin/hf-scraper bin/tl-registry.py
-LIBOBJ	= common/atomic.o common/buf.o common/http.o common/hub.o \
-	common/idset.o common/json.o common/jsonw.o common/ndjson.o common/pyjson.o \
-	common/registry.o common/util.o
-HDR	= common/atomic.h common/buf.h common/http.h common/hub.h \
-	common/idset.h common/json.h common/jsonw.h common/ndjson.h common/pyjson.h \
-	common/registry.h common/util.h
-CMDOBJ	= cmd/hf-list.o cmd/hf-list-lanes.o cmd/hf-arch.o cmd/hf-filter-quant.o \
-	cmd/hf-classify.o cmd/hf-score.o cmd/hf-merge.o
-UNIT	= tests/unit/unit
-ORACLE	= tests/unit/oracle
+# A program is cmd/NAME/*.c: main.c holds only main; the other files are
+# its units, which a fuzz harness links with in place of main.c.
+PROGS	= hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge
+BIN	= $(PROGS:%=bin/%) bin/hf-scraper bin/tl-registry.py
+units	= $(patsubst %.c,$(B)/%.o,$(filter-out cmd/$(1)/main.c,\
+	$(wildcard cmd/$(1)/*.c)))
+LIBSRC	= $(wildcard common/*.c)
+LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o)
+UNIT	= $(B)/tests/unit/unit
+ORACLE	= $(B)/tests/unit/oracle
 
 SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 
 all: $(BIN)
 
-$(LIBOBJ) $(CMDOBJ) tests/unit/unit.o tests/unit/oracle.o: $(HDR)
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(B)/*/*/*/*.d)
 
-common/libhf.a: $(LIBOBJ)
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The version: git describe in a checkout (.git is a directory, or a file
+# in a worktree); in a tarball, VERSION. $(B)/version is rewritten only
+# when it changes, so a commit rebuilds version.o and relinks, nothing
+# more.
+$(B)/version: FORCE
+	@mkdir -p $(B)
+	@{ { test -e .git && { git describe --tags --dirty 2>/dev/null || \
+	    { h=$$(git rev-parse --short HEAD 2>/dev/null) && \
+	    echo $(VERSION)-g$$h; }; }; } || echo $(VERSION); } >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+$(B)/version.h: $(B)/version
+	printf '#define HF_VERSION "%s"\n' "$$(cat $(B)/version)" >$@
+$(B)/common/version.o: $(B)/version.h
+FORCE:
+
+$(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-cmd/hf-list.o cmd/hf-list-lanes.o: cmd/hf-list.h
+$(foreach p,$(PROGS),$(eval bin/$(p): $(B)/cmd/$(p)/main.o \
+	$(call units,$(p)) $(LIB)))
+$(PROGS:%=bin/%):
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
-bin/hf-list: cmd/hf-list.o cmd/hf-list-lanes.o common/libhf.a
+bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
+bin/tl-registry.py: scripts/tl-registry.py $(B)/version
+bin/hf-scraper bin/tl-registry.py:
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-list.o cmd/hf-list-lanes.o $(LIBS)
-bin/hf-arch: cmd/hf-arch.o common/libhf.a
-	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-arch.o $(LIBS)
-bin/hf-filter-quant: cmd/hf-filter-quant.o common/libhf.a
-	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-filter-quant.o $(LIBS)
-bin/hf-classify: cmd/hf-classify.o common/libhf.a
-	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-classify.o $(LIBS)
-bin/hf-score: cmd/hf-score.o common/libhf.a
-	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-score.o $(LIBS)
-bin/hf-merge: cmd/hf-merge.o common/libhf.a
-	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ cmd/hf-merge.o $(LIBS)
-
-bin/hf-scraper: scripts/hf-scraper.sh
-	@mkdir -p bin
-	sed "s/@VERSION@/$(HF_VERSION)/" scripts/hf-scraper.sh >$@.tmp
-	chmod +x $@.tmp
-	mv -f $@.tmp $@
-bin/tl-registry.py: scripts/tl-registry.py
-	@mkdir -p bin
-	sed "s/@VERSION@/$(HF_VERSION)/" scripts/tl-registry.py >$@.tmp
+	sed "s/@VERSION@/$$(cat $(B)/version)/" $< >$@.tmp
 	chmod +x $@.tmp
 	mv -f $@.tmp $@
 
-$(UNIT): tests/unit/unit.o common/libhf.a
-	$(CC) $(LDFLAGS) -o $@ tests/unit/unit.o $(LIBS)
-$(ORACLE): tests/unit/oracle.o common/libhf.a
-	$(CC) $(LDFLAGS) -o $@ tests/unit/oracle.o $(LIBS)
-
-.c.o:
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(UNIT): $(B)/tests/unit/unit.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(B)/tests/unit/unit.o $(LIBS)
+# The jsmn oracle test alone reads jsmn's parent links: it links its own
+# json.o built with them, ahead of the library's.
+$(ORACLE): $(B)/tests/unit/oracle.o $(B)/tests/unit/json-parents.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(B)/tests/unit/oracle.o \
+	    $(B)/tests/unit/json-parents.o $(LIBS)
+$(B)/tests/unit/oracle.o: tests/unit/oracle.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DJSMN_PARENT_LINKS -c -o $@ tests/unit/oracle.c
+$(B)/tests/unit/json-parents.o: common/json.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DJSMN_PARENT_LINKS -c -o $@ common/json.c
 
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
@@ -105,8 +106,8 @@ deps:
 check: deps all $(UNIT) $(ORACLE)
 	$(UNIT)
 	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
-	    --write-corpus tests/unit/oracle.ndjson
-	$(ORACLE) tests/unit/oracle.ndjson tests/fixtures/*/*.in
+	    --write-corpus $(B)/oracle.ndjson
+	$(ORACLE) $(B)/oracle.ndjson tests/fixtures/*/*.in
 	$(MAKE) fuzz-regress
 	bats tests
 	mandoc -T lint -W warning man/*.1 man/*.7
@@ -117,8 +118,8 @@ asan: deps
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 $(UNIT)
 	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
-	    --write-corpus tests/unit/oracle.ndjson
-	ASAN_OPTIONS=detect_leaks=1 $(ORACLE) tests/unit/oracle.ndjson \
+	    --write-corpus $(B)/oracle.ndjson
+	ASAN_OPTIONS=detect_leaks=1 $(ORACLE) $(B)/oracle.ndjson \
 	    tests/fixtures/*/*.in
 	ASAN_OPTIONS=detect_leaks=1 $(MAKE) fuzz-regress CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 bats tests
@@ -144,46 +145,26 @@ MAN7	= man/hf-scraper.7
 # if any finds a crash, a leak or a timeout (reproducer in
 # tests/fuzz/artifacts/).
 FUZZ	= arch filter-quant classify score merge list
-FUZZ_BIN = tests/fuzz/bin/fuzz-arch tests/fuzz/bin/fuzz-filter-quant \
-	tests/fuzz/bin/fuzz-classify tests/fuzz/bin/fuzz-score \
-	tests/fuzz/bin/fuzz-merge tests/fuzz/bin/fuzz-list
-FUZZ_DEP = tests/fuzz/fuzz.h tests/fuzz/fuzz.c tests/fuzz/driver.c \
-	common/libhf.a $(HDR)
+FUZZ_BIN = $(FUZZ:%=$(B)/fuzz/fuzz-%)
 FUZZ_CC	= clang
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS = 60
 FUZZ_TIMEOUT = 10
 FUZZ_RSS_MB = 2048
 FUZZ_DEBS = clang libclang-rt-dev
-FUZZ_LINK = $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz.c \
-	tests/fuzz/driver.c
 
-tests/fuzz/bin/fuzz-arch: tests/fuzz/fuzz-arch.c cmd/hf-arch.c $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-arch.c $(LIBS)
-tests/fuzz/bin/fuzz-filter-quant: tests/fuzz/fuzz-filter-quant.c \
-    cmd/hf-filter-quant.c $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-filter-quant.c $(LIBS)
-tests/fuzz/bin/fuzz-classify: tests/fuzz/fuzz-classify.c cmd/hf-classify.c \
-    $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-classify.c $(LIBS)
-tests/fuzz/bin/fuzz-score: tests/fuzz/fuzz-score.c cmd/hf-score.c $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-score.c $(LIBS)
-tests/fuzz/bin/fuzz-merge: tests/fuzz/fuzz-merge.c cmd/hf-merge.c $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-merge.c $(LIBS)
-tests/fuzz/bin/fuzz-list: tests/fuzz/fuzz-list.c cmd/hf-list.c \
-    cmd/hf-list-lanes.c cmd/hf-list.h $(FUZZ_DEP)
-	@mkdir -p tests/fuzz/bin
-	$(FUZZ_LINK) tests/fuzz/fuzz-list.c $(LIBS)
+# A harness fuzz-X links with the units of cmd/hf-X (every file but
+# main.c), through their headers.
+$(foreach h,$(FUZZ),$(eval $(B)/fuzz/fuzz-$(h): \
+	$(B)/tests/fuzz/fuzz-$(h).o $(call units,hf-$(h))))
+$(FUZZ_BIN): $(B)/tests/fuzz/fuzz.o $(B)/tests/fuzz/driver.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 fuzz-regress: $(FUZZ_BIN)
 	@for h in $(FUZZ); do \
-	    echo "tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h"; \
-	    tests/fuzz/bin/fuzz-$$h tests/fuzz/regress/$$h || exit 1; \
+	    echo "$(B)/fuzz/fuzz-$$h tests/fuzz/regress/$$h"; \
+	    $(B)/fuzz/fuzz-$$h tests/fuzz/regress/$$h || exit 1; \
 	done
 
 fuzz-deps:
@@ -195,7 +176,9 @@ fuzz: fuzz-deps
 	    echo "$(FUZZ_CC) ... -o tests/fuzz/lf/fuzz-$$h"; \
 	    $(FUZZ_CC) $(HF_CFLAGS) -O1 -g $(FUZZ_SAN) \
 	        -o tests/fuzz/lf/fuzz-$$h tests/fuzz/fuzz-$$h.c \
-	        tests/fuzz/fuzz.c $(LIBOBJ:.o=.c) $(CURL_LIBS) -lm || exit 1; \
+	        tests/fuzz/fuzz.c $(LIBSRC) \
+	        $$(ls cmd/hf-$$h/*.c | grep -v /main.c) \
+	        $(CURL_LIBS) -lm || exit 1; \
 	done
 	@rc=0; for h in $(FUZZ); do \
 	    mkdir -p tests/fuzz/corpus/$$h tests/fuzz/artifacts; \
@@ -270,11 +253,10 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
 	    --enable=warning,style,performance,portability \
 	    --suppress=variableScope -D_POSIX_C_SOURCE=200809L \
-	    -DJSMN_PARENT_LINKS -Icommon cmd common tests/unit
+	    -Icommon -I$(B) cmd common tests/unit
 
 clean:
-	rm -f $(BIN) $(LIBOBJ) cmd/*.o common/libhf.a tests/unit/*.o $(UNIT) \
-	    $(ORACLE) tests/unit/oracle.ndjson
-	rm -rf tests/fuzz/bin
+	rm -f $(BIN)
+	rm -rf $(B)
 
-.PHONY: all deps check asan demo bench install uninstall lint clean
+.PHONY: FORCE all deps check asan demo bench install uninstall lint clean

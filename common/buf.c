@@ -1,9 +1,12 @@
 /* buf.c: a growable byte buffer. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "util.h"
@@ -98,4 +101,38 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+buf_add_i64(struct buf *b, int64_t v)
+{
+	char d[FMT_I64_MAX];
+
+	buf_add(b, d, fmt_i64(d, v, 0));
+}
+
+int
+buf_read_file(struct buf *b, const char *path)
+{
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	for (;;) {
+		buf_reserve(b, 65536);
+		if ((n = read(fd, b->data + b->len, 65536)) == -1) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	close(fd);
+	return 0;
 }

@@ -1,8 +1,9 @@
-/* buf.h: a growable byte buffer (HTTP bodies, emitter scratch). */
+/* buf.h: a growable byte buffer (HTTP bodies, files, emitter scratch). */
 #ifndef HF_BUF_H
 #define HF_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*data;
@@ -18,6 +19,11 @@ void	buf_addc(struct buf *, char);
 void	buf_adds(struct buf *, const char *);
 void	buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Append v in decimal. */
+void	buf_add_i64(struct buf *, int64_t);
+/* Append the whole file at path: 0, or -1 with errno set (ENOENT when
+ * it does not exist; what was read stays in b). */
+int	buf_read_file(struct buf *, const char *path);
 /* NUL-terminate without counting the NUL in len; returns data. */
 char	*buf_cstr(struct buf *);
 void	buf_reset(struct buf *);

@@ -192,15 +192,9 @@ jw_strz(struct jw *w, const char *s)
 void
 jw_i64(struct jw *w, int64_t v)
 {
-	char d[24], *e = d + sizeof(d), *p = e;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	char d[FMT_I64_MAX];
 
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		*--p = '-';
-	jw_raw(w, p, (size_t)(e - p));
+	jw_raw(w, d, fmt_i64(d, v, 0));
 }
 
 void

@@ -1,4 +1,5 @@
 /* registry.c: load and query registry.json. */
+#include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -218,6 +219,18 @@ out:
 	if (rv == -1)
 		registry_free(r);
 	return rv;
+}
+
+int
+registry_open(struct registry *r, const char *path)
+{
+	char err[1024];
+
+	if (registry_load(r, path, err, sizeof(err)) == -1) {
+		warnx("%s", err);
+		return HF_EXIT_FATAL;
+	}
+	return HF_EXIT_OK;
 }
 
 const struct registry_arch *

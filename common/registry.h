@@ -28,6 +28,9 @@ char	*registry_default_path(void);
 /* Load path (NULL: the default). 0, or -1 with "FILE: reason" in err. */
 int	 registry_load(struct registry *, const char *path, char *err,
 	    size_t errlen);
+/* registry_load with its error reported on stderr: HF_EXIT_OK, or
+ * HF_EXIT_FATAL (r then empty, to be freed all the same). */
+int	 registry_open(struct registry *, const char *path);
 const struct registry_arch *registry_find(const struct registry *,
 	    const char *name, size_t len);
 int	 registry_supported(const struct registry *, const char *, size_t);

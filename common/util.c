@@ -113,6 +113,25 @@ parse_i64(const char *s, int64_t min, int64_t max, const char *what)
 	return v;
 }
 
+size_t
+fmt_i64(char out[FMT_I64_MAX], int64_t v, int width)
+{
+	char d[FMT_I64_MAX], *e = d + sizeof(d), *p = e;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	while (e - p < width && p > d + 1)
+		*--p = '0';
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(e - p);
+	memcpy(out, p, n);
+	return n;
+}
+
 int
 hf_worst(int a, int b)
 {
@@ -139,7 +158,7 @@ hf_finish(int rv)
 void
 hf_version(void)
 {
-	printf("%s %s\n", program_invocation_short_name, HF_VERSION);
+	printf("%s %s\n", program_invocation_short_name, hf_version_string);
 	exit(hf_finish(HF_EXIT_OK));
 }
 

@@ -12,9 +12,8 @@ enum hf_exit {
 	HF_EXIT_SKIPPED	= 3,	/* finished, but some input lines were skipped */
 };
 
-#ifndef HF_VERSION
-#define HF_VERSION "0.1.0"
-#endif
+/* "0.1.0-12-gabcdef0": git describe at build time (version.c). */
+extern const char hf_version_string[];
 
 void	*xmalloc(size_t);
 void	*xrealloc(void *, size_t);
@@ -27,6 +26,11 @@ char	*xstrndup(const char *, size_t);
 int64_t	 parse_i64(const char *s, int64_t min, int64_t max, const char *what);
 /* The same without exiting: 0 and *out, or -1 with *why. */
 int	 str_to_i64(const char *s, size_t len, int64_t *out, const char **why);
+
+/* v in decimal at out, zero-padded to at least width digits (0: no
+ * padding, at most 20), not NUL-terminated; returns its length. */
+#define FMT_I64_MAX	21
+size_t	 fmt_i64(char out[FMT_I64_MAX], int64_t v, int width);
 
 /* Worst of two statuses: fatal beats skipped beats ok. */
 int	 hf_worst(int a, int b);

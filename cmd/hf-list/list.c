@@ -23,7 +23,7 @@
 #include "json.h"
 #include "jsonw.h"
 #include "util.h"
-#include "hf-list.h"
+#include "list.h"
 
 #define MAX_ATTEMPTS	10
 #define MAX_PAGE_SIZE	1000
@@ -313,7 +313,7 @@ build_query(const struct args *a, size_t from, size_t to)
 }
 
 int
-main(int argc, char *argv[])
+list_main(int argc, char *argv[])
 {
 	struct args a = { 0 };
 	int64_t lanes;
@@ -454,7 +454,7 @@ open_hub(struct run *r)
 	if (!(r->scale >= 0))
 		r->scale = 1.0;
 	r->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
-	snprintf(ua, sizeof(ua), "hf-list/%s (hf-scraper)", HF_VERSION);
+	snprintf(ua, sizeof(ua), "hf-list/%s (hf-scraper)", hf_version_string);
 	o.token = token;
 	o.timeout = r->a->timeout;
 	o.user_agent = ua;

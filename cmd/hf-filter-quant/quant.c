@@ -1,8 +1,5 @@
 /* hf-filter-quant: drop quantized checkpoints from a model record stream
  * (SPEC 2.3), deciding from the model id alone. */
-#include <err.h>
-#include <getopt.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +9,9 @@
 #include "buf.h"
 #include "json.h"
 #include "ndjson.h"
+#include "stage.h"
 #include "util.h"
+#include "quant.h"
 
 /*
  * The reference's three lists, verbatim and in order
@@ -57,17 +56,16 @@ static const struct library {		/* _QUANT_LIBRARY_BY_PATTERN */
 enum quant { Q_NONE, Q_LOADABLE, Q_INCOMPATIBLE };
 
 enum {
-	OPT_INVERT = 256, OPT_KEEP_LOADABLE, OPT_LINE_BUFFERED,
+	OPT_INVERT = 256, OPT_KEEP_LOADABLE,
 };
 
-static const struct option longopts[] = {
-	{ "help",		no_argument,	NULL, 'h' },
+static const struct option options[] = {
 	{ "invert",		no_argument,	NULL, OPT_INVERT },
 	{ "keep-loadable",	no_argument,	NULL, OPT_KEEP_LOADABLE },
-	{ "line-buffered",	no_argument,	NULL, OPT_LINE_BUFFERED },
-	{ "version",		no_argument,	NULL, 'V' },
 	{ NULL,			0,		NULL, 0 },
 };
+
+static const char *const record_keys[] = { "id" };
 
 struct filter {
 	struct json	 j;
@@ -79,64 +77,15 @@ struct filter {
 	int64_t		 left_out;
 };
 
-static void	usage(FILE *, int) __attribute__((noreturn));
+static int	filter_option(void *, int, const char *);
 static int	filter_line(struct nd_line *, void *);
 static enum quant classify_id(const char *, size_t);
 static const char *library_of(const char *, size_t);
 static int	starts(const char *, size_t, const char *);
 static int	any_in(const char *const *, const char *, size_t);
 static int	emit(struct filter *, const struct nd_line *, enum quant);
-static void	summary(const struct filter *);
-
-static void
-usage(FILE *fp, int status)
-{
-	fputs("usage: hf-filter-quant [--invert] [--keep-loadable] "
-	    "[--line-buffered] [file ...]\n", fp);
-	exit(status == 0 ? hf_finish(0) : status);
-}
-
-int
-main(int argc, char *argv[])
-{
-	static char obuf[1 << 16];
-	struct filter f = { 0 };
-	int ch, line_buffered = 0, rv;
-
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_INVERT:
-			f.invert = 1;
-			break;
-		case OPT_KEEP_LOADABLE:
-			f.keep_loadable = 1;
-			break;
-		case OPT_LINE_BUFFERED:
-			line_buffered = 1;
-			break;
-		case 'V':
-			hf_version();
-		case 'h':
-			usage(stdout, 0);
-		default:
-			usage(stderr, HF_EXIT_USAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (line_buffered)
-		setvbuf(stdout, NULL, _IOLBF, 0);
-	else if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	rv = nd_each(argc, argv, filter_line, &f);
-	summary(&f);
-	rv = hf_finish(rv);
-	json_free(&f.j);
-	buf_free(&f.id);
-	buf_free(&f.out);
-	return rv;
-}
+static int	filter_end(void *, int);
+static void	filter_free(void *);
 
 /* Whether pattern p (NUL-terminated) starts at s[0..n). */
 static int
@@ -208,19 +157,13 @@ static int
 filter_line(struct nd_line *l, void *arg)
 {
 	struct filter *f = arg;
-	const char *why;
 	enum quant q;
-	int id, keep;
+	int id, keep, rv;
 
-	if (json_parse(&f->j, l->data, l->len, JSON_UTF8, &why) == -1)
-		return nd_skip(l, why);
-	if (json_type(&f->j, 0) != JSON_OBJECT)
-		return nd_skip(l, "not a JSON object");
-	if ((id = json_get(&f->j, 0, "id")) == -1)
-		return nd_skip(l, "id: missing");
+	if ((rv = stage_record(&f->j, l, record_keys, 1, &id)) != HF_EXIT_OK)
+		return rv;
 	buf_reset(&f->id);
-	if (json_str(&f->j, id, &f->id, &why) == -1)
-		return nd_skip(l, "id: not a string");
+	json_str(&f->j, id, &f->id, NULL);	/* a valid string: checked */
 	f->records++;
 	q = classify_id(f->id.data ? f->id.data : "", f->id.len);
 	keep = q == Q_NONE || (q == Q_LOADABLE && f->keep_loadable);
@@ -240,12 +183,9 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 	const char *lib;
 
 	if (q != Q_LOADABLE) {
-		if (fwrite(l->data, 1, l->len, stdout) != l->len ||
-		    putchar('\n') == EOF) {
-			warn("stdout");
+		if (stage_write(l->data, l->len) != HF_EXIT_OK)
 			return HF_EXIT_FATAL;
-		}
-		return HF_EXIT_OK;
+		return stage_write("\n", 1);
 	}
 	buf_reset(&f->out);
 	if (json_copy_open(&f->out, &f->j, 0, drop, 1) > 0)
@@ -253,21 +193,51 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 	lib = library_of(f->id.data, f->id.len);
 	buf_addf(&f->out, "\"quant_library\":%s%s%s}\n",
 	    lib ? "\"" : "", lib ? lib : "null", lib ? "\"" : "");
-	if (fwrite(f->out.data, 1, f->out.len, stdout) != f->out.len) {
-		warn("stdout");
-		return HF_EXIT_FATAL;
-	}
-	return HF_EXIT_OK;
+	return stage_write(f->out.data, f->out.len);
+}
+
+static int
+filter_option(void *arg, int opt, const char *value)
+{
+	struct filter *f = arg;
+
+	(void)value;
+	if (opt == OPT_INVERT)
+		f->invert = 1;
+	else
+		f->keep_loadable = 1;
+	return 0;
 }
 
 /* The one line for the records left out by design. */
-static void
-summary(const struct filter *f)
+static int
+filter_end(void *arg, int status)
 {
-	if (f->left_out == 0)
-		return;
-	warnx("%" PRId64 " of %" PRId64 " record%s left out (%s)",
-	    f->left_out, f->records, f->records == 1 ? "" : "s",
-	    f->invert ? "kept by the policy: --invert" : f->keep_loadable ?
+	const struct filter *f = arg;
+
+	stage_left_out(f->left_out, f->records, f->invert ?
+	    "kept by the policy: --invert" : f->keep_loadable ?
 	    "quantized, not loadable by transformers" : "quantized");
+	return status;
 }
+
+static void
+filter_free(void *arg)
+{
+	struct filter *f = arg;
+
+	json_free(&f->j);
+	buf_free(&f->id);
+	buf_free(&f->out);
+}
+
+const struct stage filter_quant_stage = {
+	.usage = "usage: hf-filter-quant [--invert] [--keep-loadable] "
+	    "[--line-buffered] [file ...]\n",
+	.options = options,
+	.size = sizeof(struct filter),
+	.option = filter_option,
+	.line = filter_line,
+	.end = filter_end,
+	.free = filter_free,
+};

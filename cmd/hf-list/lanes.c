@@ -32,7 +32,7 @@
 #include "json.h"
 #include "jsonw.h"
 #include "util.h"
-#include "hf-list.h"
+#include "list.h"
 
 struct lanes {
 	struct args	*a;

@@ -2,7 +2,6 @@
  * entries of an earlier architecture_gaps.json) into one gap entry per
  * architecture, ranked by the reference's relevancy score. */
 #include <err.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,13 +9,15 @@
 #include <string.h>
 
 #include "buf.h"
-#include "idset.h"
 #include "json.h"
 #include "jsonw.h"
 #include "ndjson.h"
 #include "pyjson.h"
 #include "registry.h"
+#include "stage.h"
+#include "strmap.h"
 #include "util.h"
+#include "score.h"
 
 #define MAX_SAMPLES	10
 #define WEIGHT_DEMAND	0.45
@@ -24,28 +25,12 @@
 #define WEIGHT_BENCH	0.20
 
 enum {
-	OPT_LINE_BUFFERED = 256, OPT_REGISTRY,
+	OPT_REGISTRY = 256,
 };
 
-static const struct option longopts[] = {
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "line-buffered",	no_argument,		NULL, OPT_LINE_BUFFERED },
+static const struct option options[] = {
 	{ "registry",		required_argument,	NULL, OPT_REGISTRY },
-	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 },
-};
-
-struct slot {
-	uint64_t	 h;
-	char		*key;		/* NULL: empty */
-	size_t		 len;
-	size_t		 val;
-};
-
-struct tab {				/* open addressing, exact keys */
-	struct slot	*s;
-	size_t		 cap;		/* a power of two */
-	size_t		 n;
 };
 
 struct samples {
@@ -54,8 +39,8 @@ struct samples {
 	int		 n;
 };
 
-struct arch {
-	const char	*name;		/* the key in the architecture table */
+struct gap {
+	char		*name;		/* the architecture */
 	size_t		 len;
 	int64_t		 models;
 	int64_t		 downloads;
@@ -70,115 +55,52 @@ struct arch {
 
 struct score {
 	struct registry	 reg;
-	int		 use_reg;
+	const char	*registry_path;	/* --registry */
 	struct json	 j;
 	struct buf	 s, key;
-	struct tab	 names;		/* architecture -> index in a */
-	struct tab	 seen;		/* (architecture, model id) */
-	struct arch	*a;
+	struct strmap	 names;		/* architecture -> index in a */
+	struct strmap	 seen;		/* (architecture, model id) */
+	struct gap	*a;
 	size_t		 n, cap;
 	/* left out by design, for the summary line */
 	int64_t		 supported, no_arch, repeated, adapted_recs,
 			 adapted_gaps;
 };
 
-static void	usage(FILE *, int) __attribute__((noreturn));
+static int	score_option(void *, int, const char *);
+static int	score_start(void *);
 static int	score_line(struct nd_line *, void *);
 static int	add_record(struct score *, struct nd_line *, int);
 static int	add_gap(struct score *, struct nd_line *, int);
-static void	print_gaps(struct score *);
+static int	print_gaps(struct score *);
 static void	summary(const struct score *);
-static void	score_free(struct score *);
-
-static void
-usage(FILE *fp, int status)
-{
-	fputs("usage: hf-score [--line-buffered] [--registry file] "
-	    "[file ...]\n", fp);
-	exit(status == 0 ? hf_finish(0) : status);
-}
-
-static void
-tab_grow(struct tab *t)
-{
-	struct slot *old = t->s;
-	size_t oldcap = t->cap, i, k;
-
-	t->cap = t->cap ? t->cap * 2 : 64;
-	t->s = xreallocarray(NULL, t->cap, sizeof(*t->s));
-	memset(t->s, 0, t->cap * sizeof(*t->s));
-	for (i = 0; i < oldcap; i++) {
-		if (old[i].key == NULL)
-			continue;
-		for (k = old[i].h & (t->cap - 1); t->s[k].key != NULL;
-		    k = (k + 1) & (t->cap - 1))
-			;
-		t->s[k] = old[i];
-	}
-	free(old);
-}
-
-/* The slot of key k, added (val 0) if new; *added says which. */
-static struct slot *
-tab_put(struct tab *t, const char *k, size_t n, int *added)
-{
-	uint64_t h = idset_hash(k, n);
-	size_t i;
-
-	if (2 * (t->n + 1) > t->cap)
-		tab_grow(t);
-	for (i = h & (t->cap - 1); t->s[i].key != NULL;
-	    i = (i + 1) & (t->cap - 1)) {
-		if (t->s[i].h == h && t->s[i].len == n &&
-		    memcmp(t->s[i].key, k, n) == 0) {
-			*added = 0;
-			return &t->s[i];
-		}
-	}
-	t->s[i].h = h;
-	t->s[i].key = xstrndup(k, n);
-	t->s[i].len = n;
-	t->s[i].val = 0;
-	t->n++;
-	*added = 1;
-	return &t->s[i];
-}
-
-static void
-tab_free(struct tab *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->cap; i++)
-		free(t->s[i].key);
-	free(t->s);
-	memset(t, 0, sizeof(*t));
-}
+static int	score_end(void *, int);
+static void	score_free(void *);
 
 /* The architecture named sc->s, created at the end of the order if new. */
-static struct arch *
-arch_get(struct score *sc)
+static struct gap *
+gap_get(struct score *sc)
 {
-	struct slot *sl;
-	struct arch *a;
+	struct strmap_slot *sl;
+	struct gap *a;
 	int added;
 
 	buf_cstr(&sc->s);	/* data is not NULL, even for "" */
-	sl = tab_put(&sc->names, sc->s.data, sc->s.len, &added);
+	sl = strmap_put(&sc->names, sc->s.data, sc->s.len, &added);
 	if (!added)
-		return &sc->a[sl->val];
+		return &sc->a[sl->value];
 	if (sc->n == sc->cap) {
 		sc->cap = sc->cap ? sc->cap * 2 : 64;
 		sc->a = xreallocarray(sc->a, sc->cap, sizeof(*sc->a));
 	}
 	a = &sc->a[sc->n];
 	memset(a, 0, sizeof(*a));
-	a->name = sl->key;
-	a->len = sl->len;
+	a->name = xstrndup(sc->s.data, sc->s.len);
+	a->len = sc->s.len;
 	a->order = sc->n;
-	a->adapted = sc->use_reg &&
-	    registry_supported(&sc->reg, sl->key, sl->len);
-	sl->val = sc->n++;
+	a->adapted = sc->registry_path != NULL &&
+	    registry_supported(&sc->reg, a->name, a->len);
+	sl->value = sc->n++;
 	return a;
 }
 
@@ -201,7 +123,7 @@ add_sat(int64_t *sum, int64_t v)
 }
 
 static void
-note_params(struct arch *a, const struct json *j, int tok)
+note_params(struct gap *a, const struct json *j, int tok)
 {
 	int64_t v;
 
@@ -247,10 +169,8 @@ static int
 add_record(struct score *sc, struct nd_line *l, int id)
 {
 	const struct json *j = &sc->j;
-	struct slot *seen;
-	struct arch *a;
+	struct gap *a;
 	size_t idx;
-	int added;
 
 	if (id == -1)
 		return nd_skip(l, "id: missing");
@@ -265,7 +185,7 @@ add_record(struct score *sc, struct nd_line *l, int id)
 		sc->no_arch++;
 		return HF_EXIT_OK;
 	}
-	a = arch_get(sc);
+	a = gap_get(sc);
 	if (a->adapted) {
 		sc->adapted_recs++;
 		return HF_EXIT_OK;
@@ -275,15 +195,15 @@ add_record(struct score *sc, struct nd_line *l, int id)
 	buf_add(&sc->key, &idx, sizeof(idx));
 	if (json_str(j, id, &sc->key, NULL) == -1)
 		return nd_skip(l, "id: not a valid string");
-	seen = tab_put(&sc->seen, sc->key.data, sc->key.len, &added);
-	if (!added) {
+	if (!strmap_add(&sc->seen, sc->key.data, sc->key.len)) {
 		sc->repeated++;
 		return HF_EXIT_OK;
 	}
 	a->models++;
 	add_sat(&a->downloads, count_of(j, 0, "downloads"));
 	note_params(a, j, json_get(j, 0, "parameter_count"));
-	sample_add(&a->rec, seen->key + sizeof(idx), seen->len - sizeof(idx));
+	sample_add(&a->rec, sc->key.data + sizeof(idx),
+	    sc->key.len - sizeof(idx));
 	return HF_EXIT_OK;
 }
 
@@ -293,7 +213,7 @@ add_gap(struct score *sc, struct nd_line *l, int name)
 {
 	const struct json *j = &sc->j;
 	struct buf id = { 0 };
-	struct arch *a;
+	struct gap *a;
 	int e, n;
 
 	buf_reset(&sc->s);
@@ -301,7 +221,7 @@ add_gap(struct score *sc, struct nd_line *l, int name)
 		return nd_skip(l, "architecture_id: not a string");
 	if (json_str(j, name, &sc->s, NULL) == -1)
 		return nd_skip(l, "architecture_id: not a valid string");
-	a = arch_get(sc);
+	a = gap_get(sc);
 	if (a->adapted) {
 		sc->adapted_gaps++;
 		return HF_EXIT_OK;
@@ -321,7 +241,7 @@ add_gap(struct score *sc, struct nd_line *l, int name)
 }
 
 static double
-bench_of(const struct arch *a)
+bench_of(const struct gap *a)
 {
 	static const int64_t tier[] = {
 		1000000000, 3000000000, 7000000000, 14000000000, 30000000000,
@@ -340,7 +260,7 @@ bench_of(const struct arch *a)
  * statement of its own, so that no compiler fuses them into an FMA),
  * rounded as Python's round(score, 1). */
 static double
-relevancy(const struct arch *a, int64_t max_models, int64_t max_downloads)
+relevancy(const struct gap *a, int64_t max_models, int64_t max_downloads)
 {
 	/* cppcheck-suppress shadowFunction ; SPEC 2.5 names the term usage */
 	double demand = 0, usage = 0, score, term;
@@ -369,8 +289,8 @@ relevancy(const struct arch *a, int64_t max_models, int64_t max_downloads)
 static int
 by_rank(const void *x, const void *y)
 {
-	const struct arch *a = *(const struct arch *const *)x;
-	const struct arch *b = *(const struct arch *const *)y;
+	const struct gap *a = *(const struct gap *const *)x;
+	const struct gap *b = *(const struct gap *const *)y;
 
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
@@ -381,7 +301,7 @@ by_rank(const void *x, const void *y)
 
 /* Gap samples first, then the records', each id once, at most ten. */
 static void
-write_samples(struct jw *w, const struct arch *a)
+write_samples(struct jw *w, const struct gap *a)
 {
 	struct samples all = { 0 };
 	int i;
@@ -399,7 +319,7 @@ write_samples(struct jw *w, const struct arch *a)
 }
 
 static void
-write_gap(struct buf *out, const struct arch *a)
+write_gap(struct buf *out, const struct gap *a)
 {
 	struct jw w;
 
@@ -426,13 +346,14 @@ write_gap(struct buf *out, const struct arch *a)
 }
 
 /* Score every architecture left with the maxima over them, rank, print. */
-static void
+static int
 print_gaps(struct score *sc)
 {
 	int64_t max_models = 0, max_downloads = 0;
-	struct arch **rank;
+	struct gap **rank;
 	struct buf out = { 0 };
 	size_t i, n = 0;
+	int rv = HF_EXIT_OK;
 
 	rank = xreallocarray(NULL, sc->n ? sc->n : 1, sizeof(*rank));
 	for (i = 0; i < sc->n; i++) {
@@ -447,14 +368,14 @@ print_gaps(struct score *sc)
 	for (i = 0; i < n; i++)
 		rank[i]->score = relevancy(rank[i], max_models, max_downloads);
 	qsort(rank, n, sizeof(*rank), by_rank);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && rv == HF_EXIT_OK; i++) {
 		buf_reset(&out);
 		write_gap(&out, rank[i]);
-		if (fwrite(out.data, 1, out.len, stdout) != out.len)
-			break;
+		rv = stage_write(out.data, out.len);
 	}
 	buf_free(&out);
 	free(rank);
+	return rv;
 }
 
 static void
@@ -489,67 +410,69 @@ summary(const struct score *sc)
 	buf_free(&b);
 }
 
-static void
-score_free(struct score *sc)
+static int
+score_option(void *arg, int opt, const char *value)
 {
+	struct score *sc = arg;
+
+	(void)opt;	/* --registry, the only one */
+	sc->registry_path = value;
+	return 0;
+}
+
+static int
+score_start(void *arg)
+{
+	struct score *sc = arg;
+
+	if (sc->registry_path == NULL)
+		return HF_EXIT_OK;
+	return registry_open(&sc->reg, sc->registry_path);
+}
+
+/* The gaps only after the whole input: none if it could not be read. */
+static int
+score_end(void *arg, int status)
+{
+	struct score *sc = arg;
+
+	if (status != HF_EXIT_FATAL)
+		status = hf_worst(status, print_gaps(sc));
+	summary(sc);
+	return status;
+}
+
+static void
+score_free(void *arg)
+{
+	struct score *sc = arg;
 	size_t i;
 	int k;
 
 	for (i = 0; i < sc->n; i++) {
+		free(sc->a[i].name);
 		for (k = 0; k < sc->a[i].gap.n; k++)
 			free(sc->a[i].gap.id[k]);
 		for (k = 0; k < sc->a[i].rec.n; k++)
 			free(sc->a[i].rec.id[k]);
 	}
 	free(sc->a);
-	tab_free(&sc->names);
-	tab_free(&sc->seen);
+	strmap_free(&sc->names);
+	strmap_free(&sc->seen);
 	json_free(&sc->j);
 	buf_free(&sc->s);
 	buf_free(&sc->key);
-	if (sc->use_reg)
-		registry_free(&sc->reg);
+	registry_free(&sc->reg);
 }
 
-int
-main(int argc, char *argv[])
-{
-	struct score sc = { 0 };
-	const char *registry = NULL;
-	char err[1024];
-	int ch, rv;
-
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_LINE_BUFFERED:
-			setvbuf(stdout, NULL, _IOLBF, 0);
-			break;
-		case OPT_REGISTRY:
-			registry = optarg;
-			break;
-		case 'V':
-			hf_version();
-		case 'h':
-			usage(stdout, 0);
-		default:
-			usage(stderr, HF_EXIT_USAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-
-	if (registry != NULL) {
-		if (registry_load(&sc.reg, registry, err, sizeof(err)) == -1) {
-			warnx("%s", err);
-			registry_free(&sc.reg);
-			return hf_finish(HF_EXIT_FATAL);
-		}
-		sc.use_reg = 1;
-	}
-	rv = nd_each(argc, argv, score_line, &sc);
-	if (rv != HF_EXIT_FATAL)
-		print_gaps(&sc);
-	summary(&sc);
-	score_free(&sc);
-	return hf_finish(rv);
-}
+const struct stage score_stage = {
+	.usage = "usage: hf-score [--line-buffered] [--registry file] "
+	    "[file ...]\n",
+	.options = options,
+	.size = sizeof(struct score),
+	.option = score_option,
+	.start = score_start,
+	.line = score_line,
+	.end = score_end,
+	.free = score_free,
+};

@@ -27,6 +27,7 @@
 #include "ndjson.h"
 #include "pyjson.h"
 #include "util.h"
+#include "merge.h"
 
 #define SUPPORTED_FILE	"supported_models.json"
 #define GAPS_FILE	"architecture_gaps.json"
@@ -1265,7 +1266,7 @@ merge_free(struct merge *m)
 }
 
 int
-main(int argc, char *argv[])
+merge_main(int argc, char *argv[])
 {
 	struct merge m = { 0 };
 	int rv;

@@ -1,33 +1,29 @@
 /* hf-classify: mark model records supported or not by TransformerLens, and
  * canonical or not, from the architecture registry (SPEC 2.4). */
-#include <err.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "json.h"
 #include "ndjson.h"
 #include "registry.h"
+#include "stage.h"
 #include "util.h"
+#include "classify.h"
 
 enum {
-	OPT_ARCHITECTURE = 256, OPT_CANONICAL_ONLY, OPT_LINE_BUFFERED,
-	OPT_MIN_DOWNLOADS, OPT_REGISTRY,
+	OPT_ARCHITECTURE = 256, OPT_CANONICAL_ONLY, OPT_MIN_DOWNLOADS,
+	OPT_REGISTRY,
 };
 
-static const struct option longopts[] = {
+static const struct option options[] = {
 	{ "architecture",	required_argument,	NULL, OPT_ARCHITECTURE },
 	{ "canonical-only",	no_argument,		NULL, OPT_CANONICAL_ONLY },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "line-buffered",	no_argument,		NULL, OPT_LINE_BUFFERED },
 	{ "min-downloads",	required_argument,	NULL, OPT_MIN_DOWNLOADS },
 	{ "registry",		required_argument,	NULL, OPT_REGISTRY },
-	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -40,6 +36,7 @@ static const char *const added[] = { "supported", "canonical" };
 
 struct classify {
 	struct registry	 reg;
+	const char	*registry_path;	/* --registry, NULL: the default */
 	struct json	 j;
 	struct buf	 arch;		/* decoded strings */
 	struct buf	 author;
@@ -53,76 +50,53 @@ struct classify {
 	int64_t		 out_downloads;
 };
 
-static void	usage(FILE *, int) __attribute__((noreturn));
+static void	classify_init(void *);
+static int	classify_option(void *, int, const char *);
+static int	classify_start(void *);
 static int	classify_line(struct nd_line *, void *);
 static void	author_of(struct classify *, int, int);
 static int	wanted(struct classify *, int, int, int, int64_t);
 static int	emit(struct classify *, int, int);
-static void	summary(const struct classify *);
+static int	classify_end(void *, int);
+static void	classify_free(void *);
 
 static void
-usage(FILE *fp, int status)
+classify_init(void *arg)
 {
-	fputs("usage: hf-classify [--canonical-only] [--line-buffered]\n"
-	    "                   [--architecture arch] [--min-downloads n]\n"
-	    "                   [--registry file] [file ...]\n", fp);
-	exit(status == 0 ? hf_finish(0) : status);
+	struct classify *c = arg;
+
+	c->min_downloads = -1;
 }
 
-int
-main(int argc, char *argv[])
+static int
+classify_option(void *arg, int opt, const char *value)
 {
-	static char obuf[1 << 16];
-	struct classify c = { 0 };
-	const char *registry = NULL;
-	char err[1024];
-	int ch, line_buffered = 0, rv;
+	struct classify *c = arg;
 
-	c.min_downloads = -1;
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_ARCHITECTURE:
-			c.only_arch = optarg;
-			break;
-		case OPT_CANONICAL_ONLY:
-			c.canonical_only = 1;
-			break;
-		case OPT_LINE_BUFFERED:
-			line_buffered = 1;
-			break;
-		case OPT_MIN_DOWNLOADS:
-			c.min_downloads = parse_i64(optarg, 0, INT64_MAX,
-			    "--min-downloads");
-			break;
-		case OPT_REGISTRY:
-			registry = optarg;
-			break;
-		case 'V':
-			hf_version();
-		case 'h':
-			usage(stdout, 0);
-		default:
-			usage(stderr, HF_EXIT_USAGE);
-		}
+	switch (opt) {
+	case OPT_ARCHITECTURE:
+		c->only_arch = value;
+		break;
+	case OPT_CANONICAL_ONLY:
+		c->canonical_only = 1;
+		break;
+	case OPT_MIN_DOWNLOADS:
+		c->min_downloads = parse_i64(value, 0, INT64_MAX,
+		    "--min-downloads");
+		break;
+	case OPT_REGISTRY:
+		c->registry_path = value;
+		break;
 	}
-	argc -= optind;
-	argv += optind;
+	return 0;
+}
 
-	if (registry_load(&c.reg, registry, err, sizeof(err)) == -1)
-		errx(HF_EXIT_FATAL, "%s", err);
-	if (line_buffered)
-		setvbuf(stdout, NULL, _IOLBF, 0);
-	else if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	rv = nd_each(argc, argv, classify_line, &c);
-	summary(&c);
-	rv = hf_finish(rv);
-	registry_free(&c.reg);
-	json_free(&c.j);
-	buf_free(&c.arch);
-	buf_free(&c.author);
-	buf_free(&c.out);
-	return rv;
+static int
+classify_start(void *arg)
+{
+	struct classify *c = arg;
+
+	return registry_open(&c->reg, c->registry_path);
 }
 
 static int
@@ -130,19 +104,11 @@ classify_line(struct nd_line *l, void *arg)
 {
 	struct classify *c = arg;
 	const struct json *j = &c->j;
-	const char *why;
-	int f[F_NFIELDS], supported = 0, canonical = 0, has_arch;
+	int f[F_NFIELDS], supported = 0, canonical = 0, has_arch, rv;
 	int64_t downloads;
 
-	if (json_parse(&c->j, l->data, l->len, JSON_UTF8, &why) == -1)
-		return nd_skip(l, why);
-	if (json_type(j, 0) != JSON_OBJECT)
-		return nd_skip(l, "not a JSON object");
-	json_pick(j, 0, fields, F_NFIELDS, f);
-	if (f[F_ID] == -1)
-		return nd_skip(l, "id: missing");
-	if (json_type(j, f[F_ID]) != JSON_STRING)
-		return nd_skip(l, "id: not a string");
+	if ((rv = stage_record(&c->j, l, fields, F_NFIELDS, f)) != HF_EXIT_OK)
+		return rv;
 	c->records++;
 
 	buf_reset(&c->arch);
@@ -218,23 +184,46 @@ emit(struct classify *c, int supported, int canonical)
 		buf_addc(&c->out, ',');
 	buf_addf(&c->out, "\"supported\":%s,\"canonical\":%s}\n",
 	    supported ? "true" : "false", canonical ? "true" : "false");
-	if (fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len) {
-		warn("stdout");
-		return HF_EXIT_FATAL;
-	}
-	return HF_EXIT_OK;
+	return stage_write(c->out.data, c->out.len);
 }
 
 /* The one line for the records left out by design. */
-static void
-summary(const struct classify *c)
+static int
+classify_end(void *arg, int status)
 {
-	int64_t n = c->out_arch + c->out_canonical + c->out_downloads;
+	const struct classify *c = arg;
+	char what[128];
 
-	if (n == 0)
-		return;
-	warnx("%" PRId64 " of %" PRId64 " record%s left out (--architecture: "
-	    "%" PRId64 ", --canonical-only: %" PRId64 ", --min-downloads: "
-	    "%" PRId64 ")", n, c->records, c->records == 1 ? "" : "s",
+	snprintf(what, sizeof(what), "--architecture: %" PRId64
+	    ", --canonical-only: %" PRId64 ", --min-downloads: %" PRId64,
 	    c->out_arch, c->out_canonical, c->out_downloads);
+	stage_left_out(c->out_arch + c->out_canonical + c->out_downloads,
+	    c->records, what);
+	return status;
 }
+
+static void
+classify_free(void *arg)
+{
+	struct classify *c = arg;
+
+	registry_free(&c->reg);
+	json_free(&c->j);
+	buf_free(&c->arch);
+	buf_free(&c->author);
+	buf_free(&c->out);
+}
+
+const struct stage classify_stage = {
+	.usage = "usage: hf-classify [--canonical-only] [--line-buffered]\n"
+	    "                   [--architecture arch] [--min-downloads n]\n"
+	    "                   [--registry file] [file ...]\n",
+	.options = options,
+	.size = sizeof(struct classify),
+	.init = classify_init,
+	.option = classify_option,
+	.start = classify_start,
+	.line = classify_line,
+	.end = classify_end,
+	.free = classify_free,
+};

@@ -24,6 +24,8 @@ struct args {
 	int		 progress;	/* -1: when stderr is a terminal */
 };
 
+int	 list_main(int, char *[]);
+
 /* The first page's query: the filters with authors [from, to), sort, page
  * size, expanded fields (malloc'd). */
 char	*build_query(const struct args *, size_t from, size_t to);

@@ -1,0 +1,69 @@
+/* stage.h: the driver every program shares. A record stage (hf-arch,
+ * hf-filter-quant, hf-classify, hf-score) declares its options, its state
+ * and its per-line function in a struct stage; stage_main does the rest:
+ * --help, --version, --line-buffered, unknown options, stdout buffering,
+ * the operands with "-", the exit status. hf-list and hf-merge, which are
+ * not line filters, use stage_options alone. */
+#ifndef HF_STAGE_H
+#define HF_STAGE_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "ndjson.h"
+
+#define STAGE_MAX_OPTIONS	32	/* a stage's own, the shared ones too */
+
+struct stage {
+	/* --help's text: "usage: NAME ..." and the lines after it. */
+	const char		*usage;
+	/* The stage's own long options (val >= 256), {0}-terminated; the
+	 * driver adds --help, --version and, with lines, --line-buffered. */
+	const struct option	*options;
+	size_t			 size;	/* of the state, zeroed before use */
+	/* Each callback but line may be NULL. */
+	void	(*init)(void *state);	/* defaults, before the options */
+	/* One option and its argument (NULL if none): 0, or -1 for a usage
+	 * error (the message already printed). */
+	int	(*option)(void *state, int val, const char *arg);
+	/* After the options, before the input: an hf_exit status; anything
+	 * but HF_EXIT_OK stops the run with it. */
+	int	(*start)(void *state);
+	/* One input line: an hf_exit status (HF_EXIT_FATAL stops). */
+	int	(*line)(struct nd_line *, void *state);
+	/* After the input, with the status so far (HF_EXIT_FATAL included):
+	 * print what was gathered, the summary; returns the new status. */
+	int	(*end)(void *state, int status);
+	void	(*free)(void *state);
+};
+
+/* The whole program: parse argv, run every operand (none: stdin) through
+ * s->line, flush stdout. Returns the exit status. */
+int	stage_main(const struct stage *, int argc, char *argv[]);
+/* The same without touching stdout's buffering or closing it, for a
+ * harness that runs a stage many times in one process. */
+int	stage_run(const struct stage *, int argc, char *argv[]);
+
+/* Parse argv with s's options, calling s->option for each; --help prints
+ * s->usage and exits 0, --version exits 0, an unknown option or a usage
+ * error prints the usage to stderr and exits HF_EXIT_USAGE. Returns the
+ * index of the first operand. *line_buffered (may be NULL when the stage
+ * has no line function) is set by --line-buffered. */
+int	stage_options(const struct stage *, void *state, int argc,
+	    char *argv[], int *line_buffered);
+/* Print s's usage to stderr and exit HF_EXIT_USAGE. */
+void	stage_usage_error(const struct stage *) __attribute__((noreturn));
+
+/* The prologue of a record line: parse l into j (strict, UTF-8), require
+ * an object with a string "id", pick keys[0..n) from it into f (keys[0]
+ * must be "id"). HF_EXIT_OK, or HF_EXIT_SKIPPED with the line reported. */
+int	stage_record(struct json *j, const struct nd_line *l,
+	    const char *const keys[], int n, int f[]);
+/* Write len bytes to stdout: HF_EXIT_OK, or HF_EXIT_FATAL reported. */
+int	stage_write(const char *, size_t len);
+/* "N of M records left out (what)", on stderr, when N is not 0. */
+void	stage_left_out(int64_t n, int64_t of, const char *what);
+
+#endif
