@@ -209,7 +209,7 @@ valgrind: deps all
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR) $(DESTDIR)$(COMPDIR)
-	for f in $(PROGS) bin/hf-scraper; do \
+	for f in $(PROGS:%=bin/%) bin/hf-scraper; do \
 	    rm -f $(DESTDIR)$(BINDIR)/$${f#bin/} && \
 	    cp $$f $(DESTDIR)$(BINDIR)/ && \
 	    chmod 755 $(DESTDIR)$(BINDIR)/$${f#bin/} || exit 1; \
@@ -228,7 +228,7 @@ install: all
 	chmod 644 $(DESTDIR)$(COMPDIR)/hf-scraper
 
 uninstall:
-	for f in $(PROGS) bin/hf-scraper; do \
+	for f in $(PROGS:%=bin/%) bin/hf-scraper; do \
 	    rm -f $(DESTDIR)$(BINDIR)/$${f#bin/}; \
 	done
 	for f in $(MAN1) $(MAN7); do \

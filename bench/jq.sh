@@ -32,7 +32,7 @@ select(type == "object" and (.id | type) == "string")
   }'
 
 # hf-filter-quant, default policy: drop an id holding any pattern of the
-# incompatible or the loadable list (cmd/hf-filter-quant.c), case-sensitive.
+# incompatible or the loadable list (cmd/hf-filter-quant/quant.c), case-sensitive.
 JQ_FILTER_QUANT='
 ["-gguf", "_gguf", "-GGUF", "_GGUF",
  "mlx-community/", "-mlx", "-MLX", "_mlx", "_MLX", ".mlx", ".MLX",
