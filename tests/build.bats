@@ -2,6 +2,8 @@
 # The build: --version follows the commit without make clean, and a new
 # commit rebuilds only what the version is compiled into.
 
+bats_require_minimum_version 1.5.0
+
 setup() {
 	load helper
 	hf_setup
