@@ -28,7 +28,8 @@ static int	count_line(struct nd_line *, void *);
 static void	left_out_line(const char *, size_t, struct fuzz_run *);
 static void	remove_registry(void);
 
-static char	registry_path[] = "/tmp/fuzz-registry.XXXXXX";
+static char	registry_file[] = "/tmp/fuzz-registry.XXXXXX";
+static char	registry_path[64];
 
 void
 fuzz_fail(const char *what)
@@ -215,7 +216,7 @@ fuzz_stage(const struct stage *s, const char *const opts[],
 static void
 remove_registry(void)
 {
-	unlink(registry_path);
+	unlink(registry_file);
 }
 
 const char *
@@ -229,17 +230,26 @@ fuzz_registry_path(void)
 	    "\"Qwen2ForCausalLM\":[\"Qwen\"],"
 	    "\"MistralForCausalLM\":[\"mistralai\"],"
 	    "\"UnsupportedWithOrgs\":[\"x-org\"]}}";
-	static int written;
 	int fd;
 
-	if (written)
+	if (registry_path[0] != '\0')
 		return registry_path;
-	if ((fd = mkstemp(registry_path)) == -1 ||
-	    write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1 ||
-	    close(fd) == -1)
+	if ((fd = mkstemp(registry_file)) == -1 ||
+	    write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1)
 		fuzz_fail("cannot write the registry");
-	atexit(remove_registry);
-	written = 1;
+	/* Linux: the file, kept open, by its descriptor, so that none is
+	 * left behind by a harness that aborts; else removed at exit */
+	snprintf(registry_path, sizeof(registry_path), "/proc/self/fd/%d",
+	    fd);
+	if (access(registry_path, R_OK) == 0)
+		unlink(registry_file);
+	else {
+		if (close(fd) == -1)
+			fuzz_fail("cannot write the registry");
+		snprintf(registry_path, sizeof(registry_path), "%s",
+		    registry_file);
+		atexit(remove_registry);
+	}
 	return registry_path;
 }
 

@@ -60,9 +60,9 @@ void	fuzz_stage(const struct stage *s, const char *const opts[],
 struct registry;
 /* A small registry (a few supported architectures with canonical orgs, an
  * unsupported one with orgs, a non-ASCII name), written once to a
- * temporary file (removed at exit): fuzz_registry_path is that file, for
- * a stage's --registry; fuzz_registry, the same loaded through
- * registry_load, once. */
+ * temporary file (removed at once and read through /proc/self/fd, else at
+ * exit): fuzz_registry_path is its path, for a stage's --registry;
+ * fuzz_registry, the same loaded through registry_load, once. */
 const char	*fuzz_registry_path(void);
 const struct registry *fuzz_registry(void);
 
