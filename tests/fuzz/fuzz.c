@@ -207,10 +207,10 @@ fuzz_stage(const struct stage *s, const char *const opts[],
 	run_stage = NULL;
 	run_seen = NULL;
 
-	if (r->lines != fuzz_count_lines((const char *)data, size))
-		fuzz_fail("not every line was given to the stage");
 	if (r->status != (r->skipped > 0 ? HF_EXIT_SKIPPED : HF_EXIT_OK))
 		fuzz_fail("exit status: not 3 with a skipped line, else 0");
+	if (r->lines != fuzz_count_lines((const char *)data, size))
+		fuzz_fail("not every line was given to the stage");
 }
 
 static void
