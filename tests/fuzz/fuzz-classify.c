@@ -1,25 +1,17 @@
-/* fuzz-classify.c: hf-classify's per-line code (nd_each calling
- * classify_line) on arbitrary bytes, with a small registry, without
- * options and with each of its filters. Oracles: every line is printed,
- * left out (and counted) or skipped; what is printed is valid JSON with
- * a string id and boolean supported and canonical. */
+/* fuzz-classify.c: hf-classify's stage, run whole through stage_run
+ * (fuzz_stage), on arbitrary bytes, with a small registry (--registry),
+ * without options and with each of its filters. Oracles: every line is
+ * printed, left out (and counted in the stage's "left out" line) or
+ * skipped; what is printed is valid JSON with a string id and boolean
+ * supported and canonical; classifying the output again gives the same
+ * bytes. */
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
 #include "fuzz.h"
 
-#define main	hf_classify_main
-int	hf_classify_main(int, char *[]);
-#include "../../cmd/hf-classify.c"
-#undef main
-
-static size_t	skipped;
-
-static int
-count_line(struct nd_line *l, void *arg)
-{
-	int rv = classify_line(l, arg);
-
-	skipped += rv == HF_EXIT_SKIPPED;
-	return rv;
-}
+#include "../../cmd/hf-classify/classify.h"
 
 static int
 boolean(const struct json *j, const char *key)
@@ -48,28 +40,32 @@ check_flags(const char *out, size_t len)
 static char *
 run(const uint8_t *data, size_t size, int filter, size_t *len)
 {
-	struct classify c = { 0 };
-	size_t lines = fuzz_count_lines((const char *)data, size);
-	char *out;
+	const char *opts[5] = { "--registry", fuzz_registry_path() };
+	struct fuzz_run r;
+	int64_t records;
 
-	c.reg = *fuzz_registry();
-	c.min_downloads = filter == 3 ? 500 : -1;
-	c.only_arch = filter == 1 ? "LlamaForCausalLM" : NULL;
-	c.canonical_only = filter == 2;
-	skipped = 0;
-	fuzz_begin(data, size);
-	nd_each(0, NULL, count_line, &c);
-	out = fuzz_end(len);
-	if ((size_t)c.records != lines - skipped)
-		fuzz_fail("a line was neither a record nor skipped");
-	fuzz_check_ndjson(out, *len, (size_t)(c.records - c.out_arch -
-	    c.out_canonical - c.out_downloads), "id");
-	check_flags(out, *len);
-	json_free(&c.j);
-	buf_free(&c.arch);
-	buf_free(&c.author);
-	buf_free(&c.out);
-	return out;
+	switch (filter) {
+	case 1:
+		opts[2] = "--architecture";
+		opts[3] = "LlamaForCausalLM";
+		break;
+	case 2:
+		opts[2] = "--canonical-only";
+		break;
+	case 3:
+		opts[2] = "--min-downloads";
+		opts[3] = "500";
+		break;
+	}
+	fuzz_stage(&classify_stage, opts, data, size, &r);
+	records = (int64_t)(r.lines - r.skipped);
+	if (r.records != (r.left_out > 0 ? records : 0) ||
+	    r.left_out != records - (int64_t)r.printed)
+		fuzz_fail("a record was neither printed nor counted left out");
+	fuzz_check_ndjson(r.out, r.len, r.printed, "id");
+	check_flags(r.out, r.len);
+	*len = r.len;
+	return r.out;
 }
 
 int

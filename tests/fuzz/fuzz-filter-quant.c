@@ -1,55 +1,42 @@
-/* fuzz-filter-quant.c: hf-filter-quant's per-line code (nd_each calling
- * filter_line) on arbitrary bytes, under each of its four option sets.
- * Oracles: every line is printed, left out (and counted) or skipped;
- * what is printed is valid JSON with a string id; --invert prints
- * exactly the records the same options without it leave out; filtering
- * what --keep-loadable printed again gives the same bytes. */
+/* fuzz-filter-quant.c: hf-filter-quant's stage, run whole through
+ * stage_run (fuzz_stage), on arbitrary bytes, under each of its four
+ * option sets. Oracles: every line is printed, left out (and counted in
+ * the stage's "left out" line) or skipped; what is printed is valid JSON
+ * with a string id; --invert prints exactly as many records as the same
+ * options without it leave out; filtering what --keep-loadable printed
+ * again gives the same bytes. */
+#include <string.h>
+
+#include "buf.h"
 #include "fuzz.h"
 
-#define main	hf_filter_quant_main
-int	hf_filter_quant_main(int, char *[]);
-#include "../../cmd/hf-filter-quant.c"
-#undef main
-
-static size_t	skipped;
-
-static int
-count_line(struct nd_line *l, void *arg)
-{
-	int rv = filter_line(l, arg);
-
-	skipped += rv == HF_EXIT_SKIPPED;
-	return rv;
-}
+#include "../../cmd/hf-filter-quant/quant.h"
 
 static struct buf	printed;	/* the output of the last run */
 
-/* The records printed under these options; *records, how many records
+/* The records printed with these options; *records, how many records
  * (lines not skipped) there were. */
 static int64_t
 run(const uint8_t *data, size_t size, int invert, int keep_loadable,
     int64_t *records)
 {
-	struct filter f = { 0 };
-	size_t len, lines = fuzz_count_lines((const char *)data, size);
-	char *out;
+	const char *opts[3] = { NULL };
+	struct fuzz_run r;
+	int n = 0;
 
-	f.invert = invert;
-	f.keep_loadable = keep_loadable;
-	skipped = 0;
-	fuzz_begin(data, size);
-	nd_each(0, NULL, count_line, &f);
-	out = fuzz_end(&len);
-	if ((size_t)f.records != lines - skipped)
-		fuzz_fail("a line was neither a record nor skipped");
-	fuzz_check_ndjson(out, len, (size_t)(f.records - f.left_out), "id");
+	if (invert)
+		opts[n++] = "--invert";
+	if (keep_loadable)
+		opts[n++] = "--keep-loadable";
+	fuzz_stage(&filter_quant_stage, opts, data, size, &r);
+	*records = (int64_t)(r.lines - r.skipped);
+	if (r.records != (r.left_out > 0 ? *records : 0) ||
+	    r.left_out != *records - (int64_t)r.printed)
+		fuzz_fail("a record was neither printed nor counted left out");
+	fuzz_check_ndjson(r.out, r.len, r.printed, "id");
 	buf_reset(&printed);
-	buf_add(&printed, out, len);
-	json_free(&f.j);
-	buf_free(&f.id);
-	buf_free(&f.out);
-	*records = f.records;
-	return f.records - f.left_out;
+	buf_add(&printed, r.out, r.len);
+	return (int64_t)r.printed;
 }
 
 int

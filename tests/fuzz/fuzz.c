@@ -1,18 +1,35 @@
-/* fuzz.c: stdin and stdout redirection and output checks for the
- * harnesses (see fuzz.h). */
+/* fuzz.c: stdin and stdout redirection, a record stage's run and output
+ * checks for the harnesses (see fuzz.h). */
 #include <err.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "json.h"
+#include "ndjson.h"
 #include "registry.h"
+#include "stage.h"
+#include "util.h"
 #include "fuzz.h"
+
+#define FUZZ_MAX_OPTS	16
 
 static FILE	*saved_in, *saved_out;
 static char	*out_data;
 static size_t	 out_len;
+
+/* The stage fuzz_stage runs, and what it saw so far. */
+static const struct stage	*run_stage;
+static struct fuzz_run		*run_seen;
+
+static int	count_line(struct nd_line *, void *);
+static void	left_out_line(const char *, size_t, struct fuzz_run *);
+static void	remove_registry(void);
+
+static char	registry_file[] = "/tmp/fuzz-registry.XXXXXX";
+static char	registry_path[64];
 
 void
 fuzz_fail(const char *what)
@@ -95,8 +112,115 @@ fuzz_check_ndjson(const char *out, size_t len, size_t n, const char *key)
 		fuzz_fail("output lines: not as many as expected");
 }
 
-const struct registry *
-fuzz_registry(void)
+/* The stage's own line, and what it printed: nothing, or one line. */
+static int
+count_line(struct nd_line *l, void *state)
+{
+	struct fuzz_run *r = run_seen;
+	const char *p;
+	size_t before, n;
+	int rv;
+
+	if (l->lineno != r->lines + 1)
+		fuzz_fail("a line was not given to the stage");
+	r->lines++;
+	/* open_memstream updates out_data and out_len on fflush */
+	if (fflush(stdout) == EOF)
+		fuzz_fail("open_memstream: fflush");
+	before = out_len;
+	rv = run_stage->line(l, state);
+	if (fflush(stdout) == EOF)
+		fuzz_fail("open_memstream: fflush");
+	n = out_len - before;
+	p = out_data + before;
+	if (rv == HF_EXIT_SKIPPED) {
+		r->skipped++;
+		if (n > 0)
+			fuzz_fail("a skipped line printed something");
+	} else if (n > 0) {
+		if (p[n - 1] != '\n' || memchr(p, '\n', n - 1) != NULL)
+			fuzz_fail("a line printed more than one line");
+		r->printed++;
+	}
+	return rv;
+}
+
+/* "PROG: N of M record[s] left out (...)" as the last line of err. */
+static void
+left_out_line(const char *err, size_t len, struct fuzz_run *r)
+{
+	const char *line, *p;
+	int64_t n, m;
+	int k = 0;
+
+	if (len == 0 || err[len - 1] != '\n')
+		return;
+	for (line = err + len - 1; line > err && line[-1] != '\n'; line--)
+		continue;
+	if ((p = strstr(line, ": ")) == NULL ||
+	    sscanf(p + 2, "%" SCNd64 " of %" SCNd64 " record%n", &n, &m,
+	    &k) != 2 || k == 0)
+		return;
+	p += 2 + k;
+	if (*p == 's')
+		p++;
+	if (strncmp(p, " left out (", 11) != 0)
+		return;
+	r->left_out = n;
+	r->records = m;
+}
+
+void
+fuzz_stage(const struct stage *s, const char *const opts[],
+    const uint8_t *data, size_t size, struct fuzz_run *r)
+{
+	struct stage counted = *s;
+	char *argv[FUZZ_MAX_OPTS + 2], *err_data = NULL;
+	size_t err_len = 0;
+	FILE *saved_err = stderr, *errs;
+	int argc = 0;
+
+	memset(r, 0, sizeof(*r));
+	argv[argc++] = (char *)"fuzz";
+	for (; opts != NULL && *opts != NULL; opts++) {
+		if (argc > FUZZ_MAX_OPTS)
+			fuzz_fail("fuzz_stage: too many options");
+		argv[argc++] = (char *)(uintptr_t)*opts;
+	}
+	argv[argc] = NULL;
+	counted.line = count_line;
+	run_stage = s;
+	run_seen = r;
+
+	if ((errs = open_memstream(&err_data, &err_len)) == NULL)
+		fuzz_fail("open_memstream");
+	fuzz_begin(data, size);
+	stderr = errs;
+	r->status = stage_run(&counted, argc, argv);
+	stderr = saved_err;
+	r->out = fuzz_end(&r->len);
+	if (fclose(errs) == EOF)
+		fuzz_fail("open_memstream: fclose");
+	fwrite(err_data, 1, err_len, stderr);	/* /dev/null in driver.c */
+	left_out_line(err_data, err_len, r);
+	free(err_data);
+	run_stage = NULL;
+	run_seen = NULL;
+
+	if (r->status != (r->skipped > 0 ? HF_EXIT_SKIPPED : HF_EXIT_OK))
+		fuzz_fail("exit status: not 3 with a skipped line, else 0");
+	if (r->lines != fuzz_count_lines((const char *)data, size))
+		fuzz_fail("not every line was given to the stage");
+}
+
+static void
+remove_registry(void)
+{
+	unlink(registry_file);
+}
+
+const char *
+fuzz_registry_path(void)
 {
 	static const char text[] = "{\"supported_architectures\":["
 	    "\"LlamaForCausalLM\",\"Qwen2ForCausalLM\",\"MistralForCausalLM\","
@@ -106,20 +230,40 @@ fuzz_registry(void)
 	    "\"Qwen2ForCausalLM\":[\"Qwen\"],"
 	    "\"MistralForCausalLM\":[\"mistralai\"],"
 	    "\"UnsupportedWithOrgs\":[\"x-org\"]}}";
+	int fd;
+
+	if (registry_path[0] != '\0')
+		return registry_path;
+	if ((fd = mkstemp(registry_file)) == -1 ||
+	    write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1)
+		fuzz_fail("cannot write the registry");
+	/* Linux: the file, kept open, by its descriptor, so that none is
+	 * left behind by a harness that aborts; else removed at exit */
+	snprintf(registry_path, sizeof(registry_path), "/proc/self/fd/%d",
+	    fd);
+	if (access(registry_path, R_OK) == 0)
+		unlink(registry_file);
+	else {
+		if (close(fd) == -1)
+			fuzz_fail("cannot write the registry");
+		snprintf(registry_path, sizeof(registry_path), "%s",
+		    registry_file);
+		atexit(remove_registry);
+	}
+	return registry_path;
+}
+
+const struct registry *
+fuzz_registry(void)
+{
 	static struct registry reg;
 	static int loaded;
-	char path[] = "/tmp/fuzz-registry.XXXXXX", err[1024];
-	int fd;
+	char err[1024];
 
 	if (loaded)
 		return &reg;
-	if ((fd = mkstemp(path)) == -1 ||
-	    write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1 ||
-	    close(fd) == -1)
-		fuzz_fail("cannot write the registry");
-	if (registry_load(&reg, path, err, sizeof(err)) == -1)
+	if (registry_load(&reg, fuzz_registry_path(), err, sizeof(err)) == -1)
 		errx(1, "%s", err);
-	unlink(path);
 	loaded = 1;
 	return &reg;
 }

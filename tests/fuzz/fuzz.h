@@ -1,7 +1,8 @@
-/* fuzz.h: what the harnesses share. A harness includes its program's
- * source with main renamed, so it calls the program's own static
- * per-line functions, and defines LLVMFuzzerTestOneInput; it is linked
- * with libFuzzer (make fuzz) or with driver.c (the regression cases). */
+/* fuzz.h: what the harnesses share. A harness defines
+ * LLVMFuzzerTestOneInput and is linked with its program's units (not
+ * main.c), reached through their headers, and with libFuzzer (make fuzz)
+ * or driver.c (the regression cases). A record stage is run whole,
+ * through stage_run, by fuzz_stage. */
 #ifndef HF_FUZZ_H
 #define HF_FUZZ_H
 
@@ -28,12 +29,41 @@ void	fuzz_check_ndjson(const char *out, size_t len, size_t n,
 /* Abort with "fuzz: what" (a harness's own oracle failed). */
 void	fuzz_fail(const char *what) __attribute__((noreturn));
 
+struct stage;
 
+/* What fuzz_stage saw of one run. */
+struct fuzz_run {
+	char	*out;		/* stdout: valid until the next fuzz_begin */
+	size_t	 len;
+	int	 status;	/* what stage_run returned */
+	size_t	 lines;		/* input lines given to the stage's line */
+	size_t	 skipped;	/* ... of which it skipped (HF_EXIT_SKIPPED) */
+	size_t	 printed;	/* ... for which it printed one line */
+	/* The stage's "N of M records left out" line, if it printed one
+	 * last on stderr (stage_left_out): N and M; else both 0. */
+	int64_t	 left_out;
+	int64_t	 records;
+};
+
+/* Run stage s through stage_run on data[0..size) as its stdin, with the
+ * options opts (NULL-terminated, NULL for none) and no operand, stdout
+ * and stderr captured (stderr then passed on). The stage's line callback
+ * is wrapped to count the lines, the skipped ones and the printed ones.
+ * Aborts, as the harnesses' shared oracles, unless every line is given
+ * to the stage (lineno 1, 2, ...: as many as fuzz_count_lines), a
+ * skipped line prints nothing, any other prints nothing or one line
+ * ending in a newline, and the exit status is HF_EXIT_SKIPPED if a line
+ * was skipped, else HF_EXIT_OK. */
+void	fuzz_stage(const struct stage *s, const char *const opts[],
+	    const uint8_t *data, size_t size, struct fuzz_run *r);
 
 struct registry;
 /* A small registry (a few supported architectures with canonical orgs, an
- * unsupported one with orgs, a non-ASCII name), loaded once through
- * registry_load from a temporary file. */
+ * unsupported one with orgs, a non-ASCII name), written once to a
+ * temporary file (removed at once and read through /proc/self/fd, else at
+ * exit): fuzz_registry_path is its path, for a stage's --registry;
+ * fuzz_registry, the same loaded through registry_load, once. */
+const char	*fuzz_registry_path(void);
 const struct registry *fuzz_registry(void);
 
 #endif
