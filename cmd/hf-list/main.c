@@ -18,9 +18,9 @@
 
 enum {
 	OPT_AUTHOR = 256, OPT_EXPAND, OPT_FILTER, OPT_GATED, OPT_JOBS, OPT_LIMIT,
-	OPT_MIN_DOWNLOADS, OPT_NO_GATED, OPT_NO_PROGRESS, OPT_NUM_PARAMETERS,
-	OPT_PAGE_SIZE, OPT_PARAM, OPT_PIPELINE_TAG, OPT_PROGRESS, OPT_SEARCH,
-	OPT_SORT, OPT_STATE, OPT_TIMEOUT,
+	OPT_MAX_JOBS, OPT_MIN_DOWNLOADS, OPT_NO_GATED, OPT_NO_PROGRESS,
+	OPT_NUM_PARAMETERS, OPT_PAGE_SIZE, OPT_PARAM, OPT_PIPELINE_TAG,
+	OPT_PROGRESS, OPT_SEARCH, OPT_SORT, OPT_STATE, OPT_TIMEOUT,
 };
 
 /* The options as parsed: the arguments of the run, and --gated. */
@@ -45,6 +45,7 @@ static const struct option list_options[] = {
 	{ "gated",		no_argument,		NULL, OPT_GATED },
 	{ "jobs",		required_argument,	NULL, OPT_JOBS },
 	{ "limit",		required_argument,	NULL, OPT_LIMIT },
+	{ "max-jobs",		no_argument,		NULL, OPT_MAX_JOBS },
 	{ "min-downloads",	required_argument,	NULL, OPT_MIN_DOWNLOADS },
 	{ "no-gated",		no_argument,		NULL, OPT_NO_GATED },
 	{ "no-progress",	no_argument,		NULL, OPT_NO_PROGRESS },
@@ -69,7 +70,8 @@ static const struct stage list_usage_stage = {
 	    "               [--num-parameters range] [--page-size n]\n"
 	    "               [--param key=value] [--pipeline-tag tag]\n"
 	    "               [--search text] [--sort key] [--state file]\n"
-	    "               [--timeout seconds]\n",
+	    "               [--timeout seconds]\n"
+	    "       hf-list --max-jobs\n",
 	.options = list_options,
 	.option = opts_option,
 };
@@ -141,6 +143,9 @@ opts_option(void *state, int ch, const char *arg)
 	case OPT_LIMIT:
 		a->limit = parse_i64(arg, 0, INT64_MAX, "--limit");
 		break;
+	case OPT_MAX_JOBS:
+		printf("%d\n", LIST_MAX_JOBS);
+		exit(hf_finish(HF_EXIT_OK));
 	case OPT_MIN_DOWNLOADS:
 		a->min_downloads = parse_i64(arg, 0, INT64_MAX,
 		    "--min-downloads");
