@@ -77,10 +77,11 @@ lanes_load(struct lanes *l)
 	l->st.endpoint = l->endpoint;
 	l->st.query = l->query;
 	l->st.nauthors = l->a->nauthors;
-	l->st.lanes = l->a->jobs < (int64_t)l->a->nauthors ? l->a->jobs :
-	    (int64_t)l->a->nauthors;
+	l->st.lanes = l->a->jobs;	/* not 0: a state of lanes is read */
 	if (l->st.path != NULL && (rv = state_load(&l->st)) == -1)
 		return -1;
+	if (rv == 0 && l->st.lanes > (int64_t)l->a->nauthors)
+		l->st.lanes = (int64_t)l->a->nauthors;
 	if (rv == 1 && l->a->limit > 0) {
 		warnx("%s: a listing in lanes (--jobs) cannot go on with "
 		    "--limit", l->st.path);

@@ -70,8 +70,9 @@ struct list_state {
 /* What a --state file holds: 0 nothing, 1 a listing in turn (or no state
  * at all), N >= 2 one in N lanes, -1 (reported). */
 int64_t	 state_lanes(const char *path);
-/* Read s->path into s, a state of the kind s->lanes says: 1, 0 when there
- * is no such file (s unchanged), -1 (reported). */
+/* Read s->path into s, a state of the kind s->lanes says (0: a listing in
+ * turn, else lanes): 1, 0 when there is no such file (s unchanged), -1
+ * (reported). */
 int	 state_load(struct list_state *s);
 /* The same from a state file's text. */
 int	 state_take(struct list_state *s, const char *text, size_t len);
