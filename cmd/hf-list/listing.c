@@ -38,7 +38,8 @@ listing_run(const struct list_args *a)
 		run_die_with_parent();
 	}
 	if (listing_open(&l) == -1 || (l.st.path != NULL &&
-	    (state_load(&l.st) == -1 || (!l.st.done && state_save(&l.st) == -1))))
+	    (state_load(&l.st) == -1 ||
+	    (!l.st.done && state_save(&l.st) == -1))))
 		rv = HF_EXIT_FATAL;
 	while (!l.st.done && rv == HF_EXIT_OK) {
 		if (orphaned(&l) || fetch_page(&l) == -1 ||

@@ -61,17 +61,19 @@ static const struct option list_options[] = {
 	{ NULL,			0,			NULL, 0 },
 };
 
+static const char list_usage[] =
+    "usage: hf-list [--gated | --no-gated] [--progress | --no-progress]\n"
+    "               [--author org] [--expand field[,field...]]\n"
+    "               [--filter tag] [--jobs n] [--limit n]\n"
+    "               [--min-downloads n]\n"
+    "               [--num-parameters range] [--page-size n]\n"
+    "               [--param key=value] [--pipeline-tag tag]\n"
+    "               [--search text] [--sort key] [--state file]\n"
+    "               [--timeout seconds]\n"
+    "       hf-list --max-jobs\n";
+
 static const struct stage list_usage_stage = {
-	.usage =
-	    "usage: hf-list [--gated | --no-gated] [--progress | --no-progress]\n"
-	    "               [--author org] [--expand field[,field...]]\n"
-	    "               [--filter tag] [--jobs n] [--limit n]\n"
-	    "               [--min-downloads n]\n"
-	    "               [--num-parameters range] [--page-size n]\n"
-	    "               [--param key=value] [--pipeline-tag tag]\n"
-	    "               [--search text] [--sort key] [--state file]\n"
-	    "               [--timeout seconds]\n"
-	    "       hf-list --max-jobs\n",
+	.usage = list_usage,
 	.options = list_options,
 	.option = opts_option,
 };
