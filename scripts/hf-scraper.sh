@@ -531,7 +531,8 @@ start_sweep() {	# start_sweep ORG...: the sweep, in the background
 	sweep_pid=
 	[ $# -gt 0 ] || return 0
 	njobs=$jobs
-	[ "$njobs" -le 64 ] || njobs=64	# hf-list's most
+	_max=$("$hf_list" --max-jobs) || fail "$hf_list --max-jobs failed"
+	[ "$njobs" -le "$_max" ] || njobs=$_max
 	[ "$njobs" -le $# ] || njobs=$#
 	info "canonical sweep: $# orgs in $njobs lanes"
 	for o do

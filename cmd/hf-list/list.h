@@ -1,13 +1,26 @@
-/* hf-list.h: what hf-list.c and its lanes (hf-list-lanes.c) share. */
+/* list.h: the units of hf-list. main.c parses the options and runs either
+ * one listing (listing.c, its pages fetched by fetch.c) or the lanes
+ * (lanes.c, each lane a listing in a forked copy); both build their query
+ * with query.c, keep their --state with state.c and set up the run with
+ * run.c. Nothing here calls back into lanes.c or main.c. */
 #ifndef HF_LIST_H
 #define HF_LIST_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buf.h"
+#include "http.h"
+#include "idset.h"
+#include "json.h"
 
-struct args {
+#define LIST_MAX_JOBS		64	/* --jobs, and the lanes of a state */
+#define LIST_MAX_PAGE_SIZE	1000	/* the Hub's largest page */
+
+struct list_args {
 	struct buf	 filters;	/* the query's filter part, "&k=v"... */
 	size_t		 author_at;	/* where --author goes in filters */
 	char		**authors;	/* --author, each listed in turn */
@@ -21,20 +34,101 @@ struct args {
 	int64_t		 page_size;
 	int64_t		 min_downloads;	/* -1: no threshold */
 	long		 timeout;
-	int		 progress;	/* -1: when stderr is a terminal */
+	int		 progress;
 };
 
-int	 list_main(int, char *[]);
+/* query.c: the Hub's query strings. */
 
+/* "&key=value", both percent-encoded, appended to q. */
+void	 query_param(struct buf *q, const char *key, const char *value);
 /* The first page's query: the filters with authors [from, to), sort, page
  * size, expanded fields (malloc'd). */
-char	*build_query(const struct args *, size_t from, size_t to);
-/* The listing of a's authors in turn (or none): an exit status. */
-int	 list_parts(struct args *);
-/* The same in a->jobs lanes of forked copies, printed in order. */
-int	 list_lanes(struct args *);
+char	*query_build(const struct list_args *, size_t from, size_t to);
+/* The URL of the first page of part i, the listing of the i-th --author
+ * (malloc'd). */
+char	*query_url(const char *endpoint, const struct list_args *, size_t i);
+
+/* state.c: the --state file, of a listing in turn or of the lanes. */
+
+struct list_state {
+	/* Which listing: a state of another endpoint or query is refused,
+	 * and part and lanes must fit nauthors. */
+	const char	*path;		/* NULL: no --state */
+	const char	*endpoint;
+	const char	*query;
+	size_t		 nauthors;
+	/* Where it stands. lanes is 0 for a listing in turn: next, part;
+	 * else the number of lanes: out. */
+	int64_t		 lanes;
+	char		*next;		/* the page to fetch next */
+	int64_t		 part;		/* the --author next belongs to */
+	int64_t		 out;		/* lanes copied to stdout */
+	int64_t		 count;		/* items printed */
+	int		 done;
+};
+
 /* What a --state file holds: 0 nothing, 1 a listing in turn (or no state
  * at all), N >= 2 one in N lanes, -1 (reported). */
-int64_t	 state_lanes(const char *);
+int64_t	 state_lanes(const char *path);
+/* Read s->path into s, a state of the kind s->lanes says (0: a listing in
+ * turn, else lanes): 1, 0 when there is no such file (s unchanged), -1
+ * (reported). */
+int	 state_load(struct list_state *s);
+/* The same from a state file's text. */
+int	 state_take(struct list_state *s, const char *text, size_t len);
+/* Replace s->path (none: nothing to do) atomically: 0, or -1 (reported). */
+int	 state_save(const struct list_state *s);
+
+/* run.c: what a listing and the lanes set up alike. */
+
+/* HF_HUB_OFFLINE: 1 (reported) if the Hub must not be contacted. */
+int	 run_offline(const char *endpoint);
+/* Have this process sent SIGTERM when its parent dies, where the system
+ * can (Linux); elsewhere poll run_orphaned. */
+void	 run_die_with_parent(void);
+/* Whether parent (0: none watched) is no longer this process's parent. */
+int	 run_orphaned(pid_t parent);
+/* Seconds since start (CLOCK_MONOTONIC). */
+double	 run_elapsed(const struct timespec *start);
+
+/* listing.c: one listing, its --author in turn; fetch.c: its pages. */
+
+struct listing {
+	const struct list_args *a;
+	struct list_state st;	/* next: the page to fetch */
+	struct http	 http;
+	struct json	 json;	/* the page fetched */
+	struct idset	 seen;
+	char		*endpoint;
+	char		*query;		/* identifies the listing in --state */
+	int		 part_done;	/* --min-downloads reached in st.part */
+	int		 tty;		/* stderr is a terminal */
+	struct timespec	 start;
+	int64_t		 pages;
+	int64_t		 repeats;
+	double		 pace;		/* wait this long before the next request */
+	double		 scale;		/* HF_LIST_WAIT_SCALE */
+	pid_t		 parent;	/* HF_LIST_DIE_WITH_PARENT: else 0 */
+	unsigned	 seed;
+};
+
+/* The listing of a's authors in turn (or of none): an exit status. */
+int	 listing_run(const struct list_args *a);
+/* Print the parsed page's items not printed before, minified, up to
+ * --limit and --min-downloads: 0, or -1 (reported) on a write error. */
+int	 listing_emit(struct listing *l);
+void	 listing_free(struct listing *l);
+
+/* Open the connection to the Hub with the token: 0, or -1 (reported). */
+int	 fetch_open(struct listing *l);
+/* Fetch l->st.next into l->json, retrying and pacing: 0, or -1
+ * (reported). */
+int	 fetch_page(struct listing *l);
+/* The body in l->http.body into l->json: 0 if it is a JSON array. */
+int	 fetch_parse(struct listing *l);
+
+/* lanes.c: the listing in a->jobs lanes of forked copies, printed in
+ * order. */
+int	 lanes_run(const struct list_args *a);
 
 #endif

@@ -1,21 +1,25 @@
 /* fuzz-list.c: the code hf-list applies to what the Hub sends, on
  * arbitrary bytes. The first byte (mod 4) picks the parser, the rest is
  * its input:
- *   0  a page body: parse_page, then emit_page (minified items, repeated
- *      ids left out, --min-downloads and --limit) with the options the
- *      second byte gives; every line printed must be valid JSON
- *      without insignificant white space
+ *   0  a page body: fetch_parse, then listing_emit (minified items,
+ *      repeated ids left out, --min-downloads and --limit) with the
+ *      options the second byte gives; every line printed must be valid
+ *      JSON without insignificant white space
  *   1  a Link header value: link_next (its URL must be a part of the
  *      value), then url_same_origin against the endpoint
  *   2  a RateLimit header value: ratelimit_parse
- *   3  a --state file: take_state, for the listing of ENDPOINT and QUERY */
-#include "fuzz.h"
+ *   3  a --state file: state_take, for the listing in turn of ENDPOINT
+ *      and QUERY, then for the same in lanes */
+#include <stdlib.h>
+#include <string.h>
 
-#define main	hf_list_main
-int	hf_list_main(int, char *[]);
-#include "../../cmd/hf-list.c"
-#undef main
-#include "../../cmd/hf-list-lanes.c"
+#include "buf.h"
+#include "fuzz.h"
+#include "http.h"
+#include "idset.h"
+#include "json.h"
+#include "util.h"
+#include "../../cmd/hf-list/list.h"
 
 #define ENDPOINT	"https://huggingface.co"
 #define QUERY		"filter=text-generation&sort=downloads&limit=1000"
@@ -54,8 +58,8 @@ static void
 page(const uint8_t *data, size_t size)
 {
 	static const int64_t limits[] = { 0, 1, 3, 1000 };
-	struct args a = { 0 };
-	struct run r = { 0 };
+	struct list_args a = { 0 };
+	struct listing l = { 0 };
 	size_t len;
 	char *out;
 
@@ -63,22 +67,22 @@ page(const uint8_t *data, size_t size)
 		return;
 	a.limit = limits[(data[0] >> 1) & 3];
 	a.min_downloads = data[0] & 1 ? 500 : -1;
-	r.a = &a;
-	r.http.body.data = copy(data + 1, size - 1, 0);
-	r.http.body.len = r.http.body.cap = size - 1;
-	if (parse_page(&r) == 0) {
+	l.a = &a;
+	l.http.body.data = copy(data + 1, size - 1, 0);
+	l.http.body.len = l.http.body.cap = size - 1;
+	if (fetch_parse(&l) == 0) {
 		fuzz_begin(NULL, 0);
-		emit_page(&r);
+		listing_emit(&l);
 		out = fuzz_end(&len);
-		if ((a.limit > 0 && r.printed > a.limit) ||
-		    r.printed > json_size(&r.json, 0))
+		if ((a.limit > 0 && l.st.count > a.limit) ||
+		    l.st.count > json_size(&l.json, 0))
 			fuzz_fail("more items printed than asked or sent");
-		fuzz_check_ndjson(out, len, (size_t)r.printed, NULL);
+		fuzz_check_ndjson(out, len, (size_t)l.st.count, NULL);
 		check_minified(out, len);
 	}
-	json_free(&r.json);
-	idset_free(&r.seen);
-	buf_free(&r.http.body);
+	json_free(&l.json);
+	idset_free(&l.seen);
+	buf_free(&l.http.body);
 }
 
 static void
@@ -108,20 +112,24 @@ ratelimit(const uint8_t *data, size_t size)
 static void
 state(const uint8_t *data, size_t size)
 {
-	struct args a = { 0 };
-	struct run r = { 0 };
+	struct list_state s = { 0 };
 	char *text = copy(data, size, 0);
 
-	a.state_path = "state";
-	r.a = &a;
-	r.endpoint = xstrdup(ENDPOINT);
-	r.query = xstrdup(QUERY);
-	r.url = xstrdup(ENDPOINT "/api/models?" QUERY);
-	if (take_state(&r, text, size) == 0 && !r.done &&
-	    url_same_origin(ENDPOINT, r.url) != 1)
-		fuzz_fail("take_state: a next URL of another origin");
+	s.path = "state";
+	s.endpoint = ENDPOINT;
+	s.query = QUERY;
+	s.nauthors = 3;
+	s.next = xstrdup(ENDPOINT "/api/models?" QUERY);
+	if (state_take(&s, text, size) == 0 && !s.done &&
+	    url_same_origin(ENDPOINT, s.next) != 1)
+		fuzz_fail("state_take: a next URL of another origin");
+	s.lanes = 2;
+	if (state_take(&s, text, size) == 0 && (s.lanes < 2 ||
+	    s.lanes > LIST_MAX_JOBS || (size_t)s.lanes > s.nauthors ||
+	    s.out < 0 || s.out > s.lanes || s.count < 0))
+		fuzz_fail("state_take: lanes, out or count out of range");
+	free(s.next);
 	free(text);
-	run_free(&r);
 }
 
 int
