@@ -28,7 +28,8 @@ CURL_LIBS = `pkg-config --libs libcurl 2>/dev/null || echo -lcurl`
 LIB	= $(B)/libhf.a
 LIBS	= $(LIB) $(CURL_LIBS) -lm
 
-# A program is cmd/NAME/*.c: main.c holds only main; the other files are
+# A program is cmd/NAME/*.c: main.c holds main (and the option parsing
+# of a program that is not a record stage); the other files are
 # its units, which a fuzz harness links with in place of main.c.
 PROGS	= hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge
 BIN	= $(PROGS:%=bin/%) bin/hf-scraper bin/tl-registry.py
