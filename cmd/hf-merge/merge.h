@@ -51,7 +51,7 @@ struct merge {
 	enum merge_mode	 mode;
 	char		*dir;
 	char		*path;		/* DIR/supported_models.json or gaps */
-	char		 date[11];	/* "": not given, today's */
+	char		 date[11];	/* --date, else today's: YYYY-MM-DD */
 	struct pyjson	 scan;		/* --scan-info */
 	int		 has_scan;
 	int		 no_metadata;
