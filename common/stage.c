@@ -21,6 +21,7 @@ enum {
 };
 
 static size_t	add_options(struct option *, const struct stage *);
+static int	own_option(const struct stage *, int);
 static void	buffer_stdio(int line_buffered);
 static int	run(const struct stage *, int, char *[], int);
 
@@ -45,6 +46,17 @@ add_options(struct option *all, const struct stage *s)
 	return n;
 }
 
+/* Whether getopt_long's ch is one of the stage's own options (not '?'
+ * or ':', which report an unknown option or a missing argument). */
+static int
+own_option(const struct stage *s, int ch)
+{
+	if (ch >= 256)
+		return 1;
+	return s->shortopts != NULL && ch != ':' && ch != '?' &&
+	    strchr(s->shortopts, ch) != NULL;
+}
+
 void
 stage_usage_error(const struct stage *s)
 {
@@ -57,11 +69,17 @@ stage_options(const struct stage *s, void *state, int argc, char *argv[],
     int *line_buffered)
 {
 	struct option all[STAGE_MAX_OPTIONS + 1];
+	char shortopts[STAGE_MAX_OPTIONS * 2 + 3] = "hV";
 	int ch;
 
 	add_options(all, s);
+	if (s->shortopts != NULL) {
+		if (strlen(s->shortopts) > STAGE_MAX_OPTIONS * 2)
+			errx(HF_EXIT_FATAL, "stage: too many options");
+		strcat(shortopts, s->shortopts);
+	}
 	optind = 0;	/* glibc: start afresh, also on a second run */
-	while ((ch = getopt_long(argc, argv, "hV", all, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
 		switch (ch) {
 		case OPT_HELP:
 			fputs(s->usage, stdout);
@@ -73,7 +91,7 @@ stage_options(const struct stage *s, void *state, int argc, char *argv[],
 				*line_buffered = 1;
 			break;
 		default:
-			if (ch < 256 || s->option == NULL ||
+			if (!own_option(s, ch) || s->option == NULL ||
 			    s->option(state, ch, optarg) == -1)
 				stage_usage_error(s);
 			break;

@@ -22,6 +22,9 @@ struct stage {
 	/* The stage's own long options (val >= 256), {0}-terminated; the
 	 * driver adds --help, --version and, with lines, --line-buffered. */
 	const struct option	*options;
+	/* Its short options as getopt(3) spells them ("o:"), each one's
+	 * val the letter; may be NULL. */
+	const char		*shortopts;
 	size_t			 size;	/* of the state, zeroed before use */
 	/* Each callback but line may be NULL. */
 	void	(*init)(void *state);	/* defaults, before the options */

@@ -1,8 +1,170 @@
-/* hf-merge: merge records or gap entries into a registry file. */
+/* hf-merge: merge supported model records into supported_models.json, or
+ * write hf-score's gap list into architecture_gaps.json, formatted as
+ * Python's json.dump(obj, f, indent=2) and replaced atomically. */
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "date.h"
+#include "json.h"
+#include "ndjson.h"
+#include "pyjson.h"
+#include "stage.h"
+#include "util.h"
 #include "merge.h"
+
+enum {
+	OPT_DATE = 256, OPT_NO_METADATA, OPT_SCAN_INFO,
+};
+
+static const struct option longopts[] = {
+	{ "date",		required_argument,	NULL, OPT_DATE },
+	{ "no-metadata",	no_argument,		NULL, OPT_NO_METADATA },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "scan-info",		required_argument,	NULL, OPT_SCAN_INFO },
+	{ NULL,			0,			NULL, 0 },
+};
+
+static int	option(void *, int, const char *);
+
+static const struct stage merge_usage_stage = {
+	.usage = "usage: hf-merge supported -o dir [--no-metadata] "
+	    "[--date yyyy-mm-dd]\n"
+	    "                [--scan-info json] [file ...]\n"
+	    "       hf-merge gaps -o dir [--date yyyy-mm-dd] "
+	    "[--scan-info json] [file ...]\n",
+	.options = longopts,
+	.shortopts = "o:",
+	.option = option,
+};
+
+static void	usage_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+static void	check_args(struct merge *, int, char *[]);
+static int	run(struct merge *, int, char *[]);
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	stage_usage_error(&merge_usage_stage);
+}
+
+/* One option: 0, or -1 for a usage error (warned). */
+static int
+option(void *state, int val, const char *arg)
+{
+	struct merge *m = state;
+	const char *why = NULL;
+
+	switch (val) {
+	case OPT_DATE:
+		if (!date_valid(arg)) {
+			warnx("--date: not a date as YYYY-MM-DD: %s", arg);
+			return -1;
+		}
+		memcpy(m->date, arg, sizeof(m->date));
+		break;
+	case OPT_NO_METADATA:
+		m->no_metadata = 1;
+		break;
+	case OPT_SCAN_INFO:
+		if (pyjson_parse(&m->scan, arg, strlen(arg), PYJSON_NAN,
+		    &why) == -1 || json_type(&m->scan.j, 0) != JSON_OBJECT) {
+			warnx("--scan-info: not a JSON object: %s", arg);
+			return -1;
+		}
+		m->has_scan = 1;
+		break;
+	case 'o':
+		free(m->dir);
+		m->dir = xstrdup(arg);
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* The operand "supported" or "gaps" at argv[0], -o, what goes with
+ * which, m->path, and today's date when --date was not given. */
+static void
+check_args(struct merge *m, int argc, char *argv[])
+{
+	struct buf path = { 0 };
+	time_t now;
+	struct tm tm;
+	size_t n;
+
+	if (argc == 0)
+		usage_error("%s", "supported or gaps expected");
+	if (strcmp(argv[0], "supported") == 0)
+		m->mode = MODE_SUPPORTED;
+	else if (strcmp(argv[0], "gaps") == 0)
+		m->mode = MODE_GAPS;
+	else
+		usage_error("not supported or gaps: %s", argv[0]);
+	if (m->dir == NULL || *m->dir == '\0')
+		usage_error("%s", "-o dir is required");
+	if (m->no_metadata && m->mode == MODE_GAPS)
+		usage_error("%s", "--no-metadata is for hf-merge supported");
+	for (n = strlen(m->dir); n > 1 && m->dir[n - 1] == '/'; n--)
+		m->dir[n - 1] = '\0';
+	buf_addf(&path, "%s/%s", m->dir, m->mode == MODE_SUPPORTED ?
+	    MERGE_SUPPORTED_FILE : MERGE_GAPS_FILE);
+	m->path = xstrdup(buf_cstr(&path));
+	buf_free(&path);
+	if (m->date[0] != '\0')
+		return;
+	now = time(NULL);	/* date.today(): the local date */
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(m->date, sizeof(m->date), "%Y-%m-%d", &tm) != 10)
+		errx(HF_EXIT_FATAL, "cannot tell today's date");
+}
+
+/* All the input first, then the directory: nothing is written when an
+ * input file cannot be read. */
+static int
+run(struct merge *m, int argc, char *argv[])
+{
+	int rv;
+
+	rv = nd_each(argc, argv, m->mode == MODE_SUPPORTED ? input_record :
+	    input_gap, m);
+	if (rv == HF_EXIT_FATAL) {
+		warnx("%s: not written", m->path);
+		return rv;
+	}
+	if (m->mode == MODE_GAPS && m->nin == 0) {
+		warnx("no gap entries in the input: %s left as it is",
+		    m->path);
+		return HF_EXIT_FATAL;
+	}
+	if (merge_open_dir(m) == -1 || existing_load(m) == -1 ||
+	    merge_write(m, m->mode == MODE_SUPPORTED ? supported_format :
+	    gaps_format) == -1 || merge_history(m) == -1)
+		return HF_EXIT_FATAL;
+	merge_summary(m);
+	return rv;
+}
 
 int
 main(int argc, char *argv[])
 {
-	return merge_main(argc, argv);
+	struct merge m = { 0 };
+	int first, rv;
+
+	first = stage_options(&merge_usage_stage, &m, argc, argv, NULL);
+	check_args(&m, argc - first, argv + first);
+	rv = run(&m, argc - first - 1, argv + first + 1);
+	merge_free(&m);
+	return hf_finish(rv);
 }

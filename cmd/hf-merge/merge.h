@@ -1,7 +1,128 @@
-/* merge.h: hf-merge's units. */
+/* merge.h: what hf-merge's units share. main.c parses the arguments and
+ * runs the steps; input.c takes the input lines; existing.c reads the
+ * file already in the directory; supported.c and gaps.c format the two
+ * files; merge.c holds what the steps share: the directory, the
+ * streamed write, the head of both files, the history placeholder, the
+ * summary. */
 #ifndef HF_MERGE_H
 #define HF_MERGE_H
 
-int	merge_main(int, char *[]);
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "jsonw.h"
+#include "ndjson.h"
+#include "pyjson.h"
+#include "strmap.h"
+
+#define MERGE_SUPPORTED_FILE	"supported_models.json"
+#define MERGE_GAPS_FILE		"architecture_gaps.json"
+#define MERGE_HISTORY_FILE	"verification_history.json"
+#define MERGE_LOCK_FILE		".hf-merge.lock"
+
+enum merge_mode { MODE_SUPPORTED, MODE_GAPS };
+
+/* The integers of a record, in struct input's num. */
+enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
+
+/*
+ * An accepted input line. gaps: the line itself, then its canonical
+ * architecture_id. supported: what its new entry needs, taken when the
+ * line is parsed so that it is not parsed again: the canonical id and
+ * architecture (what pyjson_dump writes for them, each between quotes
+ * kept in text), the text of its tags array, last_modified as written
+ * and the three integers. The strings are one allocation, text: a copy
+ * of m->in shares them (the fuzz harness merges twice with the same
+ * lines).
+ */
+struct input {
+	char		*text;
+	size_t		 len;		/* gaps: the line, at text */
+	size_t		 id, idlen;	/* offsets into text */
+	size_t		 arch, archlen;
+	size_t		 tags, tagslen;	/* tagslen 0: not an array */
+	size_t		 iso, isolen;	/* isolen 0: null */
+	int64_t		 num[INPUT_NNUMS];
+	char		 has_num[INPUT_NNUMS];	/* 0: null */
+};
+
+struct merge {
+	enum merge_mode	 mode;
+	char		*dir;
+	char		*path;		/* DIR/supported_models.json or gaps */
+	char		 date[11];	/* --date, else today's: YYYY-MM-DD */
+	struct pyjson	 scan;		/* --scan-info */
+	int		 has_scan;
+	int		 no_metadata;
+	struct pyjson	 doc;		/* the existing file */
+	int		 has_doc;
+	int		 models;	/* the doc's models and scan_info */
+	int		 scan_info;	/* (-1: none), found in one pass */
+	struct pyjson	 rec;		/* one input line */
+	struct input	*in;		/* accepted input lines */
+	size_t		 nin, capin;
+	struct strmap	 input_ids;	/* ids (gaps: architectures) of in */
+	/* The line at hand, kept between lines for their allocations. */
+	struct buf	 id;		/* its id (gaps: architecture_id),
+					 * escaped as pyjson_dump would */
+	struct buf	 arch;		/* its architecture, escaped */
+	struct buf	 modified;	/* its last_modified, unescaped */
+	struct buf	 kept;		/* what struct input keeps of it */
+	/* left out by design, for the summary line */
+	int64_t		 unsupported, repeated, present, file_dups;
+};
+
+/*
+ * Where a formatter's text goes. It formats into buf and hands buf's
+ * bytes to put once they are MERGE_SPILL or more, and at the end: a
+ * registry file is never held whole. hf-merge puts them into the
+ * temporary file it renames over the old one.
+ */
+#define MERGE_SPILL	(1 << 20)
+
+struct merge_out {
+	struct buf	 buf;
+	void		(*put)(void *arg, const char *, size_t);
+	void		*arg;
+};
+
+/* input.c: nd_each's functions for supported and for gaps. Each keeps
+ * the line in m->in or counts why not; HF_EXIT_OK or the skip status. */
+int	input_record(struct nd_line *, void *m);
+int	input_gap(struct nd_line *, void *m);
+/* The escaped text of string token i of p into b (reset): the one form
+ * Python's equal strings share. -1 if it is not a string. */
+int	input_canon(struct buf *b, const struct pyjson *p, int i);
+
+/* existing.c: the file at m->path into m->doc, if there is one: 0, or
+ * -1 (warned) if it cannot be read or is not a registry file this tool
+ * can merge into. */
+int	existing_load(struct merge *);
+/* The same for the file's text, already read. */
+int	existing_take(struct merge *, const char *text, size_t len);
+
+/* supported.c, gaps.c: the file as it is to be written, into out. */
+void	supported_format(struct merge *, struct merge_out *out);
+void	gaps_format(struct merge *, struct merge_out *out);
+
+/* merge.c */
+/* Create m->dir, take its lock and clear what killed writers left: 0,
+ * or -1 (warned). */
+int	merge_open_dir(const struct merge *);
+/* generated_at and scan_info: --scan-info, else the file's, else null. */
+void	merge_head(struct jw *, const struct merge *);
+/* Hand out's text to out->put if there is at_least of it. */
+void	merge_spill(struct merge_out *, size_t at_least);
+/* Format m->path's new text with format into a temporary file, then
+ * rename it over m->path: 0, or -1 (warned). */
+int	merge_write(struct merge *,
+	    void (*format)(struct merge *, struct merge_out *));
+/* The reference's placeholder history file, when there is none: 0, or
+ * -1 (warned). */
+int	merge_history(const struct merge *);
+/* The design drops, in one line on stderr. */
+void	merge_summary(const struct merge *);
+void	merge_free(struct merge *);
 
 #endif

@@ -1,42 +1,64 @@
 /* fuzz-merge.c: hf-merge's code on arbitrary bytes: the input up to the
  * first NUL byte is the existing registry file (none if there is no NUL),
  * the rest the NDJSON input. For each of supported, supported
- * --no-metadata and gaps: nd_each calling take_record or take_gap,
- * take_existing, then format_supported or format_gaps, as main does
- * (without the directory, the lock and the atomic write).
+ * --no-metadata and gaps: nd_each calling input_record or input_gap,
+ * existing_take, then supported_format or gaps_format, as hf-merge does
+ * (without the directory, the lock and the atomic write: the formatter's
+ * text goes to a buffer here, to the temporary file there).
  * Oracles: the file written parses (as json.load would read it) into an
  * object, and merging the same input into it again reproduces it byte
  * for byte (SPEC 2.6: no duplicates, recomputed headers, stable format). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "ndjson.h"
+#include "pyjson.h"
+#include "util.h"
 #include "fuzz.h"
+#include "../../cmd/hf-merge/merge.h"
 
-#define main	hf_merge_main
-int	hf_merge_main(int, char *[]);
-#include "../../cmd/hf-merge.c"
-#undef main
+static void	put_buf(void *, const char *, size_t);
+static int	merge(struct merge *, enum merge_mode, int, const char *,
+		    size_t, struct buf *);
+static void	run(const uint8_t *, size_t, enum merge_mode, int);
 
-/* The file hf-merge would write, into out: 0, or -1 if it would write
+/* merge_out's put into the buffer arg. */
+static void
+put_buf(void *arg, const char *data, size_t len)
+{
+	buf_add(arg, data, len);
+}
+
+/* The file hf-merge would write, into file: 0, or -1 if it would write
  * none (no gap entries, or an existing file it refuses). */
 static int
-merge(struct merge *m, enum mode mode, int no_metadata, const char *doc,
-    size_t ndoc, struct buf *out)
+merge(struct merge *m, enum merge_mode mode, int no_metadata,
+    const char *doc, size_t ndoc, struct buf *file)
 {
+	struct merge_out out = { .put = put_buf, .arg = file };
+
 	m->mode = mode;
 	m->no_metadata = no_metadata;
-	m->path = xstrdup(mode == SUPPORTED ? SUPPORTED_FILE : GAPS_FILE);
+	m->path = xstrdup(mode == MODE_SUPPORTED ? MERGE_SUPPORTED_FILE :
+	    MERGE_GAPS_FILE);
 	memcpy(m->date, "2026-11-28", 11);
-	if (mode == GAPS && m->nin == 0)
+	if (mode == MODE_GAPS && m->nin == 0)
 		return -1;
-	if (doc != NULL && take_existing(m, doc, ndoc) == -1)
+	if (doc != NULL && existing_take(m, doc, ndoc) == -1)
 		return -1;
-	if (mode == SUPPORTED)
-		format_supported(m, out, NULL);	/* all of it in out */
+	if (mode == MODE_SUPPORTED)
+		supported_format(m, &out);
 	else
-		format_gaps(m, out, NULL);
+		gaps_format(m, &out);
+	merge_spill(&out, 0);
+	buf_free(&out.buf);
 	return 0;
 }
 
 static void
-run(const uint8_t *data, size_t size, enum mode mode, int no_metadata)
+run(const uint8_t *data, size_t size, enum merge_mode mode, int no_metadata)
 {
 	const char *doc = NULL, *nul;
 	struct merge m = { 0 }, again = { 0 };
@@ -52,13 +74,15 @@ run(const uint8_t *data, size_t size, enum mode mode, int no_metadata)
 	}
 	m.mode = mode;
 	fuzz_begin(data, size);
-	nd_each(0, NULL, mode == SUPPORTED ? take_record : take_gap, &m);
+	nd_each(0, NULL, mode == MODE_SUPPORTED ? input_record : input_gap,
+	    &m);
 	fuzz_end(&len);
 	if (merge(&m, mode, no_metadata, doc, ndoc, &out) == -1)
 		goto out;
 	if (pyjson_parse(&p, out.data, out.len, PYJSON_NAN, NULL) == -1 ||
 	    json_type(&p.j, 0) != JSON_OBJECT)
 		fuzz_fail("the file written does not parse");
+	/* the same lines, shared: again's are not its own to free */
 	again.in = m.in;
 	again.nin = m.nin;
 	if (merge(&again, mode, no_metadata, out.data, out.len, &out2) == -1)
@@ -78,8 +102,8 @@ out:
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	run(data, size, SUPPORTED, 0);
-	run(data, size, SUPPORTED, 1);
-	run(data, size, GAPS, 0);
+	run(data, size, MODE_SUPPORTED, 0);
+	run(data, size, MODE_SUPPORTED, 1);
+	run(data, size, MODE_GAPS, 0);
 	return 0;
 }

@@ -1,0 +1,88 @@
+/* existing.c: the registry file already in the directory, which hf-merge
+ * merges into (see merge.h). */
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "pyjson.h"
+#include "merge.h"
+
+static int	read_existing(struct merge *);
+
+int
+existing_take(struct merge *m, const char *text, size_t len)
+{
+	static const char *const keys[] = { "models", "scan_info" };
+	const char *why = NULL;
+	int k[2];
+
+	if (pyjson_parse(&m->doc, text, len, PYJSON_NAN, &why) == -1) {
+		warnx("%s: %s; left as it is", m->path, why);
+		return -1;
+	}
+	if (json_type(&m->doc.j, 0) != JSON_OBJECT) {
+		warnx("%s: not a JSON object; left as it is", m->path);
+		return -1;
+	}
+	json_pick(&m->doc.j, 0, keys, 2, k);
+	if (m->mode == MODE_SUPPORTED && k[0] != -1 &&
+	    json_type(&m->doc.j, k[0]) != JSON_ARRAY) {
+		warnx("%s: models: not a list; left as it is", m->path);
+		return -1;
+	}
+	m->models = k[0];
+	m->scan_info = k[1];
+	m->has_doc = 1;
+	return 0;
+}
+
+/* What cannot be mapped (an empty file, a FIFO), read: as
+ * existing_load. */
+static int
+read_existing(struct merge *m)
+{
+	struct buf text = { 0 };
+	int rv = 0;
+
+	if (buf_read_file(&text, m->path) == 0)
+		rv = existing_take(m, text.data, text.len);
+	else if (errno != ENOENT) {
+		warn("%s", m->path);
+		rv = -1;
+	}
+	buf_free(&text);
+	return rv;
+}
+
+int
+existing_load(struct merge *m)
+{
+	struct stat st;
+	void *map;
+	int r, fd;
+
+	/* A regular file is mapped, not read: pyjson_parse copies it
+	 * anyway, so a read would copy it twice and fault in as much
+	 * anonymous memory again. */
+	if ((fd = open(m->path, O_RDONLY | O_CLOEXEC)) != -1 &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size < SIZE_MAX &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) != MAP_FAILED) {
+		close(fd);
+		r = existing_take(m, map, (size_t)st.st_size);
+		munmap(map, (size_t)st.st_size);
+		return r;
+	}
+	if (fd != -1)
+		close(fd);
+	return read_existing(m);
+}

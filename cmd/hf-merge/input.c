@@ -1,0 +1,185 @@
+/* input.c: hf-merge's input lines, taken as they are read: records for
+ * supported, gap entries for gaps (see merge.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "date.h"
+#include "json.h"
+#include "jsonw.h"
+#include "ndjson.h"
+#include "pyjson.h"
+#include "strmap.h"
+#include "util.h"
+#include "merge.h"
+
+/* The members of an input record that hf-merge supported reads, found in
+ * one pass. */
+enum {
+	K_ID, K_SUPPORTED, K_ARCH, K_DOWNLOADS, K_LIKES, K_PARAMS,
+	K_LAST_MODIFIED, K_TAGS, K_NKEYS,
+};
+static const char *const record_keys[K_NKEYS] = {
+	"id", "supported", "architecture", "downloads", "likes",
+	"parameter_count", "last_modified", "tags",
+};
+
+static struct input *new_input(struct merge *);
+static void	keep_gap(struct merge *, const struct nd_line *);
+static size_t	put_at(struct buf *, const char *, size_t);
+static void	keep_record(struct merge *, const int []);
+static int	parse_line(struct merge *, struct nd_line *);
+
+int
+input_canon(struct buf *b, const struct pyjson *p, int i)
+{
+	size_t a;
+
+	buf_reset(b);
+	buf_cstr(b);		/* data is not NULL, even for "" */
+	if (json_type(&p->j, i) != JSON_STRING)
+		return -1;
+	a = json_start(&p->j, i);
+	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
+}
+
+static struct input *
+new_input(struct merge *m)
+{
+	struct input *k;
+
+	if (m->nin == m->capin) {
+		m->capin = m->capin ? m->capin * 2 : 256;
+		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
+	}
+	k = &m->in[m->nin++];
+	memset(k, 0, sizeof(*k));
+	return k;
+}
+
+/* Keep gap line l with its canonical architecture_id (in m->id). */
+static void
+keep_gap(struct merge *m, const struct nd_line *l)
+{
+	struct input *k = new_input(m);
+
+	k->len = l->len;
+	k->id = l->len + 1;
+	k->idlen = m->id.len;
+	k->text = xmalloc(k->id + k->idlen + 1);
+	memcpy(k->text, l->data, l->len);
+	k->text[l->len] = '\0';
+	memcpy(k->text + k->id, m->id.data, k->idlen);
+	k->text[k->id + k->idlen] = '\0';
+}
+
+/* Append n bytes at s to b: their offset. */
+static size_t
+put_at(struct buf *b, const char *s, size_t n)
+{
+	size_t at = b->len;
+
+	buf_add(b, s, n);
+	return at;
+}
+
+/* Keep the record in m->rec (members k, canonical id in m->id and
+ * architecture in m->arch): what supported.c writes, as it writes it. */
+static void
+keep_record(struct merge *m, const int k[])
+{
+	const struct json *j = &m->rec.j;
+	struct buf *t = &m->kept;
+	struct input *l = new_input(m);
+	char iso[DATE_ISO_MAX];
+	size_t a;
+	int i;
+
+	buf_reset(t);
+	buf_addc(t, '"');
+	l->id = put_at(t, m->id.data, m->id.len);
+	l->idlen = m->id.len;
+	buf_adds(t, "\"\"");
+	l->arch = put_at(t, m->arch.data, m->arch.len);
+	l->archlen = m->arch.len;
+	buf_addc(t, '"');
+	for (i = 0; i < INPUT_NNUMS; i++)
+		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
+		    &l->num[i]) == 0;
+	buf_reset(&m->modified);
+	if (json_str(j, k[K_LAST_MODIFIED], &m->modified, NULL) == 0 &&
+	    date_iso_utc(m->modified.data ? m->modified.data : "",
+	    m->modified.len, iso) == 0) {
+		l->isolen = strlen(iso);
+		l->iso = put_at(t, iso, l->isolen);
+	}
+	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
+		a = json_start(j, k[K_TAGS]);
+		l->tagslen = json_end(j, k[K_TAGS]) - a;
+		l->tags = put_at(t, m->rec.text + a, l->tagslen);
+	}
+	l->text = xmalloc(t->len);
+	memcpy(l->text, t->data, t->len);
+}
+
+/* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else
+ * the skip status. */
+static int
+parse_line(struct merge *m, struct nd_line *l)
+{
+	const char *why;
+
+	if (pyjson_parse(&m->rec, l->data, l->len, 0, &why) == -1)
+		return nd_skip(l, why);
+	if (json_type(&m->rec.j, 0) != JSON_OBJECT)
+		return nd_skip(l, "not a JSON object");
+	return HF_EXIT_OK;
+}
+
+int
+input_record(struct nd_line *l, void *arg)
+{
+	struct merge *m = arg;
+	const struct json *j = &m->rec.j;
+	int rv, k[K_NKEYS];
+
+	if ((rv = parse_line(m, l)) != HF_EXIT_OK)
+		return rv;
+	json_pick(j, 0, record_keys, K_NKEYS, k);
+	if (k[K_ID] == -1)
+		return nd_skip(l, "id: missing");
+	if (input_canon(&m->id, &m->rec, k[K_ID]) == -1)
+		return nd_skip(l, "id: not a string");
+	if (json_type(j, k[K_SUPPORTED]) != JSON_TRUE ||
+	    json_type(j, k[K_ARCH]) != JSON_STRING) {
+		m->unsupported++;
+		return HF_EXIT_OK;
+	}
+	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+		m->repeated++;
+		return HF_EXIT_OK;
+	}
+	input_canon(&m->arch, &m->rec, k[K_ARCH]);
+	keep_record(m, k);
+	return HF_EXIT_OK;
+}
+
+int
+input_gap(struct nd_line *l, void *arg)
+{
+	struct merge *m = arg;
+	int rv, id;
+
+	if ((rv = parse_line(m, l)) != HF_EXIT_OK)
+		return rv;
+	if ((id = json_get(&m->rec.j, 0, "architecture_id")) == -1)
+		return nd_skip(l, "architecture_id: missing");
+	if (input_canon(&m->id, &m->rec, id) == -1)
+		return nd_skip(l, "architecture_id: not a string");
+	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+		m->repeated++;
+		return HF_EXIT_OK;
+	}
+	keep_gap(m, l);
+	return HF_EXIT_OK;
+}

@@ -1,0 +1,250 @@
+/* supported.c: supported_models.json as hf-merge supported writes it:
+ * the entries already there, the first of each model_id, then a new
+ * entry for each new model, under headers counted afresh (see merge.h). */
+#include <err.h>
+#include <stdlib.h>
+
+#include "buf.h"
+#include "json.h"
+#include "jsonw.h"
+#include "pyjson.h"
+#include "strmap.h"
+#include "util.h"
+#include "merge.h"
+
+/* A key that needs no escaping (a literal), copied as it is. */
+#define KEY(w, k)	jw_key_raw((w), "" k, sizeof(k) - 1)
+
+/* The top-level keys of the file, in the reference's order. */
+static const char *const supported_keys[] = {
+	"generated_at", "scan_info", "total_architectures", "total_models",
+	"total_verified", "models", NULL,
+};
+
+/* What plan decides and counts for the headers. */
+struct plan {
+	char		*keep_old;	/* per entry of the file */
+	char		*keep_new;	/* per input line */
+	int64_t		 total, narch, nverified;
+};
+
+static void	write_num(struct jw *, const struct input *, int);
+static void	write_metadata(struct jw *, const struct input *,
+		    struct pyjson *);
+static void	write_entry(struct jw *, struct merge *, const struct input *);
+static int	verified(const struct pyjson *, int);
+static void	report_dup(struct merge *, int);
+static void	plan_old(struct merge *, struct plan *, struct strmap *,
+		    struct strmap *);
+static void	plan(struct merge *, struct plan *);
+
+/* One of the record's integers, or null. */
+static void
+write_num(struct jw *w, const struct input *l, int i)
+{
+	if (l->has_num[i])
+		jw_i64(w, l->num[i]);
+	else
+		jw_null(w);
+}
+
+/* The metadata object of a record kept by input.c; p is scratch. */
+static void
+write_metadata(struct jw *w, const struct input *l, struct pyjson *p)
+{
+	jw_obj(w);
+	KEY(w, "downloads");
+	write_num(w, l, INPUT_DOWNLOADS);
+	KEY(w, "likes");
+	write_num(w, l, INPUT_LIKES);
+	KEY(w, "last_modified");
+	if (l->isolen > 0)
+		jw_str(w, l->text + l->iso, l->isolen);
+	else
+		jw_null(w);
+	KEY(w, "tags");
+	/* the array's text alone: it parsed as part of the record */
+	if (l->tagslen > 0 &&
+	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1)
+		pyjson_dump(w, p, 0);
+	else {
+		jw_arr(w);
+		jw_end(w);
+	}
+	KEY(w, "parameter_count");
+	write_num(w, l, INPUT_PARAMS);
+	jw_end(w);
+}
+
+/* A new model: the reference's keys, in its order. */
+static void
+write_entry(struct jw *w, struct merge *m, const struct input *l)
+{
+	jw_obj(w);
+	KEY(w, "architecture_id");
+	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
+	KEY(w, "model_id");
+	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
+	KEY(w, "status");
+	jw_i64(w, 0);
+	KEY(w, "verified_date");
+	jw_null(w);
+	KEY(w, "metadata");
+	if (m->no_metadata)
+		jw_null(w);
+	else
+		write_metadata(w, l, &m->rec);
+	KEY(w, "note");
+	jw_null(w);
+	KEY(w, "phase1_score");
+	jw_null(w);
+	KEY(w, "phase2_score");
+	jw_null(w);
+	KEY(w, "phase3_score");
+	jw_null(w);
+	KEY(w, "phase4_score");
+	jw_null(w);
+	KEY(w, "phase7_score");
+	jw_null(w);
+	KEY(w, "phase8_score");
+	jw_null(w);
+	jw_end(w);
+}
+
+/* Python's `entry.get("status", 0) == 1` for the status token k (-1:
+ * none): true, 1 and 1.0 are equal. */
+static int
+verified(const struct pyjson *p, int k)
+{
+	double f;
+
+	if (json_type(&p->j, k) == JSON_TRUE)
+		return 1;
+	return pyjson_number(p, k, &f) != -1 && f == 1.0;
+}
+
+static void
+report_dup(struct merge *m, int e)
+{
+	const struct pyjson *d = &m->doc;
+	int id = json_get(&d->j, e, "model_id");
+	int a = json_get(&d->j, e, "architecture_id");
+	int s = json_get(&d->j, e, "status");
+
+	warnx("%s: duplicate of model_id %.*s dropped (architecture_id %.*s, "
+	    "status %.*s)", m->path,
+	    (int)(json_end(&d->j, id) - json_start(&d->j, id)),
+	    d->text + json_start(&d->j, id),
+	    a == -1 ? 7 : (int)(json_end(&d->j, a) - json_start(&d->j, a)),
+	    a == -1 ? "missing" : d->text + json_start(&d->j, a),
+	    s == -1 ? 7 : (int)(json_end(&d->j, s) - json_start(&d->j, s)),
+	    s == -1 ? "missing" : d->text + json_start(&d->j, s));
+	m->file_dups++;
+}
+
+/* The file's entries: which stay (the first of each model_id), their
+ * model_ids into ids and architectures into archs, counted in p. */
+static void
+plan_old(struct merge *m, struct plan *p, struct strmap *ids,
+    struct strmap *archs)
+{
+	static const char *const keys[] = {
+		"model_id", "architecture_id", "status",
+	};
+	const struct pyjson *d = &m->doc;
+	struct buf key = { 0 };
+	int list = m->has_doc ? m->models : -1;
+	int e, n, i, k[3];
+
+	e = json_first(&d->j, list);
+	for (i = 0, n = json_size(&d->j, list); i < n; i++,
+	    e = json_skip(&d->j, e)) {
+		p->keep_old[i] = 1;
+		if (json_type(&d->j, e) == JSON_OBJECT) {
+			json_pick(&d->j, e, keys, 3, k);
+			if (input_canon(&key, d, k[0]) == 0 &&
+			    !strmap_add(ids, key.data, key.len)) {
+				p->keep_old[i] = 0;
+				report_dup(m, e);
+				continue;
+			}
+			if (input_canon(&key, d, k[1]) == 0)
+				strmap_add(archs, key.data, key.len);
+			p->nverified += verified(d, k[2]);
+		}
+		p->total++;
+	}
+	buf_free(&key);
+}
+
+/* Decide which existing entries stay and which new records are new
+ * models; count them for the headers. */
+static void
+plan(struct merge *m, struct plan *p)
+{
+	struct strmap ids = { 0 }, archs = { 0 };
+	const struct input *l;
+	size_t i;
+
+	p->total = p->nverified = 0;
+	plan_old(m, p, &ids, &archs);
+	for (i = 0; i < m->nin; i++) {
+		l = &m->in[i];
+		p->keep_new[i] = (char)strmap_add(&ids, l->text + l->id,
+		    l->idlen);
+		if (!p->keep_new[i]) {
+			m->present++;
+			continue;
+		}
+		strmap_add(&archs, l->text + l->arch, l->archlen);
+		p->total++;
+	}
+	p->narch = (int64_t)archs.n;
+	strmap_free(&ids);
+	strmap_free(&archs);
+}
+
+void
+supported_format(struct merge *m, struct merge_out *out)
+{
+	const struct pyjson *d = &m->doc;
+	int list = m->has_doc ? m->models : -1;
+	int n = json_size(&d->j, list), i, e;
+	struct plan p;
+	struct jw w;
+	size_t k;
+
+	p.keep_old = xmalloc((size_t)n + 1);
+	p.keep_new = xmalloc(m->nin + 1);
+	plan(m, &p);
+	jw_init(&w, &out->buf, 1, 2);
+	jw_obj(&w);
+	merge_head(&w, m);
+	jw_key(&w, "total_architectures");
+	jw_i64(&w, p.narch);
+	jw_key(&w, "total_models");
+	jw_i64(&w, p.total);
+	jw_key(&w, "total_verified");
+	jw_i64(&w, p.nverified);
+	jw_key(&w, "models");
+	jw_arr(&w);
+	for (i = 0, e = json_first(&d->j, list); i < n; i++,
+	    e = json_skip(&d->j, e))
+		if (p.keep_old[i]) {
+			pyjson_dump(&w, d, e);
+			merge_spill(out, MERGE_SPILL);
+		}
+	for (k = 0; k < m->nin; k++)
+		if (p.keep_new[k]) {
+			write_entry(&w, m, &m->in[k]);
+			merge_spill(out, MERGE_SPILL);
+		}
+	jw_end(&w);
+	if (m->has_doc)
+		pyjson_dump_members(&w, d, 0, supported_keys);
+	jw_end(&w);
+	buf_addc(&out->buf, '\n');	/* the reference adds one to this file */
+	jw_free(&w);
+	free(p.keep_old);
+	free(p.keep_new);
+}
