@@ -20,8 +20,6 @@ teardown() {
 	chmod -R u+w "$BATS_TEST_TMPDIR" 2>/dev/null || true
 }
 
-USAGE1="usage: hf-merge supported -o dir [--no-metadata] [--date yyyy-mm-dd]"
-
 # A copy of the fixture registry in ./data
 data() {
 	cp -r "$M/data" data
@@ -48,22 +46,7 @@ make_writable() {
 	chmod u+w "$1"
 }
 
-@test "hf-merge: --help prints the SYNOPSIS to stdout, exit 0" {
-	run -0 --separate-stderr hf-merge --help
-	assert_equal "$stderr" ""
-	assert_line --index 0 "$USAGE1"
-	local synopsis
-	synopsis=$(mandoc -T ascii "$ROOT/man/hf-merge.1" | col -b |
-	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ')
-	assert_equal "usage: ${synopsis# }" "$(echo $output) "
-	run -0 hf-merge --version
-	assert_output --regexp '^hf-merge [0-9a-z.-]+'
-}
-
 @test "hf-merge: usage errors exit 2, name the problem and write nothing" {
-	run -2 --separate-stderr hf-merge --bogus
-	assert_equal "${stderr_lines[0]}" "hf-merge: unrecognized option '--bogus'"
-	assert_equal "${stderr_lines[1]}" "$USAGE1"
 	run -2 --separate-stderr hf-merge -o d
 	assert_equal "${stderr_lines[0]}" "hf-merge: supported or gaps expected"
 	run -2 --separate-stderr hf-merge models -o d
