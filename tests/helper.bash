@@ -18,7 +18,9 @@ hf_setup() {
 	PATH="${HF_TEST_BIN:-$ROOT/bin}:$PATH"
 	FIX="$ROOT/tests/fixtures"
 	FAKEHUB="$ROOT/tests/fakehub/fakehub.py"
-	export LC_ALL=C ROOT FIX FAKEHUB
+	# Python references of the specification the tests compare with.
+	ORACLES="$ROOT/tests/oracles"
+	export LC_ALL=C ROOT FIX FAKEHUB ORACLES
 	# Retry and rate-limit waits of hf-list, scaled down so tests are fast.
 	export HF_LIST_WAIT_SCALE="${HF_LIST_WAIT_SCALE:-0.01}"
 	# Never let a developer's own token or cache reach a test.

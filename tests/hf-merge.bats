@@ -9,7 +9,7 @@ setup() {
 	hf_setup
 	M="$FIX/merge"
 	REAL="$FIX/merge/tl-registry-2026-04-16"
-	REF="$M/merge_ref.py"
+	REF="$ORACLES/merge_ref.py"
 	cd "$BATS_TEST_TMPDIR" || exit 1
 }
 
@@ -133,7 +133,7 @@ json.dump(d, open("d/supported_models.json", "w"), indent=2)' "$REAL/supported_m
 @test "hf-merge: 60 random files as json.load reads them come out as json.dumps writes them" {
 	# repeated keys, NaN and Infinity, numbers spelt any way, escapes of
 	# every kind, lone surrogates, odd white space (random_docs.py)
-	python3 "$M/random_docs.py" . 60
+	python3 "$ORACLES/random_docs.py" . 60
 	local n
 	for n in $(seq 1 60); do
 		echo "== $n"
