@@ -5,9 +5,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
-	python3 "$FAKEHUB" --synthetic 2500 --seed 7 --write-corpus "$CORPUS"
+	fakehub_suite_setup --synthetic 2500 --seed 7
 	jq -r .id "$CORPUS" | sort >"$BATS_FILE_TMPDIR/ids"
 	export IDS="$BATS_FILE_TMPDIR/ids"
 }
@@ -19,7 +17,7 @@ setup() {
 }
 
 teardown() {
-	fakehub_stop
+	fakehub_teardown
 }
 
 # ids printed, sorted

@@ -5,9 +5,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
-	python3 "$FAKEHUB" --synthetic 3000 --seed 5 --write-corpus "$CORPUS"
+	fakehub_suite_setup --synthetic 3000 --seed 5
 }
 
 setup() {
@@ -17,7 +15,7 @@ setup() {
 }
 
 teardown() {
-	fakehub_stop
+	fakehub_teardown
 }
 
 # the file without the lines that differ from run to run
