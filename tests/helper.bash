@@ -29,6 +29,9 @@ hf_setup() {
 	# Python run by a test (the fake Hub, the oracles) leaves no
 	# __pycache__ in the source tree.
 	export PYTHONDONTWRITEBYTECODE=1
+	# Each test (setup_file: each file) starts in a directory of its own,
+	# so that nothing written by a relative path lands in the source tree.
+	cd "${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:?}}" || return 1
 }
 
 # fakehub_start [fakehub.py arguments...]: start the test Hub on a free
