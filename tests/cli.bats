@@ -14,6 +14,7 @@
 #   says "PROG: unrecognized option '--x'";
 # - on an unknown option its usage on stderr is one line, "usage:
 #   hf-scraper [options]; see hf-scraper --help", not the whole usage.
+# shellcheck disable=SC2154 # $stderr, $stderr_lines: set by bats' run
 bats_require_minimum_version 1.5.0
 
 PROGS="hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge hf-scraper"
@@ -21,7 +22,6 @@ PROGS="hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge hf-scraper"
 setup() {
 	load helper
 	hf_setup
-	cd "$BATS_TEST_TMPDIR" || exit 1
 	# nothing a program could reach by mistake
 	HF_ENDPOINT=http://127.0.0.1:9
 	export HF_ENDPOINT
