@@ -248,7 +248,7 @@ lint:
 	@sh scripts/deps.sh $(LINTDEBS)
 	shellcheck .ci/run `find scripts bench tests -name '*.sh' \
 	    ! -path '*/node_modules/*'`
-	shellcheck -s bash tests/helper.bash tests/readme.bats \
+	shellcheck -s bash tests/helper.bash tests/readme.bats tests/cli.bats \
 	    tests/install.bats scripts/hf-scraper.bash-completion
 	mandoc -T lint -W warning $(MAN1) $(MAN7)
 	cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \

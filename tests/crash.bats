@@ -21,19 +21,17 @@ ARGS="--full-scan --min-downloads 0 --checkpoint-interval 100 --jobs 2 --quiet"
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
+	fakehub_suite_setup --synthetic 1200 --seed 11
 	export PRE="$ROOT/tests/fixtures/merge/tl-registry-2026-04-16"
 	export REG="$BATS_FILE_TMPDIR/registry.json"
 	export CLEAN="$BATS_FILE_TMPDIR/clean"
 	export TMPDIR="$BATS_FILE_TMPDIR"
-	python3 "$FAKEHUB" --synthetic 1200 --seed 11 --write-corpus "$CORPUS"
 	# six canonical orgs, so the sweep is a phase, not the whole run
 	jq '.canonical_authors_by_arch |= (map_values(map(select(
 	    IN("Qwen", "meta-llama", "mistralai", "google", "microsoft",
 	    "nvidia"))) | select(length > 0)))' "$ROOT/data/registry.json" >"$REG"
 	# latency, so that the listing takes a good part of the run
-	fakehub_start --corpus "$CORPUS" --latency 0.1
+	fakehub_suite_start --corpus "$CORPUS" --latency 0.1
 	cp -R "$PRE" "$CLEAN"
 	start=$(date +%s%N)
 	# shellcheck disable=SC2086
@@ -44,7 +42,7 @@ setup_file() {
 
 teardown_file() {
 	load helper
-	fakehub_stop
+	fakehub_suite_teardown
 }
 
 setup() {

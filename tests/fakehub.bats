@@ -6,16 +6,14 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
-	python3 "$FAKEHUB" --synthetic 2500 --seed 7 --write-corpus "$CORPUS"
-	fakehub_start --synthetic 2500 --seed 7
-	export MAIN_PID="$FAKEHUB_PID" MAIN_ENDPOINT="$HF_ENDPOINT" MAIN_LOG="$FAKEHUB_LOG"
+	fakehub_suite_setup --synthetic 2500 --seed 7
+	# the Hub makes the same corpus itself (not --corpus): that is tested
+	fakehub_suite_start --synthetic 2500 --seed 7
 }
 
 teardown_file() {
 	load helper
-	fakehub_stop
+	fakehub_suite_teardown
 }
 
 setup() {
@@ -26,10 +24,7 @@ setup() {
 }
 
 teardown() {
-	# Stop a Hub this test started itself, never the file's.
-	if [ -n "${FAKEHUB_PID-}" ] && [ "$FAKEHUB_PID" != "$MAIN_PID" ]; then
-		fakehub_stop
-	fi
+	fakehub_teardown
 }
 
 # get QUERY [curl args...]: GET /api/models?QUERY into $B, headers into $H;
@@ -507,12 +502,13 @@ echo "$pages"
 # ---------------------------------------------------------------------------
 # Fidelity: the official JS client sees exactly the corpus
 
-# need_js: install tests/js/node_modules on demand; skip only when the npm
-# registry cannot be reached.
+# need_js: install tests/js/node_modules on demand (npm ci: exactly the
+# lock file's versions, and the lock file left as it is); skip only when
+# the npm registry cannot be reached.
 need_js() {
 	command -v node >/dev/null || { echo "node is not installed"; return 1; }
 	[ -d "$ROOT/tests/js/node_modules/@huggingface/hub" ] && return 0
-	if ! npm install --prefix "$ROOT/tests/js" --no-audit --no-fund >"$BATS_TEST_TMPDIR/npm.log" 2>&1; then
+	if ! npm ci --prefix "$ROOT/tests/js" --no-audit --no-fund >"$BATS_TEST_TMPDIR/npm.log" 2>&1; then
 		if ! npm ping >/dev/null 2>&1; then
 			skip "the npm registry cannot be reached: @huggingface/hub not installed"
 		fi
@@ -536,7 +532,7 @@ CORPUS_AS_CLIENT='{name: .id, id: ._id, downloads, likes, gated, private,
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/got")" -eq 2500 ]
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	# what it sent: limit=500 (so 5 pages), repeated expand=, no sort
-	run -0 jq -r 'select(.query | contains("expand=private")) | .query' "$MAIN_LOG"
+	run -0 jq -r 'select(.query | contains("expand=private")) | .query' "$FAKEHUB_SUITE_LOG"
 	[ "${#lines[@]}" -eq 5 ]
 	assert_line --index 0 --regexp '^limit=500&expand=pipeline_tag&expand=private&expand=gated&expand=downloads&expand=likes&expand=lastModified&expand=config'
 }

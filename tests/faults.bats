@@ -11,10 +11,8 @@ SCAN="--full-scan --min-downloads 0 --checkpoint-interval 200"
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
+	fakehub_suite_setup --synthetic 3000 --seed 11
 	export CLEAN="$BATS_FILE_TMPDIR/clean"
-	python3 "$FAKEHUB" --synthetic 3000 --seed 11 --write-corpus "$CORPUS"
 	fakehub_start --corpus "$CORPUS"
 	# shellcheck disable=SC2086
 	hf-scraper $SCAN -o "$CLEAN" 2>"$BATS_FILE_TMPDIR/clean.log"
@@ -30,7 +28,7 @@ setup() {
 }
 
 teardown() {
-	fakehub_stop
+	fakehub_teardown
 }
 
 # the file without the two lines that legitimately differ between runs

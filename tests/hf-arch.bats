@@ -20,36 +20,6 @@ golden() {
 	assert_output "$(cat "$A/$1.out")"
 }
 
-@test "hf-arch: --help prints the usage to stdout, exit 0" {
-	run -0 --separate-stderr hf-arch --help
-	assert_output "usage: hf-arch [--line-buffered] [file ...]"
-	assert_equal "$stderr" ""
-	run -0 hf-arch -h
-	assert_output "usage: hf-arch [--line-buffered] [file ...]"
-}
-
-@test "hf-arch: the usage is the man page's SYNOPSIS" {
-	run -0 sh -c 'mandoc -T ascii "$1" | sed "s/.\x08//g" |
-	    sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | sed "1d;\$d" | xargs' sh \
-	    "$ROOT/man/hf-arch.1"
-	synopsis=$output
-	run -0 sh -c 'hf-arch --help | sed "s/^usage: //" | xargs'
-	assert_equal "$output" "$synopsis"
-}
-
-@test "hf-arch: --version" {
-	run -0 --separate-stderr hf-arch --version
-	assert_output --regexp '^hf-arch [0-9A-Za-z.+-]+$'
-	assert_equal "$stderr" ""
-}
-
-@test "hf-arch: an unknown option is a usage error, exit 2" {
-	run -2 --separate-stderr hf-arch --bogus "$A/basic.in"
-	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "hf-arch: unrecognized option '--bogus'"
-	assert_equal "${stderr_lines[1]}" "usage: hf-arch [--line-buffered] [file ...]"
-}
-
 @test "hf-arch: empty input gives empty output, exit 0" {
 	run -0 --separate-stderr hf-arch </dev/null
 	assert_equal "$output" ""

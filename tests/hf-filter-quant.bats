@@ -23,33 +23,6 @@ ids() {
 	jq -r .id <<<"$output"
 }
 
-@test "hf-filter-quant: --help prints the usage to stdout, exit 0" {
-	run -0 --separate-stderr hf-filter-quant --help
-	assert_output "usage: hf-filter-quant [--invert] [--keep-loadable] [--line-buffered] [file ...]"
-	assert_equal "$stderr" ""
-}
-
-@test "hf-filter-quant: the usage is the man page's SYNOPSIS" {
-	run -0 sh -c 'mandoc -T ascii "$1" | sed "s/.\x08//g" |
-	    sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | sed "1d;\$d" | xargs' sh \
-	    "$ROOT/man/hf-filter-quant.1"
-	synopsis=$output
-	run -0 sh -c 'hf-filter-quant --help | sed "s/^usage: //" | xargs'
-	assert_equal "$output" "$synopsis"
-}
-
-@test "hf-filter-quant: --version" {
-	run -0 hf-filter-quant --version
-	assert_output --regexp '^hf-filter-quant [0-9A-Za-z.+-]+$'
-}
-
-@test "hf-filter-quant: an unknown option is a usage error, exit 2" {
-	run -2 --separate-stderr hf-filter-quant --drop-all "$Q/spec7.in"
-	assert_equal "$output" ""
-	assert_equal "${stderr_lines[0]}" "hf-filter-quant: unrecognized option '--drop-all'"
-	assert_equal "${stderr_lines[1]:0:22}" "usage: hf-filter-quant"
-}
-
 @test "hf-filter-quant: empty input, exit 0, nothing on stderr" {
 	run -0 --separate-stderr hf-filter-quant </dev/null
 	assert_equal "$output" ""

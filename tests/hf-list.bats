@@ -5,9 +5,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
-	python3 "$FAKEHUB" --synthetic 2500 --seed 7 --write-corpus "$CORPUS"
+	fakehub_suite_setup --synthetic 2500 --seed 7
 	jq -r .id "$CORPUS" | sort >"$BATS_FILE_TMPDIR/ids"
 	export IDS="$BATS_FILE_TMPDIR/ids"
 }
@@ -19,7 +17,7 @@ setup() {
 }
 
 teardown() {
-	fakehub_stop
+	fakehub_teardown
 }
 
 # ids printed, sorted
@@ -32,21 +30,9 @@ requests() {
 	jq -c "select(.status == $1)" "$FAKEHUB_LOG"
 }
 
-@test "hf-list: --help prints usage to stdout, exit 0" {
-	run -0 --separate-stderr hf-list --help
-	assert_line --index 0 --partial "usage: hf-list"
-	assert_equal "$stderr" ""
-}
-
-@test "hf-list: --version" {
-	run -0 hf-list --version
-	assert_output --regexp '^hf-list [0-9a-z.-]+'
-}
-
 @test "hf-list: usage errors exit 2 and name the offending word" {
-	run -2 --separate-stderr hf-list --bogus
-	assert_equal "$output" ""
 	run -2 --separate-stderr hf-list --limit ten
+	assert_equal "$output" ""
 	assert_equal "${stderr_lines[0]}" "hf-list: --limit: not a number: ten"
 	run -2 --separate-stderr hf-list --page-size 1001
 	assert_equal "${stderr_lines[0]}" \

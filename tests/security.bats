@@ -5,9 +5,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load helper
-	hf_setup
-	export CORPUS="$BATS_FILE_TMPDIR/corpus.ndjson"
-	python3 "$FAKEHUB" --synthetic 1500 --seed 9 --write-corpus "$CORPUS"
+	fakehub_suite_setup --synthetic 1500 --seed 9
 	# a self-signed certificate for 127.0.0.1
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	    -addext subjectAltName=IP:127.0.0.1 \
@@ -21,10 +19,6 @@ setup() {
 	hf_setup
 	cd "$BATS_TEST_TMPDIR" || exit 1
 	unset CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
-}
-
-teardown() {
-	fakehub_stop
 }
 
 tls_start() {
@@ -111,7 +105,7 @@ hub_b() {
 }
 
 teardown() {
-	fakehub_stop
+	fakehub_teardown
 	if [ -n "${B_PID-}" ]; then
 		kill "$B_PID" 2>/dev/null || true
 		wait "$B_PID" 2>/dev/null || true
