@@ -14,7 +14,9 @@ vg=$root/tests/valgrind
 rm -rf "${vg:?}/bin" "${vg:?}/log"
 mkdir -p "$vg/bin" "$vg/log"
 ln -sfn ../../data "$vg/data"
-for p in hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge; do
+for f in "$root"/bin/hf-*; do
+	p=${f##*/}
+	[ "$p" = hf-scraper ] && continue	# a script: its stages are wrapped
 	sed -e "s|@BIN@|$root/bin|" -e "s|@LOG@|$vg/log|" "$vg/wrapper.sh" \
 	    >"$vg/bin/$p"
 	chmod +x "$vg/bin/$p"
