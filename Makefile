@@ -132,8 +132,7 @@ demo: deps all
 bench: all
 	sh bench/run.sh
 
-MAN1	= man/hf-list.1 man/hf-arch.1 man/hf-filter-quant.1 man/hf-classify.1 \
-	man/hf-score.1 man/hf-merge.1 man/hf-scraper.1
+MAN1	= $(wildcard man/*.1)
 MAN7	= man/hf-scraper.7
 
 # The man pages name the installed registry under $(DATADIR).
