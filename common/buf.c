@@ -107,8 +107,9 @@ void
 buf_add_i64(struct buf *b, int64_t v)
 {
 	char d[FMT_I64_MAX];
+	size_t n = fmt_i64(d, v, 0);
 
-	buf_add(b, d, fmt_i64(d, v, 0));
+	buf_add(b, d, n);
 }
 
 int
