@@ -1,11 +1,12 @@
 /* json-internal.h: what the JSON files of common/ (json.c, jsonget.c,
- * jsonstr.c, jsonw.c, pyjson.c, pydump.c) share; nothing else includes it.
+ * jsonstr.c, jsonw.c, pyjson.c) share; nothing else includes it.
  *
  * The tokens are jsmn's jsmntok_t, whose layout depends on
  * JSMN_PARENT_LINKS: every file that reads or writes tokens in one program
  * must be built with the same setting. The library is built without it;
  * tests/unit/oracle.c links its own json.c built with it, and calls only
- * json_parse and json_free, which json.c holds with everything they call. */
+ * json_parse and json_free: json.c holds them and all the token code they
+ * call, so that no library object that reads tokens is linked in. */
 #ifndef HF_JSON_INTERNAL_H
 #define HF_JSON_INTERNAL_H
 
@@ -13,15 +14,6 @@
 #include <jsmn.h>
 
 #define TOK(j, i)	(((jsmntok_t *)(j)->tok)[i])
-
-/* Fail with a reason: -1, and *why set unless why is NULL. */
-static inline int
-fail(const char **why, const char *reason)
-{
-	if (why != NULL)
-		*why = reason;
-	return -1;
-}
 
 /* JSON's white space (RFC 8259), and nothing else. Inline: the tokenizer
  * asks it of every byte between tokens. */

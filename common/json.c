@@ -79,7 +79,7 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	    flags & JSON_MEMBERS ? 2 : 0 };
 
 	if (len >= INT_MAX)
-		return fail(why, "too long for a JSON value (2 GiB or more)");
+		return fail_why(why, "too long for a JSON value (2 GiB or more)");
 	j->s = s;
 	j->len = len;
 	j->n = 0;
@@ -94,7 +94,7 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 		if (len > 0 && memchr(s, '\0', len) != NULL)
 			p.why = "NUL byte";
 		j->n = 0;
-		return fail(why, p.why);
+		return fail_why(why, p.why);
 	}
 	return j->n;
 }

@@ -49,15 +49,15 @@ unescape_u(const char *p, size_t left, struct buf *out, size_t *used,
 {
 	unsigned cp, lo;
 
-	if (left < 5 || json_hex4(p + 1, &cp) == -1)
-		return fail(why, "bad \\u escape");
 	*used = 5;
+	if (left < 5 || json_hex4(p + 1, &cp) == -1)
+		return fail_why(why, "bad \\u escape");
 	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return fail(why, "lone low surrogate in \\u escape");
+		return fail_why(why, "lone low surrogate in \\u escape");
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
 		    json_hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-			return fail(why, "lone high surrogate in \\u escape");
+			return fail_why(why, "lone high surrogate in \\u escape");
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 		*used = 11;
 	}
@@ -75,13 +75,13 @@ json_unescape(const char *s, size_t len, struct buf *out, const char **why)
 		bs = memchr(s + i, '\\', len - i);
 		run = (bs ? (size_t)(bs - s) : len) - i;
 		if (!utf8_valid(s + i, run))
-			return fail(why, "invalid UTF-8 in string");
+			return fail_why(why, "invalid UTF-8 in string");
 		buf_add(out, s + i, run);
 		i += run;
 		if (i == len)
 			break;
 		if (++i == len)
-			return fail(why, "bad escape");
+			return fail_why(why, "bad escape");
 		switch (s[i]) {
 		case '"': case '\\': case '/':
 			buf_addc(out, s[i]);
@@ -97,7 +97,7 @@ json_unescape(const char *s, size_t len, struct buf *out, const char **why)
 			i += used;
 			continue;
 		default:
-			return fail(why, "bad escape");
+			return fail_why(why, "bad escape");
 		}
 		i++;
 	}
@@ -108,7 +108,7 @@ int
 json_str(const struct json *j, int i, struct buf *out, const char **why)
 {
 	if (json_type(j, i) != JSON_STRING)
-		return fail(why, "not a string");
+		return fail_why(why, "not a string");
 	return json_unescape(j->s + TOK(j, i).start,
 	    (size_t)(TOK(j, i).end - TOK(j, i).start), out, why);
 }

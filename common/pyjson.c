@@ -221,9 +221,9 @@ pyjson_parse(struct pyjson *p, const char *s, size_t len, int flags,
 	if (json_parse(&p->j, p->text, len, 0, why) == -1)
 		return -1;
 	if (!utf8_valid(p->text, len))
-		return fail(why, "invalid UTF-8");
+		return fail_why(why, "invalid UTF-8");
 	if (too_deep(&p->j))
-		return fail(why, "nested too deeply");
+		return fail_why(why, "nested too deeply");
 	return p->j.n;
 }
 
