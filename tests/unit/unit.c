@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
@@ -11,6 +12,7 @@
 #include "json.h"
 #include "jsonw.h"
 #include "pyjson.h"
+#include "utf8.h"
 #include "util.h"
 
 static int failures, checks;
@@ -360,6 +362,45 @@ test_i64(void)
 }
 
 static void
+test_read_file(void)
+{
+	char path[] = "/tmp/unit.XXXXXX";
+	struct buf b = { 0 };
+	int fd;
+
+	if ((fd = mkstemp(path)) == -1) {
+		CHECK(0, "mkstemp");
+		return;
+	}
+	CHECK(write(fd, "hello\n", 6) == 6, "write");
+	close(fd);
+	CHECK(buf_read_file(&b, path) == 0 && b.len == 6 &&
+	    memcmp(b.data, "hello\n", 6) == 0, "whole file");
+	buf_reset(&b);
+	CHECK(buf_read_file_max(&b, path, 3) == 0 && b.len == 3 &&
+	    memcmp(b.data, "hel", 3) == 0, "at most 3 bytes");
+	unlink(path);
+	buf_reset(&b);
+	CHECK(buf_read_file(&b, path) == -1 && b.len == 0, "no such file");
+	buf_free(&b);
+}
+
+static void
+test_utf8(void)
+{
+	unsigned cp = 0;
+
+	CHECK(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80 plain ascii text", 27),
+	    "valid");
+	CHECK(!utf8_valid("\xc0\xaf", 2), "overlong");
+	CHECK(!utf8_valid("\xed\xa0\x80", 3), "surrogate");
+	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4), "above U+10FFFF");
+	CHECK(!utf8_valid("abcdefgh\xe2\x82", 10), "truncated after a word");
+	CHECK(utf8_seq("\xe2\x82\xac", 3, &cp) == 3 && cp == 0x20ac, "euro");
+	CHECK(utf8_seq("\xe2\x82\xac", 2, &cp) == 0, "short");
+}
+
+static void
 test_idset(void)
 {
 	struct idset s = { 0 };
@@ -582,6 +623,8 @@ main(void)
 	test_ratelimit();
 	test_url();
 	test_i64();
+	test_read_file();
+	test_utf8();
 	test_idset();
 	test_f64();
 	test_round();
