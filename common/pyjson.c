@@ -182,10 +182,10 @@ text_free(struct pyjson *p)
 }
 
 /* Room for the copy of an n-byte text. A large one (an existing registry
- * file, 13 MB for 18,000 models) is mapped and marked for transparent huge
- * pages, which Linux faults in 2 MiB at a time: a page fault every 4 KiB
- * cost more than the parse in a virtual machine. Without them, or if the
- * mapping fails, it is an ordinary allocation. */
+ * file) is mapped and marked for transparent huge pages, which Linux
+ * faults in 2 MiB at a time rather than 4 KiB: the faults, not the parse,
+ * were what a large text cost. Without them, or if the mapping fails, it
+ * is an ordinary allocation. */
 static char *
 text_alloc(struct pyjson *p, size_t n)
 {

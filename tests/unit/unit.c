@@ -240,27 +240,31 @@ static void
 test_minify(void)
 {
 	const char *s = "{ \"a\" : [ 1 , \"x y\\\" z\\\\\" ] ,\n\t\"b\":{} }";
+	const char *compact = "[{\"a\":\"x y\",\"b\":[1,2]},{}]";
 	struct buf b = { 0 };
+	struct json j = { 0 };
+	const char *why;
 
 	json_minify(&b, s, 0, strlen(s));
 	buf_cstr(&b);
 	CHECK(strcmp(b.data, "{\"a\":[1,\"x y\\\" z\\\\\"],\"b\":{}}") == 0,
 	    "minify: %s", b.data);
-	buf_free(&b);	/* the parser counts the white space between tokens (hf-list
-	 * prints a page with none as it came) */
-	{
-		struct json j = { 0 };
-		const char *why;
-		const char *compact = "[{\"a\":\"x y\",\"b\":[1,2]},{}]";
-
-		CHECK(json_parse(&j, s, strlen(s), JSON_MEMBERS, &why) > 0 &&
-		    j.ws == 11, "ws of a spaced text: %zu", j.ws);
-		CHECK(json_parse(&j, compact, strlen(compact), JSON_MEMBERS,
-		    &why) > 0 && j.ws == 0, "ws of a minified text: %zu", j.ws);
-		CHECK(json_parse(&j, " 1\n", 3, 0, &why) > 0 && j.ws == 2,
-		    "ws around a scalar: %zu", j.ws);
-		json_free(&j);
-	}
+	buf_reset(&b);
+	buf_adds(&b, s);
+	b.len = json_minify_in_place(b.data, 0, b.len);
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, "{\"a\":[1,\"x y\\\" z\\\\\"],\"b\":{}}") == 0,
+	    "minify in place: %s", b.data);
+	buf_free(&b);
+	/* the parser counts the white space between tokens (hf-list prints
+	 * a page with none as it came) */
+	CHECK(json_parse(&j, s, strlen(s), JSON_MEMBERS, &why) > 0 &&
+	    j.ws == 11, "ws of a spaced text: %zu", j.ws);
+	CHECK(json_parse(&j, compact, strlen(compact), JSON_MEMBERS,
+	    &why) > 0 && j.ws == 0, "ws of a minified text: %zu", j.ws);
+	CHECK(json_parse(&j, " 1\n", 3, 0, &why) > 0 && j.ws == 2,
+	    "ws around a scalar: %zu", j.ws);
+	json_free(&j);
 }
 
 static int
