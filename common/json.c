@@ -53,6 +53,7 @@ struct parser {
 static int	perr(struct parser *, const char *);
 static int	tok_add(struct parser *, jsmntype_t, size_t, int);
 static void	push(struct parser *, int);
+static int	is_object(const struct json *, int);
 static int	parse(struct parser *);
 static int	parse_value(struct parser *, int *, enum want *);
 static int	parse_string(struct parser *, int);

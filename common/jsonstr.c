@@ -14,6 +14,7 @@ static int	unescape_u(const char *, size_t, struct buf *, size_t *,
 		    const char **);
 static size_t	minify_to(char *, const char *, size_t, size_t);
 
+/* Code point cp as UTF-8, one to four bytes. */
 static void
 put_utf8(struct buf *out, unsigned cp)
 {

@@ -8,6 +8,19 @@
 #include "utf8.h"
 #include "util.h"
 
+static char	*room(struct buf *, size_t);
+static char	*put_newline(const struct jw *, char *);
+static void	before(struct jw *);
+static size_t	plain_run(const char *, size_t);
+static int	plain(const char *, size_t);
+static void	put(struct buf *, const char *, size_t);
+static void	open_level(struct jw *, char, char);
+static void	put_u(struct buf *, unsigned);
+static int	escape_one(struct buf *, const unsigned char *, size_t, int,
+		    size_t *);
+static void	put_unit(struct buf *, unsigned);
+static int	unit_escape(const char *, size_t, unsigned *, size_t *);
+
 /* level[] holds ']' or '}' for an empty container, ')' or '>' once it has
  * a member (so the closing bracket knows whether to break the line). */
 #define FILLED(c)	((c) == ')' || (c) == '>')
@@ -218,6 +231,7 @@ jw_raw(struct jw *w, const char *s, size_t n)
 	w->out->len += n;
 }
 
+/* The escape \uXXXX of code unit u, lowercase hex as Python writes it. */
 static void
 put_u(struct buf *b, unsigned u)
 {
@@ -228,6 +242,9 @@ put_u(struct buf *b, unsigned u)
 	buf_add(b, e, sizeof(e));
 }
 
+/* The escape of the byte at p, or with ascii of the UTF-8 sequence there
+ * (left bytes); *used is how many bytes it took. 0, or -1 on invalid
+ * UTF-8. */
 static int
 escape_one(struct buf *b, const unsigned char *p, size_t left, int ascii,
     size_t *used)

@@ -83,6 +83,7 @@ shortest_digits(double x, char d[20], int *exp10)
 	return n;
 }
 
+/* The text jw_f64 writes for x, NUL-terminated into buf; its length. */
 static size_t
 fmt_f64(char buf[F64_MAX], double x)
 {
