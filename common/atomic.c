@@ -98,7 +98,10 @@ atomic_put(struct atomic *a, const char *data, size_t len)
 {
 	if (a->error == 0 && write_all(a->fd, data, len) == -1)
 		a->error = errno;
-	return a->error ? -1 : 0;
+	if (a->error == 0)
+		return 0;
+	errno = a->error;
+	return -1;
 }
 
 /* Close and remove the temporary file, and free a. */

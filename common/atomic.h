@@ -14,7 +14,7 @@ int	atomic_write(const char *path, const char *data, size_t len);
 int	atomic_write_nosync(const char *path, const char *data, size_t len);
 
 /* The same in pieces: open the temporary file (0, or -1 with errno), put
- * data into it (the first error sticks: -1 with errno from then on), then
+ * data into it (the first error sticks: -1 and its errno from then on), then
  * commit: rename it over path, fsynced when durable; 0, or -1 with errno
  * (a put's, if one failed) and the temporary removed. Every open is
  * followed by a commit, which frees a. */

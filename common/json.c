@@ -80,7 +80,8 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	    flags & JSON_MEMBERS ? 2 : 0 };
 
 	if (len >= INT_MAX)
-		return fail_why(why, "too long for a JSON value (2 GiB or more)");
+		return fail_why(why,
+		    "too long for a JSON value (2 GiB or more)");
 	j->s = s;
 	j->len = len;
 	j->n = 0;

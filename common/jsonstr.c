@@ -58,7 +58,8 @@ unescape_u(const char *p, size_t left, struct buf *out, size_t *used,
 	if (cp >= 0xd800 && cp <= 0xdbff) {
 		if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
 		    json_hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-			return fail_why(why, "lone high surrogate in \\u escape");
+			return fail_why(why,
+			    "lone high surrogate in \\u escape");
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 		*used = 11;
 	}

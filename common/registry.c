@@ -171,7 +171,8 @@ load_orgs(struct registry *r, const struct json *j, int obj, char *err,
 	left = json_size(j, obj);
 	for (k = obj + 1; left-- > 0; k = json_skip(j, k)) {
 		if ((s = string_of(j, k)) == NULL)
-			return load_error(err, n, r->path, "bad architecture name");
+			return load_error(err, n, r->path,
+			    "bad architecture name");
 		a = entry(r, s);
 		free(s);
 		if (json_type(j, k + 1) != JSON_ARRAY)

@@ -3,9 +3,8 @@
  * How common/ reports a failure. Parsers and other pure functions return
  * -1 (or NULL) and, where they take a const char **why, set *why to a
  * constant string saying why, with fail_why (why may be NULL); they never
- * print
- * (json_parse, json_str, pyjson_parse, str_to_i64). Functions that touch
- * files return -1 with errno set (atomic_*, buf_read_file). Where the
+ * print (json_parse, json_str, pyjson_parse, str_to_i64). Functions that
+ * touch files return -1 with errno set (atomic_*, buf_read_file). Where the
  * reason needs words of its own, it goes into a buffer the caller owns:
  * registry_load writes "FILE: reason" into its err argument, http_* into
  * h->err. Only the edge prints: the programs, and the few helpers that
