@@ -14,6 +14,12 @@
 #include "buf.h"
 #include "util.h"
 
+static int	write_all(int, const char *, size_t);
+static int	fsync_dir(const char *);
+static void	atomic_free(struct atomic *);
+static void	atomic_abort(struct atomic *);
+static int	replace(const char *, const char *, size_t, int);
+
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -92,10 +98,14 @@ atomic_put(struct atomic *a, const char *data, size_t len)
 {
 	if (a->error == 0 && write_all(a->fd, data, len) == -1)
 		a->error = errno;
-	return a->error ? -1 : 0;
+	if (a->error == 0)
+		return 0;
+	errno = a->error;
+	return -1;
 }
 
-void
+/* Close and remove the temporary file, and free a. */
+static void
 atomic_abort(struct atomic *a)
 {
 	if (a->fd != -1)

@@ -13,9 +13,11 @@ int	atomic_write(const char *path, const char *data, size_t len);
  * fsynced either). */
 int	atomic_write_nosync(const char *path, const char *data, size_t len);
 
-/* The same in pieces: open the temporary file, put data into it (the
- * first error sticks), then commit (rename it over path, fsynced when
- * durable; 0, or -1 with errno and the temporary removed) or abort. */
+/* The same in pieces: open the temporary file (0, or -1 with errno), put
+ * data into it (the first error sticks: -1 and its errno from then on), then
+ * commit: rename it over path, fsynced when durable; 0, or -1 with errno
+ * (a put's, if one failed) and the temporary removed. Every open is
+ * followed by a commit, which frees a. */
 struct atomic {
 	int	 fd;
 	int	 error;		/* errno of the first failed put, or 0 */
@@ -27,6 +29,5 @@ struct atomic {
 int	atomic_open(struct atomic *, const char *path);
 int	atomic_put(struct atomic *, const char *data, size_t len);
 int	atomic_commit(struct atomic *, int durable);
-void	atomic_abort(struct atomic *);
 
 #endif

@@ -11,6 +11,8 @@
 #include "buf.h"
 #include "util.h"
 
+#define READ_CHUNK	65536	/* read(2) size for buf_read_file */
+
 int
 buf_try_reserve(struct buf *b, size_t more)
 {
@@ -107,21 +109,30 @@ void
 buf_add_i64(struct buf *b, int64_t v)
 {
 	char d[FMT_I64_MAX];
+	size_t n = fmt_i64(d, v, 0);
 
-	buf_add(b, d, fmt_i64(d, v, 0));
+	buf_add(b, d, n);
 }
 
 int
 buf_read_file(struct buf *b, const char *path)
 {
+	return buf_read_file_max(b, path, SIZE_MAX);
+}
+
+int
+buf_read_file_max(struct buf *b, const char *path, size_t max)
+{
+	size_t want, got = 0;
 	ssize_t n;
 	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	for (;;) {
-		buf_reserve(b, 65536);
-		if ((n = read(fd, b->data + b->len, 65536)) == -1) {
+	while (got < max) {
+		want = max - got < READ_CHUNK ? max - got : READ_CHUNK;
+		buf_reserve(b, want);
+		if ((n = read(fd, b->data + b->len, want)) == -1) {
 			if (errno == EINTR)
 				continue;
 			saved = errno;
@@ -132,6 +143,7 @@ buf_read_file(struct buf *b, const char *path)
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
+		got += (size_t)n;
 	}
 	close(fd);
 	return 0;

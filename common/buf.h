@@ -24,6 +24,8 @@ void	buf_add_i64(struct buf *, int64_t);
 /* Append the whole file at path: 0, or -1 with errno set (ENOENT when
  * it does not exist; what was read stays in b). */
 int	buf_read_file(struct buf *, const char *path);
+/* The same for at most max bytes of it; the rest is not read. */
+int	buf_read_file_max(struct buf *, const char *path, size_t max);
 /* NUL-terminate without counting the NUL in len; returns data. */
 char	*buf_cstr(struct buf *);
 void	buf_reset(struct buf *);

@@ -1,11 +1,18 @@
 /* hub.c: the environment variables of the Hugging Face libraries. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "hub.h"
 #include "util.h"
+
+#define TOKEN_MAX	65536	/* bytes of a token file read at most */
+
+static int	is_space(char);
+static char	*trimmed(const char *, size_t);
+static char	*from_env(const char *);
+static char	*from_file(const char *);
+static char	*token_file(void);
 
 char *
 hub_endpoint(void)
@@ -49,22 +56,20 @@ from_env(const char *name)
 	return v == NULL ? NULL : trimmed(v, strlen(v));
 }
 
+/* The trimmed token in the file at path, or NULL if it cannot be read or
+ * holds only white space. Only its first TOKEN_MAX bytes are read, into
+ * one allocation, so that clearing it before the free clears the only copy
+ * left behind. */
 static char *
 from_file(const char *path)
 {
 	struct buf b = { 0 };
-	char chunk[4096], *t;
-	size_t n;
-	FILE *fp;
+	char *t = NULL;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < 65536)
-		buf_add(&b, chunk, n);
-	fclose(fp);
-	t = b.data != NULL && b.len > 0 ? trimmed(b.data, b.len) : NULL;
-	if (b.data != NULL)
-		memset(b.data, 0, b.len);
+	buf_reserve(&b, TOKEN_MAX);
+	if (buf_read_file_max(&b, path, TOKEN_MAX) == 0 && b.len > 0)
+		t = trimmed(b.data, b.len);
+	memset(b.data, 0, b.len);
 	buf_free(&b);
 	return t;
 }

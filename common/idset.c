@@ -1,8 +1,7 @@
 /* idset.c: the hashes of the ids seen, 8 bytes an id and a little: a
  * sorted array, and a small table of the newest hashes merged into it (in
  * place, from the back) each time the table is 3/4 full. No step holds two
- * copies of the set, as rehashing a table that doubles does (3 MiB for a
- * moment at 100k ids, where this holds 0.8 MiB).
+ * copies of the set, as rehashing a table that doubles does.
  * The table is an ordered hash table (Amble and Knuth, 1974) on the high
  * bits, without wrap-around: its hashes lie in ascending order, so a merge
  * needs no sort. The hashes are uniform, so a search of the array starts

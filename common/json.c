@@ -1,28 +1,25 @@
-/* json.c: JSON reading, strict and validated.
+/* json.c: JSON reading, strict and validated: the tokenizer.
  *
  * The tokens are jsmn's (jsmntok_t from <jsmn.h>, Debian's 1.1.0): in
  * document order, a string without its quotes, an object key holding its
  * value as its one child, parent links with JSMN_PARENT_LINKS. Callers
- * see only token indices. The text is tokenized here, though, not by
- * jsmn_parse, in one pass that also validates it: jsmn accepts "tru",
- * "[1 2]", trailing commas and raw control bytes, stops at a NUL byte, and
- * closes a run of k brackets in O(k^2) steps (a line of 200,000 '[' then
- * ']' took a minute and a half), so it needed a second pass over every
- * token and every string. This parser accepts exactly RFC 8259 JSON, in
- * time linear in the text, without recursion, and skips the plain bytes of
- * strings a word at a time. */
-#define JSMN_HEADER	/* jsmn's types only */
-#include <jsmn.h>
-
+ * see only token indices (jsonget.c walks them, jsonstr.c decodes them).
+ * The text is tokenized here, though, not by jsmn_parse, in one pass that
+ * also validates it: jsmn accepts "tru", "[1 2]", trailing commas and raw
+ * control bytes, stops at a NUL byte, and closes a run of k brackets in
+ * O(k^2) steps, so it needed a second pass over every token and every
+ * string. This parser accepts exactly RFC 8259 JSON, in time linear in the
+ * text, without recursion, and skips the plain bytes of strings a word at
+ * a time. */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+#include "json-internal.h"
+#include "utf8.h"
 #include "util.h"
 
-#define TOK(j, i)	(((jsmntok_t *)(j)->tok)[i])
 #define ONES		0x0101010101010101ULL
 #define HIGHS		0x8080808080808080ULL
 
@@ -53,11 +50,10 @@ struct parser {
 #define NOT_KEPT_OBJ	(-2)
 #define NOT_KEPT_ARR	(-3)
 
-static int	fail(const char **, const char *);
 static int	perr(struct parser *, const char *);
-static int	is_ws(char);
 static int	tok_add(struct parser *, jsmntype_t, size_t, int);
 static void	push(struct parser *, int);
+static int	is_object(const struct json *, int);
 static int	parse(struct parser *);
 static int	parse_value(struct parser *, int *, enum want *);
 static int	parse_string(struct parser *, int);
@@ -68,15 +64,6 @@ static size_t	special_prefix8(const char *);
 static int	number_ok(const char *, size_t);
 static int	primitive_ok(const char *, size_t);
 static size_t	escape_u_ok(const char *, size_t);
-static size_t	utf8_seq(const char *, size_t);
-
-static int
-fail(const char **why, const char *reason)
-{
-	if (why != NULL)
-		*why = reason;
-	return -1;
-}
 
 static int
 perr(struct parser *p, const char *reason)
@@ -93,7 +80,8 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	    flags & JSON_MEMBERS ? 2 : 0 };
 
 	if (len >= INT_MAX)
-		return fail(why, "too long for a JSON value (2 GiB or more)");
+		return fail_why(why,
+		    "too long for a JSON value (2 GiB or more)");
 	j->s = s;
 	j->len = len;
 	j->n = 0;
@@ -108,28 +96,9 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 		if (len > 0 && memchr(s, '\0', len) != NULL)
 			p.why = "NUL byte";
 		j->n = 0;
-		return fail(why, p.why);
+		return fail_why(why, p.why);
 	}
 	return j->n;
-}
-
-static int
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The span of token i including the quotes of a string. */
-size_t
-json_start(const struct json *j, int i)
-{
-	return (size_t)TOK(j, i).start - (TOK(j, i).type == JSMN_STRING);
-}
-
-size_t
-json_end(const struct json *j, int i)
-{
-	return (size_t)TOK(j, i).end + (TOK(j, i).type == JSMN_STRING);
 }
 
 /* A new token; its parent counts one more child (an object counts keys,
@@ -350,6 +319,7 @@ parse_string(struct parser *p, int parent)
 	const char *s = p->s;
 	size_t i = p->pos + 1, n = p->len, k;
 	unsigned char c;
+	unsigned cp;
 	int t;
 
 	for (;;) {
@@ -369,7 +339,7 @@ parse_string(struct parser *p, int parent)
 			return perr(p, "control byte in a string");
 		else if (c < 0x80 || !p->utf8)
 			i++;
-		else if ((k = utf8_seq(s + i, n - i)) == 0)
+		else if ((k = utf8_seq(s + i, n - i, &cp)) == 0)
 			return perr(p, "invalid UTF-8 in a string");
 		else
 			i += k;
@@ -479,60 +449,6 @@ escape_u_ok(const char *p, size_t left)
 	return 11;
 }
 
-/* The length of the UTF-8 sequence at s (s[0] >= 0x80), or 0 if it is
- * not valid: no overlong form, no surrogate, nothing above U+10FFFF. */
-static size_t
-utf8_seq(const char *s, size_t left)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned c = p[0], cp, min;
-	size_t k, need;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1; cp = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2; cp = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3; cp = c & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (left <= need)
-		return 0;
-	for (k = 1; k <= need; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return need + 1;
-}
-
-int
-utf8_valid(const char *s, size_t len)
-{
-	size_t i = 0, used;
-	uint64_t w;
-
-	while (i < len) {
-		if (len - i >= 8) {
-			memcpy(&w, s + i, sizeof(w));
-			if ((w & HIGHS) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((used = utf8_seq(s + i, len - i)) == 0)
-			return 0;
-		i += used;
-	}
-	return 1;
-}
-
 void
 json_free(struct json *j)
 {
@@ -543,400 +459,4 @@ json_free(struct json *j)
 	j->cap = 0;
 	j->stack_cap = 0;
 	j->n = 0;
-}
-
-enum json_type
-json_type(const struct json *j, int i)
-{
-	if (i < 0 || i >= j->n)
-		return JSON_NONE;
-	switch (TOK(j, i).type) {
-	case JSMN_OBJECT:
-		return JSON_OBJECT;
-	case JSMN_ARRAY:
-		return JSON_ARRAY;
-	case JSMN_STRING:
-		return JSON_STRING;
-	case JSMN_PRIMITIVE:
-		switch (j->s[TOK(j, i).start]) {
-		case 't':
-			return JSON_TRUE;
-		case 'f':
-			return JSON_FALSE;
-		case 'n':
-			return JSON_NULL;
-		default:
-			return JSON_NUMBER;
-		}
-	default:
-		return JSON_NONE;
-	}
-}
-
-int
-json_size(const struct json *j, int i)
-{
-	return i < 0 || i >= j->n ? 0 : TOK(j, i).size;
-}
-
-/* jsmn nests a key's value under the key, so counting sizes walks the
- * whole subtree, keys and values alike. */
-int
-json_skip(const struct json *j, int i)
-{
-	int pending = 1;
-
-	while (pending > 0 && i < j->n) {
-		pending += TOK(j, i).size - 1;
-		i++;
-	}
-	return i;
-}
-
-int
-json_first(const struct json *j, int arr)
-{
-	if (json_type(j, arr) != JSON_ARRAY || TOK(j, arr).size == 0)
-		return -1;
-	return arr + 1;
-}
-
-static int
-key_eq(const struct json *j, int k, const char *key, size_t klen)
-{
-	const jsmntok_t *t = &TOK(j, k);
-	size_t n = (size_t)(t->end - t->start);
-	const char *p = j->s + t->start;
-
-	if (memchr(p, '\\', n) == NULL)
-		return n == klen && memcmp(p, key, klen) == 0;
-	return json_str_eq(j, k, key, klen);
-}
-
-int
-json_get(const struct json *j, int obj, const char *key)
-{
-	size_t klen = strlen(key);
-	int k, found = -1, left;
-
-	if (json_type(j, obj) != JSON_OBJECT)
-		return -1;
-	left = TOK(j, obj).size;
-	for (k = obj + 1; left > 0; left--) {
-		if (key_eq(j, k, key, klen))
-			found = k + 1;
-		k = json_skip(j, k);	/* the key's subtree holds its value */
-	}
-	return found;
-}
-
-int
-json_path(const struct json *j, int obj, ...)
-{
-	const char *key;
-	va_list ap;
-
-	va_start(ap, obj);
-	while (obj != -1 && (key = va_arg(ap, const char *)) != NULL)
-		obj = json_get(j, obj, key);
-	va_end(ap);
-	return obj;
-}
-
-/* n is at most 16 (a program's fixed list of fields). */
-int
-json_pick(const struct json *j, int obj, const char *const keys[], int n,
-    int out[])
-{
-	size_t len[16], kn;
-	int k, i, left, found = 0;
-	const char *kp;
-
-	for (i = 0; i < n; i++)
-		out[i] = -1;
-	if (json_type(j, obj) != JSON_OBJECT || n > 16)
-		return 0;
-	for (i = 0; i < n; i++)
-		len[i] = strlen(keys[i]);
-	left = TOK(j, obj).size;
-	for (k = obj + 1; left > 0; left--, k = json_skip(j, k)) {
-		kp = j->s + TOK(j, k).start;
-		kn = (size_t)(TOK(j, k).end - TOK(j, k).start);
-		if (memchr(kp, '\\', kn) != NULL) {
-			for (i = 0; i < n; i++)
-				if (json_str_eq(j, k, keys[i], len[i]))
-					break;
-		} else {
-			for (i = 0; i < n; i++)
-				if (kn == len[i] && memcmp(kp, keys[i], kn) == 0)
-					break;
-		}
-		if (i == n)
-			continue;
-		found += out[i] == -1;
-		out[i] = k + 1;
-	}
-	return found;
-}
-
-static int
-dropped(const struct json *j, int k, const char *const drop[], int ndrop)
-{
-	int d;
-
-	for (d = 0; d < ndrop; d++)
-		if (key_eq(j, k, drop[d], strlen(drop[d])))
-			return 1;
-	return 0;
-}
-
-int
-json_copy_open(struct buf *out, const struct json *j, int obj,
-    const char *const drop[], int ndrop)
-{
-	const char *s = j->s;
-	size_t start = json_start(j, obj), close = json_end(j, obj) - 1;
-	size_t ks, ve, prev_end = 0, gap_a = 0, gap_b = 0;
-	int k, left, kept = 0, prev_kept = 0, any = 0;
-
-	left = TOK(j, obj).size;
-	for (k = obj + 1; left > 0 && !any; left--, k = json_skip(j, k))
-		any = dropped(j, k, drop, ndrop);
-	if (!any) {
-		buf_add(out, s + start, close - start);
-		return TOK(j, obj).size;
-	}
-	/* Rebuilt from the original bytes: '{' and the white space after
-	 * it, each kept member preceded by the separator that followed the
-	 * kept one before it, then the white space after the last one. */
-	left = TOK(j, obj).size;
-	k = obj + 1;
-	buf_add(out, s + start, json_start(j, k) - start);
-	for (; left > 0; left--, k = json_skip(j, k)) {
-		ks = json_start(j, k);
-		ve = json_end(j, k + 1);
-		if (prev_kept) {
-			gap_a = prev_end;
-			gap_b = ks;
-		}
-		prev_kept = !dropped(j, k, drop, ndrop);
-		prev_end = ve;
-		if (!prev_kept)
-			continue;
-		if (kept++ > 0)
-			buf_add(out, s + gap_a, gap_b - gap_a);
-		buf_add(out, s + ks, ve - ks);
-	}
-	if (prev_kept)
-		buf_add(out, s + prev_end, close - prev_end);
-	else if (kept > 0)
-		buf_add(out, s + gap_a, (size_t)((const char *)memchr(s + gap_a,
-		    ',', gap_b - gap_a) - (s + gap_a)));
-	return kept;
-}
-
-int
-json_hex4(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		char c = p[k];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void
-put_utf8(struct buf *out, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(out, u, n);
-}
-
-/* \uXXXX at p (p[0] == 'u'), with a low surrogate after a high one. */
-static int
-unescape_u(const char *p, size_t left, struct buf *out, size_t *used,
-    const char **why)
-{
-	unsigned cp, lo;
-
-	if (left < 5 || json_hex4(p + 1, &cp) == -1)
-		return fail(why, "bad \\u escape");
-	*used = 5;
-	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return fail(why, "lone low surrogate in \\u escape");
-	if (cp >= 0xd800 && cp <= 0xdbff) {
-		if (left < 11 || p[5] != '\\' || p[6] != 'u' ||
-		    json_hex4(p + 7, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-			return fail(why, "lone high surrogate in \\u escape");
-		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		*used = 11;
-	}
-	put_utf8(out, cp);
-	return 0;
-}
-
-int
-json_unescape(const char *s, size_t len, struct buf *out, const char **why)
-{
-	size_t i = 0, run, used;
-	const char *bs;
-
-	while (i < len) {
-		bs = memchr(s + i, '\\', len - i);
-		run = (bs ? (size_t)(bs - s) : len) - i;
-		if (!utf8_valid(s + i, run))
-			return fail(why, "invalid UTF-8 in string");
-		buf_add(out, s + i, run);
-		i += run;
-		if (i == len)
-			break;
-		if (++i == len)
-			return fail(why, "bad escape");
-		switch (s[i]) {
-		case '"': case '\\': case '/':
-			buf_addc(out, s[i]);
-			break;
-		case 'b': buf_addc(out, '\b'); break;
-		case 'f': buf_addc(out, '\f'); break;
-		case 'n': buf_addc(out, '\n'); break;
-		case 'r': buf_addc(out, '\r'); break;
-		case 't': buf_addc(out, '\t'); break;
-		case 'u':
-			if (unescape_u(s + i, len - i, out, &used, why) == -1)
-				return -1;
-			i += used;
-			continue;
-		default:
-			return fail(why, "bad escape");
-		}
-		i++;
-	}
-	return 0;
-}
-
-int
-json_str(const struct json *j, int i, struct buf *out, const char **why)
-{
-	if (json_type(j, i) != JSON_STRING)
-		return fail(why, "not a string");
-	return json_unescape(j->s + TOK(j, i).start,
-	    (size_t)(TOK(j, i).end - TOK(j, i).start), out, why);
-}
-
-int
-json_str_eq(const struct json *j, int i, const char *s, size_t len)
-{
-	static struct buf tmp;	/* single-threaded programs */
-
-	buf_reset(&tmp);
-	if (json_str(j, i, &tmp, NULL) == -1)
-		return 0;
-	return tmp.len == len && memcmp(tmp.data, s, len) == 0;
-}
-
-int
-json_i64(const struct json *j, int i, int64_t *out)
-{
-	const char *why;
-
-	if (json_type(j, i) != JSON_NUMBER)
-		return -1;
-	return str_to_i64(j->s + TOK(j, i).start,
-	    (size_t)(TOK(j, i).end - TOK(j, i).start), out, &why);
-}
-
-int
-json_f64(const struct json *j, int i, double *out)
-{
-	char tmp[64], *end;
-	size_t n;
-
-	if (json_type(j, i) != JSON_NUMBER)
-		return -1;
-	n = (size_t)(TOK(j, i).end - TOK(j, i).start);
-	if (n >= sizeof(tmp)) {
-		char *p = xstrndup(j->s + TOK(j, i).start, n);
-
-		*out = strtod(p, &end);
-		free(p);
-		return 0;
-	}
-	memcpy(tmp, j->s + TOK(j, i).start, n);
-	tmp[n] = '\0';
-	*out = strtod(tmp, &end);
-	return 0;
-}
-
-/* Copies validated JSON without its insignificant white space to o (which
- * may be s + start: it never overtakes what it reads); its length. */
-static size_t
-minify_to(char *o, const char *s, size_t start, size_t end)
-{
-	char *o0 = o;
-	size_t i = start;
-
-	while (i < end) {
-		char c = s[i++];
-
-		if (is_ws(c))
-			continue;
-		*o++ = c;
-		if (c != '"')
-			continue;
-		/* a validated string: copy through to its closing quote */
-		while (i < end && (c = s[i++]) != '"') {
-			*o++ = c;
-			if (c == '\\' && i < end)
-				*o++ = s[i++];
-		}
-		*o++ = c;
-	}
-	return (size_t)(o - o0);
-}
-
-void
-json_minify(struct buf *out, const char *s, size_t start, size_t end)
-{
-	buf_reserve(out, end - start);
-	out->len += minify_to(out->data + out->len, s, start, end);
-}
-
-size_t
-json_minify_in_place(char *s, size_t start, size_t end)
-{
-	return minify_to(s + start, s, start, end);
 }

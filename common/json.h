@@ -1,5 +1,7 @@
 /* json.h: JSON reading, strict and validated, into jsmn's token layout.
- * Callers see token indices, never jsmn's types. */
+ * Callers see token indices, never jsmn's types. json_parse and json_free
+ * are in json.c, the walking of tokens in jsonget.c, their decoding and
+ * json_minify in jsonstr.c. */
 #ifndef HF_JSON_H
 #define HF_JSON_H
 
@@ -60,8 +62,6 @@ size_t	 json_end(const struct json *, int);
 int	 json_first(const struct json *, int arr);
 /* The value of key in object obj (the last one if repeated), or -1. */
 int	 json_get(const struct json *, int obj, const char *key);
-/* json_get along a path of keys, NULL-terminated. */
-int	 json_path(const struct json *, int obj, ...);
 /* json_get for n keys (at most 16) in one pass over obj: out[i] is the
  * value of keys[i] (the last one if repeated) or -1. Returns how many were
  * found. */
@@ -83,7 +83,8 @@ int	 json_i64(const struct json *, int, int64_t *out);
 /* Any number token as a double: 0 and *out, else -1. */
 int	 json_f64(const struct json *, int, double *out);
 
-/* Append s[start, end) to out without insignificant white space. */
+/* Append validated JSON s[start, end) to out without insignificant white
+ * space (tests/fuzz/fuzz-list.c checks hf-list's output with it). */
 void	 json_minify(struct buf *out, const char *s, size_t start, size_t end);
 /* The same over s[start, end) in place; the new length. The text's tokens
  * past end stay valid. */
@@ -91,9 +92,5 @@ size_t	 json_minify_in_place(char *s, size_t start, size_t end);
 /* Decode a JSON string body (between the quotes). 0 or -1 with *why. */
 int	 json_unescape(const char *s, size_t len, struct buf *out,
 	    const char **why);
-/* Four hex digits at p as a code unit: 0 and *out, or -1. */
-int	 json_hex4(const char *p, unsigned *out);
-/* Whether s[0..len) is valid UTF-8 (no surrogates, no overlongs). */
-int	 utf8_valid(const char *s, size_t len);
 
 #endif

@@ -1,13 +1,25 @@
-/* jsonw.c: JSON output with the escaping rules spelled out. */
-#include <inttypes.h>
-#include <math.h>
-#include <stdio.h>
+/* jsonw.c: JSON output with the escaping rules spelled out. Floats are
+ * written as Python's repr, in pyfloat.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "json-internal.h"
 #include "jsonw.h"
+#include "utf8.h"
 #include "util.h"
+
+static char	*room(struct buf *, size_t);
+static char	*put_newline(const struct jw *, char *);
+static void	before(struct jw *);
+static size_t	plain_run(const char *, size_t);
+static int	plain(const char *, size_t);
+static void	put(struct buf *, const char *, size_t);
+static void	open_level(struct jw *, char, char);
+static void	put_u(struct buf *, unsigned);
+static int	escape_one(struct buf *, const unsigned char *, size_t, int,
+		    size_t *);
+static void	put_unit(struct buf *, unsigned);
+static int	unit_escape(const char *, size_t, unsigned *, size_t *);
 
 /* level[] holds ']' or '}' for an empty container, ')' or '>' once it has
  * a member (so the closing bracket knows whether to break the line). */
@@ -193,8 +205,9 @@ void
 jw_i64(struct jw *w, int64_t v)
 {
 	char d[FMT_I64_MAX];
+	size_t n = fmt_i64(d, v, 0);
 
-	jw_raw(w, d, fmt_i64(d, v, 0));
+	jw_raw(w, d, n);
 }
 
 void
@@ -218,6 +231,7 @@ jw_raw(struct jw *w, const char *s, size_t n)
 	w->out->len += n;
 }
 
+/* The escape \uXXXX of code unit u, lowercase hex as Python writes it. */
 static void
 put_u(struct buf *b, unsigned u)
 {
@@ -228,34 +242,9 @@ put_u(struct buf *b, unsigned u)
 	buf_add(b, e, sizeof(e));
 }
 
-/* Decode one UTF-8 sequence at s (valid input assumed checked by caller's
- * length); returns its length, or 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t need, k;
-	unsigned c = s[0], min;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1; *cp = c & 0x1f; min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2; *cp = c & 0x0f; min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3; *cp = c & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (n <= need)
-		return 0;
-	for (k = 1; k <= need; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[k] & 0x3f);
-	}
-	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return need + 1;
-}
-
+/* The escape of the byte at p, or with ascii of the UTF-8 sequence there
+ * (left bytes); *used is how many bytes it took. 0, or -1 on invalid
+ * UTF-8. */
 static int
 escape_one(struct buf *b, const unsigned char *p, size_t left, int ascii,
     size_t *used)
@@ -280,7 +269,7 @@ escape_one(struct buf *b, const unsigned char *p, size_t left, int ascii,
 		buf_addc(b, (char)c);
 		return 0;
 	}
-	if ((*used = utf8_decode(p, left, &cp)) == 0)
+	if ((*used = utf8_seq((const char *)p, left, &cp)) == 0)
 		return -1;
 	if (cp < 0x10000) {
 		put_u(b, cp);
@@ -389,7 +378,7 @@ jw_reescape(struct buf *b, const char *s, size_t n)
 		} else if (p[i] < 0x80) {
 			cp = p[i];	/* a raw control byte or DEL */
 			used = 1;
-		} else if ((used = utf8_decode(p + i, n - i, &cp)) == 0)
+		} else if ((used = utf8_seq(s + i, n - i, &cp)) == 0)
 			return -1;
 		if (cp >= 0x10000) {
 			put_u(b, 0xd800 | (cp - 0x10000) >> 10);
@@ -399,125 +388,4 @@ jw_reescape(struct buf *b, const char *s, size_t n)
 		i += used;
 	}
 	return 0;
-}
-
-/*
- * Floats as Python's repr: the shortest digit string that reads back as
- * the same double (the nearest one when several have that length), laid
- * out in fixed notation for decimal exponents -4..15 with ".0" on integral
- * values, else as d.ddde+XX.
- */
-
-/* At a power of two the doubles below are twice as dense as above, so
- * the nearest p-digit decimal can fall just outside x's rounding interval
- * while the next one up is inside it: try that one (in place, "d.ddde+XX"
- * form). 1 if it reads back as x. */
-static int
-bump_digits(char *tmp, double x)
-{
-	char alt[40], *e = strchr(tmp, 'e'), *q;
-	int exp10, e2;
-
-	if (frexp(x, &e2) != 0.5 || !(strtod(tmp, NULL) < x))
-		return 0;
-	snprintf(alt, sizeof(alt), "%s", tmp);
-	exp10 = atoi(e + 1);
-	for (q = alt + (e - tmp) - 1; q >= alt; q--) {
-		if (*q == '.')
-			continue;
-		if (*q != '9') {
-			(*q)++;
-			break;
-		}
-		*q = '0';
-	}
-	if (q < alt) {		/* 9.99 became 0.00: 1.000 one decade up */
-		alt[0] = '1';
-		exp10++;
-	}
-	snprintf(alt + (e - tmp), sizeof(alt) - (size_t)(e - tmp), "e%+d",
-	    exp10);
-	if (strtod(alt, NULL) != x)
-		return 0;
-	memcpy(tmp, alt, strlen(alt) + 1);
-	return 1;
-}
-
-/* The shortest round-trip digits of x > 0 (finite) into d, no trailing
- * zeros; returns their count, the decimal exponent in *exp10. */
-static int
-shortest_digits(double x, char d[20], int *exp10)
-{
-	char tmp[40], *e;
-	int p, n, m;
-
-	for (p = 1; p <= 17; p++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
-		if (strtod(tmp, NULL) == x)
-			break;
-		if (p < 17 && bump_digits(tmp, x))
-			break;
-	}
-	e = strchr(tmp, 'e');
-	*exp10 = atoi(e + 1);
-	for (n = 0, m = 0; tmp + m < e; m++)
-		if (tmp[m] != '.')
-			d[n++] = tmp[m];
-	while (n > 1 && d[n - 1] == '0')
-		n--;
-	d[n] = '\0';
-	return n;
-}
-
-size_t
-jw_fmt_f64(char buf[JW_F64_MAX], double x)
-{
-	char d[20], *o = buf;
-	int n, e, i;
-
-	if (isnan(x))
-		return (size_t)snprintf(buf, JW_F64_MAX, "NaN");
-	if (isinf(x))
-		return (size_t)snprintf(buf, JW_F64_MAX, "%sInfinity",
-		    x < 0 ? "-" : "");
-	if (signbit(x))
-		*o++ = '-';
-	if (x == 0)
-		return (size_t)(o - buf) + (size_t)snprintf(o, 4, "0.0");
-	n = shortest_digits(fabs(x), d, &e);
-	if (e < -4 || e >= 16) {
-		*o++ = d[0];
-		if (n > 1) {
-			*o++ = '.';
-			memcpy(o, d + 1, (size_t)n - 1);
-			o += n - 1;
-		}
-		o += snprintf(o, 8, "e%c%02d", e < 0 ? '-' : '+', abs(e));
-	} else if (e < 0) {
-		*o++ = '0';
-		*o++ = '.';
-		for (i = -1; i > e; i--)
-			*o++ = '0';
-		memcpy(o, d, (size_t)n);
-		o += n;
-	} else {
-		for (i = 0; i <= e; i++)
-			*o++ = i < n ? d[i] : '0';
-		*o++ = '.';
-		if (n <= e + 1)
-			*o++ = '0';
-		for (; i < n; i++)
-			*o++ = d[i];
-	}
-	*o = '\0';
-	return (size_t)(o - buf);
-}
-
-void
-jw_f64(struct jw *w, double x)
-{
-	char b[JW_F64_MAX];
-	size_t n = jw_fmt_f64(b, x);
-
-	jw_raw(w, b, n);
 }

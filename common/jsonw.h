@@ -33,7 +33,7 @@ void	jw_strz(struct jw *, const char *);	/* NULL writes null */
 void	jw_i64(struct jw *, int64_t);
 void	jw_bool(struct jw *, int);
 /* A double as Python's json.dump writes a float: repr (100.0, 67.4, 1e-05,
- * 1e+16, -0.0), and NaN, Infinity, -Infinity. */
+ * 1e+16, -0.0), and NaN, Infinity, -Infinity (in pyfloat.c). */
 void	jw_f64(struct jw *, double);
 void	jw_null(struct jw *);
 /* Already valid JSON text (a span of validated input), written as is. */
@@ -50,10 +50,5 @@ int	jw_escape(struct buf *, const char *, size_t, int ascii);
  * code unit by code unit, so a lone surrogate escape stays one. -1 on an
  * invalid escape or invalid UTF-8. */
 int	jw_reescape(struct buf *, const char *, size_t);
-
-/* The text jw_f64 writes, NUL-terminated into buf; returns its length.
- * JW_F64_MAX is enough for any double. */
-#define JW_F64_MAX	32
-size_t	jw_fmt_f64(char buf[JW_F64_MAX], double);
 
 #endif

@@ -1,6 +1,7 @@
 /* pyjson.h: JSON as Python's json module reads and writes it, so that a
  * file written by json.dump(obj, f, indent=2) can be read, changed and
- * written back byte for byte. */
+ * written back byte for byte. Reading is in pyjson.c, writing in pydump.c,
+ * py_round in pyfloat.c. */
 #ifndef HF_PYJSON_H
 #define HF_PYJSON_H
 
@@ -14,13 +15,6 @@ enum {
 				 * -Infinity as values, as json.load does */
 };
 
-enum pyjson_special {
-	PYJSON_FINITE = 0,
-	PYJSON_NAN_VALUE,
-	PYJSON_INF,
-	PYJSON_NEG_INF,
-};
-
 #define PYJSON_MAX_DEPTH	1000	/* containers nested; json.load stops sooner */
 
 struct pyjson {
@@ -28,7 +22,7 @@ struct pyjson {
 	char		*text;		/* the parsed copy of the input */
 	size_t		 text_map;	/* its mapping's size, or 0: malloc'd */
 	size_t		*special;	/* sorted starts of NaN/Infinity tokens */
-	unsigned char	*kind;		/* their enum pyjson_special */
+	unsigned char	*kind;		/* which literal each one was */
 	size_t		 nspecial;
 };
 
@@ -39,9 +33,6 @@ struct pyjson {
 int	pyjson_parse(struct pyjson *, const char *, size_t, int flags,
 	    const char **why);
 void	pyjson_free(struct pyjson *);
-
-/* Which special value a number token stands for (PYJSON_FINITE if none). */
-enum pyjson_special pyjson_special(const struct pyjson *, int);
 
 /* A number token as Python holds it: 1 and *f for a float (NaN and
  * infinities included), 0 for an integer (*f its value), -1 if not a

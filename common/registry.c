@@ -1,4 +1,6 @@
-/* registry.c: load and query registry.json. */
+/* registry.c: load and query registry.json. registry_load reports in the
+ * caller's buffer as "FILE: reason"; registry_open, for the programs,
+ * prints that and returns an hf_exit status. */
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
@@ -13,8 +15,24 @@
 #include "registry.h"
 #include "util.h"
 
+static int	load_error(char *, size_t, const char *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+static int	exists(const char *);
+static char	*default_path(void);
+static int	by_name(const void *, const void *);
+static struct registry_arch *entry(struct registry *, const char *);
+static char	*string_of(const struct json *, int);
+static int	load_supported(struct registry *, const struct json *, int,
+		    char *, size_t);
+static int	load_orgs(struct registry *, const struct json *, int, char *,
+		    size_t);
+static const struct registry_arch *find(const struct registry *,
+		    const char *, size_t);
+
+/* "path: " and the formatted reason into err (n bytes, truncated to fit):
+ * registry_load's one way to fail. Returns -1. */
 static int
-fail(char *err, size_t n, const char *path, const char *fmt, ...)
+load_error(char *err, size_t n, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 	size_t k;
@@ -28,14 +46,20 @@ fail(char *err, size_t n, const char *path, const char *fmt, ...)
 	return -1;
 }
 
+/* Whether p can be read (it may still fail to load). */
 static int
 exists(const char *p)
 {
 	return access(p, R_OK) == 0;
 }
 
-char *
-registry_default_path(void)
+/* The default registry: $HF_SCRAPER_REGISTRY, else beside the program
+ * (../share/hf-scraper/registry.json installed, ../data/registry.json in
+ * the build tree). A malloc'd path: the first that exists, else the
+ * installed one, else, without /proc/self/exe, the one under /usr/local.
+ * Never NULL. */
+static char *
+default_path(void)
 {
 	static const char *rel[] = {
 		"/../share/hf-scraper/registry.json", "/../data/registry.json",
@@ -65,6 +89,7 @@ registry_default_path(void)
 	return buf_cstr(&b);
 }
 
+/* qsort's order for the entries: by name, bytewise (find's order). */
 static int
 by_name(const void *a, const void *b)
 {
@@ -72,7 +97,8 @@ by_name(const void *a, const void *b)
 	    ((const struct registry_arch *)b)->name);
 }
 
-/* The entry for name, created if absent (entries are sorted later). */
+/* The entry for name, created if absent (entries are sorted later, so a
+ * linear search: the registry holds a few hundred). Never NULL. */
 static struct registry_arch *
 entry(struct registry *r, const char *name)
 {
@@ -87,7 +113,8 @@ entry(struct registry *r, const char *name)
 	return &r->arch[r->narch++];
 }
 
-/* A decoded string token as a new C string; NULL if not a plain string. */
+/* A decoded string token as a new C string; NULL if it is not a string,
+ * or holds a NUL byte that a C string cannot. */
 static char *
 string_of(const struct json *j, int k)
 {
@@ -101,6 +128,8 @@ string_of(const struct json *j, int k)
 	return b.data;
 }
 
+/* The supported_architectures array at arr: each name marked supported.
+ * 0, or -1 with the reason in err when arr is not an array of strings. */
 static int
 load_supported(struct registry *r, const struct json *j, int arr,
     char *err, size_t n)
@@ -110,11 +139,11 @@ load_supported(struct registry *r, const struct json *j, int arr,
 	char *s;
 
 	if (json_type(j, arr) != JSON_ARRAY)
-		return fail(err, n, r->path,
+		return load_error(err, n, r->path,
 		    "supported_architectures: not an array");
 	for (e = json_first(j, arr); left-- > 0; e = json_skip(j, e)) {
 		if ((s = string_of(j, e)) == NULL)
-			return fail(err, n, r->path,
+			return load_error(err, n, r->path,
 			    "supported_architectures: not a string");
 		a = entry(r, s);
 		if (!a->supported)
@@ -125,6 +154,9 @@ load_supported(struct registry *r, const struct json *j, int arr,
 	return 0;
 }
 
+/* The canonical_authors_by_arch object at obj: each architecture's list
+ * of orgs, in file order. 0, or -1 with the reason in err when obj is not
+ * an object of arrays of strings. */
 static int
 load_orgs(struct registry *r, const struct json *j, int obj, char *err,
     size_t n)
@@ -134,22 +166,23 @@ load_orgs(struct registry *r, const struct json *j, int obj, char *err,
 	char *s;
 
 	if (json_type(j, obj) != JSON_OBJECT)
-		return fail(err, n, r->path,
+		return load_error(err, n, r->path,
 		    "canonical_authors_by_arch: not an object");
 	left = json_size(j, obj);
 	for (k = obj + 1; left-- > 0; k = json_skip(j, k)) {
 		if ((s = string_of(j, k)) == NULL)
-			return fail(err, n, r->path, "bad architecture name");
+			return load_error(err, n, r->path,
+			    "bad architecture name");
 		a = entry(r, s);
 		free(s);
 		if (json_type(j, k + 1) != JSON_ARRAY)
-			return fail(err, n, r->path,
+			return load_error(err, n, r->path,
 			    "canonical_authors_by_arch.%s: not an array",
 			    a->name);
 		nel = json_size(j, k + 1);
 		for (e = json_first(j, k + 1); nel-- > 0; e = json_skip(j, e)) {
 			if ((s = string_of(j, e)) == NULL)
-				return fail(err, n, r->path,
+				return load_error(err, n, r->path,
 				    "canonical_authors_by_arch.%s: not a "
 				    "string", a->name);
 			a->orgs = xreallocarray(a->orgs, a->norgs + 1,
@@ -160,24 +193,9 @@ load_orgs(struct registry *r, const struct json *j, int obj, char *err,
 	return 0;
 }
 
-static int
-read_file(const char *path, struct buf *b)
-{
-	char chunk[65536];
-	size_t n;
-	FILE *fp;
-	int rv = 0;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(b, chunk, n);
-	if (ferror(fp))
-		rv = -1;
-	fclose(fp);
-	return rv;
-}
-
+/* The whole file is read, then parsed with JSON_UTF8; unknown keys are
+ * ignored, supported_architectures is required. On failure r is freed
+ * (empty, but safe to free again). */
 int
 registry_load(struct registry *r, const char *path, char *err, size_t n)
 {
@@ -187,22 +205,22 @@ registry_load(struct registry *r, const char *path, char *err, size_t n)
 	int k, rv = -1;
 
 	memset(r, 0, sizeof(*r));
-	r->path = path != NULL ? xstrdup(path) : registry_default_path();
-	if (read_file(r->path, &text) == -1) {
-		fail(err, n, r->path, "%s", strerror(errno));
+	r->path = path != NULL ? xstrdup(path) : default_path();
+	if (buf_read_file(&text, r->path) == -1) {
+		load_error(err, n, r->path, "%s", strerror(errno));
 		goto out;
 	}
 	if (json_parse(&j, text.data ? text.data : "", text.len, JSON_UTF8,
 	    &why) == -1) {
-		fail(err, n, r->path, "%s", why);
+		load_error(err, n, r->path, "%s", why);
 		goto out;
 	}
 	if (json_type(&j, 0) != JSON_OBJECT) {
-		fail(err, n, r->path, "not a JSON object");
+		load_error(err, n, r->path, "not a JSON object");
 		goto out;
 	}
 	if ((k = json_get(&j, 0, "supported_architectures")) == -1) {
-		fail(err, n, r->path, "no supported_architectures");
+		load_error(err, n, r->path, "no supported_architectures");
 		goto out;
 	}
 	if (load_supported(r, &j, k, err, n) == -1)
@@ -221,6 +239,8 @@ out:
 	return rv;
 }
 
+/* The edge of the convention: a program's registry, or its reason on
+ * stderr. */
 int
 registry_open(struct registry *r, const char *path)
 {
@@ -233,8 +253,10 @@ registry_open(struct registry *r, const char *path)
 	return HF_EXIT_OK;
 }
 
-const struct registry_arch *
-registry_find(const struct registry *r, const char *name, size_t len)
+/* The entry named name[0..len) (not NUL-terminated), by binary search
+ * over the sorted entries; NULL if there is none. */
+static const struct registry_arch *
+find(const struct registry *r, const char *name, size_t len)
 {
 	size_t lo = 0, hi = r->narch, mid, k;
 	int c;
@@ -255,19 +277,22 @@ registry_find(const struct registry *r, const char *name, size_t len)
 	return NULL;
 }
 
+/* 1 if name[0..len) is listed in supported_architectures, else 0. */
 int
 registry_supported(const struct registry *r, const char *name, size_t len)
 {
-	const struct registry_arch *a = registry_find(r, name, len);
+	const struct registry_arch *a = find(r, name, len);
 
 	return a != NULL && a->supported;
 }
 
+/* 1 if author[0..olen) is one of arch[0..alen)'s canonical orgs, else 0
+ * (also when arch is not in the registry). */
 int
 registry_canonical(const struct registry *r, const char *arch, size_t alen,
     const char *author, size_t olen)
 {
-	const struct registry_arch *a = registry_find(r, arch, alen);
+	const struct registry_arch *a = find(r, arch, alen);
 	size_t i;
 
 	if (a == NULL)
@@ -279,6 +304,8 @@ registry_canonical(const struct registry *r, const char *arch, size_t alen,
 	return 0;
 }
 
+/* Everything registry_load allocated; r is left empty, and may be freed
+ * again. */
 void
 registry_free(struct registry *r)
 {

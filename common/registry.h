@@ -20,19 +20,16 @@ struct registry {
 	char			*path;
 };
 
-/* The default registry: $HF_SCRAPER_REGISTRY, else beside the program
- * (../share/hf-scraper/registry.json installed, ../data/registry.json in
- * the build tree). A malloc'd path; the first that exists, else the
- * installed one. */
-char	*registry_default_path(void);
-/* Load path (NULL: the default). 0, or -1 with "FILE: reason" in err. */
+/* Load path (NULL: the default: $HF_SCRAPER_REGISTRY, else
+ * ../share/hf-scraper/registry.json beside the program when installed,
+ * ../data/registry.json in the build tree). 0, or -1 with "FILE: reason"
+ * in err (errlen bytes) and r empty. */
 int	 registry_load(struct registry *, const char *path, char *err,
 	    size_t errlen);
 /* registry_load with its error reported on stderr: HF_EXIT_OK, or
  * HF_EXIT_FATAL (r then empty, to be freed all the same). */
 int	 registry_open(struct registry *, const char *path);
-const struct registry_arch *registry_find(const struct registry *,
-	    const char *name, size_t len);
+/* Whether architecture name[0..len) is supported. */
 int	 registry_supported(const struct registry *, const char *, size_t);
 /* Whether author is a canonical org of architecture arch. */
 int	 registry_canonical(const struct registry *, const char *arch,

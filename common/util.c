@@ -57,6 +57,14 @@ xstrndup(const char *s, size_t n)
 }
 
 int
+fail_why(const char **why, const char *reason)
+{
+	if (why != NULL)
+		*why = reason;
+	return -1;
+}
+
+int
 str_to_i64(const char *s, size_t len, int64_t *out, const char **why)
 {
 	uint64_t v = 0, lim;
@@ -67,22 +75,16 @@ str_to_i64(const char *s, size_t len, int64_t *out, const char **why)
 		neg = 1;
 		i = 1;
 	}
-	if (i == len) {
-		*why = "not a number";
-		return -1;
-	}
+	if (i == len)
+		return fail_why(why, "not a number");
 	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	for (; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 
-		if (d > 9) {
-			*why = "not a number";
-			return -1;
-		}
-		if (v > (lim - d) / 10) {
-			*why = "out of range";
-			return -1;
-		}
+		if (d > 9)
+			return fail_why(why, "not a number");
+		if (v > (lim - d) / 10)
+			return fail_why(why, "out of range");
 		v = v * 10 + d;
 	}
 	if (neg)

@@ -1,4 +1,17 @@
-/* util.h: exit statuses, allocation that cannot fail, bounded parsing. */
+/* util.h: exit statuses, allocation that cannot fail, bounded parsing.
+ *
+ * How common/ reports a failure. Parsers and other pure functions return
+ * -1 (or NULL) and, where they take a const char **why, set *why to a
+ * constant string saying why, with fail_why (why may be NULL); they never
+ * print (json_parse, json_str, pyjson_parse, str_to_i64). Functions that
+ * touch files return -1 with errno set (atomic_*, buf_read_file). Where the
+ * reason needs words of its own, it goes into a buffer the caller owns:
+ * registry_load writes "FILE: reason" into its err argument, http_* into
+ * h->err. Only the edge prints: the programs, and the few helpers that
+ * stand in for them, which report with warn(3) or warnx(3) and return an
+ * hf_exit status (registry_open, nd_each, nd_skip, hf_finish), or exit
+ * (parse_i64 on a bad argument; the x* allocators and buf_reserve when
+ * memory runs out). */
 #ifndef HF_UTIL_H
 #define HF_UTIL_H
 
@@ -24,8 +37,10 @@ char	*xstrndup(const char *, size_t);
 /* Parse a decimal integer in [min, max]; on error warn "what: reason: s" and
  * exit HF_EXIT_USAGE (for command-line arguments only). */
 int64_t	 parse_i64(const char *s, int64_t min, int64_t max, const char *what);
-/* The same without exiting: 0 and *out, or -1 with *why. */
+/* The same without range or exit: 0 and *out, or -1 with *why. */
 int	 str_to_i64(const char *s, size_t len, int64_t *out, const char **why);
+/* -1, with *why = reason unless why is NULL: how a parser fails. */
+int	 fail_why(const char **why, const char *reason);
 
 /* v in decimal at out, zero-padded to at least width digits (0: no
  * padding, at most 20), not NUL-terminated; returns its length. */

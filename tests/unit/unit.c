@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "http.h"
@@ -11,6 +12,7 @@
 #include "json.h"
 #include "jsonw.h"
 #include "pyjson.h"
+#include "utf8.h"
 #include "util.h"
 
 static int failures, checks;
@@ -113,7 +115,8 @@ test_lookup(void)
 	    "a repeated key: the last wins");
 	CHECK(json_type(&j, json_get(&j, 0, "last")) == JSON_TRUE,
 	    "key after nested arrays");
-	CHECK(json_path(&j, 0, "x", "id", (char *)NULL) != -1, "path");
+	CHECK(json_type(&j, json_get(&j, json_get(&j, 0, "x"), "id")) ==
+	    JSON_STRING, "nested key");
 	CHECK(json_get(&j, 0, "missing") == -1, "missing key");
 	e = json_first(&j, json_get(&j, 0, "arr"));
 	e = json_skip(&j, e);
@@ -237,27 +240,31 @@ static void
 test_minify(void)
 {
 	const char *s = "{ \"a\" : [ 1 , \"x y\\\" z\\\\\" ] ,\n\t\"b\":{} }";
+	const char *compact = "[{\"a\":\"x y\",\"b\":[1,2]},{}]";
 	struct buf b = { 0 };
+	struct json j = { 0 };
+	const char *why;
 
 	json_minify(&b, s, 0, strlen(s));
 	buf_cstr(&b);
 	CHECK(strcmp(b.data, "{\"a\":[1,\"x y\\\" z\\\\\"],\"b\":{}}") == 0,
 	    "minify: %s", b.data);
-	buf_free(&b);	/* the parser counts the white space between tokens (hf-list
-	 * prints a page with none as it came) */
-	{
-		struct json j = { 0 };
-		const char *why;
-		const char *compact = "[{\"a\":\"x y\",\"b\":[1,2]},{}]";
-
-		CHECK(json_parse(&j, s, strlen(s), JSON_MEMBERS, &why) > 0 &&
-		    j.ws == 11, "ws of a spaced text: %zu", j.ws);
-		CHECK(json_parse(&j, compact, strlen(compact), JSON_MEMBERS,
-		    &why) > 0 && j.ws == 0, "ws of a minified text: %zu", j.ws);
-		CHECK(json_parse(&j, " 1\n", 3, 0, &why) > 0 && j.ws == 2,
-		    "ws around a scalar: %zu", j.ws);
-		json_free(&j);
-	}
+	buf_reset(&b);
+	buf_adds(&b, s);
+	b.len = json_minify_in_place(b.data, 0, b.len);
+	buf_cstr(&b);
+	CHECK(strcmp(b.data, "{\"a\":[1,\"x y\\\" z\\\\\"],\"b\":{}}") == 0,
+	    "minify in place: %s", b.data);
+	buf_free(&b);
+	/* the parser counts the white space between tokens (hf-list prints
+	 * a page with none as it came) */
+	CHECK(json_parse(&j, s, strlen(s), JSON_MEMBERS, &why) > 0 &&
+	    j.ws == 11, "ws of a spaced text: %zu", j.ws);
+	CHECK(json_parse(&j, compact, strlen(compact), JSON_MEMBERS,
+	    &why) > 0 && j.ws == 0, "ws of a minified text: %zu", j.ws);
+	CHECK(json_parse(&j, " 1\n", 3, 0, &why) > 0 && j.ws == 2,
+	    "ws around a scalar: %zu", j.ws);
+	json_free(&j);
 }
 
 static int
@@ -359,6 +366,45 @@ test_i64(void)
 }
 
 static void
+test_read_file(void)
+{
+	char path[] = "/tmp/unit.XXXXXX";
+	struct buf b = { 0 };
+	int fd;
+
+	if ((fd = mkstemp(path)) == -1) {
+		CHECK(0, "mkstemp");
+		return;
+	}
+	CHECK(write(fd, "hello\n", 6) == 6, "write");
+	close(fd);
+	CHECK(buf_read_file(&b, path) == 0 && b.len == 6 &&
+	    memcmp(b.data, "hello\n", 6) == 0, "whole file");
+	buf_reset(&b);
+	CHECK(buf_read_file_max(&b, path, 3) == 0 && b.len == 3 &&
+	    memcmp(b.data, "hel", 3) == 0, "at most 3 bytes");
+	unlink(path);
+	buf_reset(&b);
+	CHECK(buf_read_file(&b, path) == -1 && b.len == 0, "no such file");
+	buf_free(&b);
+}
+
+static void
+test_utf8(void)
+{
+	unsigned cp = 0;
+
+	CHECK(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80 plain ascii text", 27),
+	    "valid");
+	CHECK(!utf8_valid("\xc0\xaf", 2), "overlong");
+	CHECK(!utf8_valid("\xed\xa0\x80", 3), "surrogate");
+	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4), "above U+10FFFF");
+	CHECK(!utf8_valid("abcdefgh\xe2\x82", 10), "truncated after a word");
+	CHECK(utf8_seq("\xe2\x82\xac", 3, &cp) == 3 && cp == 0x20ac, "euro");
+	CHECK(utf8_seq("\xe2\x82\xac", 2, &cp) == 0, "short");
+}
+
+static void
 test_idset(void)
 {
 	struct idset s = { 0 };
@@ -391,6 +437,24 @@ test_idset(void)
 	idset_free(&s);
 }
 
+/* Whether jw_f64 writes x as want. */
+static int
+f64_is(double x, const char *want)
+{
+	struct buf b = { 0 };
+	struct jw w;
+	int ok;
+
+	jw_init(&w, &b, 1, 0);
+	jw_f64(&w, x);
+	ok = strcmp(buf_cstr(&b), want) == 0;
+	if (!ok)
+		fprintf(stderr, "jw_f64: got %s, not %s\n", b.data, want);
+	jw_free(&w);
+	buf_free(&b);
+	return ok;
+}
+
 /* Floats as Python's json.dump writes them (expected strings from
  * Python 3.11: json.dumps(float(text))). */
 static void
@@ -413,20 +477,14 @@ test_f64(void)
 		{ 1e22, "1e+22" }, { -123.456, "-123.456" },
 		{ 3.14159e-10, "3.14159e-10" }, { 65.0, "65.0" },
 	};
-	char b[JW_F64_MAX];
+	static const double special[] = { NAN, INFINITY, -INFINITY };
+	static const char *special_want[] = { "NaN", "Infinity", "-Infinity" };
 	size_t i;
 
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		jw_fmt_f64(b, c[i].x);
-		CHECK(strcmp(b, c[i].want) == 0, "repr %s: got %s", c[i].want,
-		    b);
-	}
-	jw_fmt_f64(b, NAN);
-	CHECK(strcmp(b, "NaN") == 0, "NaN: %s", b);
-	jw_fmt_f64(b, INFINITY);
-	CHECK(strcmp(b, "Infinity") == 0, "Infinity: %s", b);
-	jw_fmt_f64(b, -INFINITY);
-	CHECK(strcmp(b, "-Infinity") == 0, "-Infinity: %s", b);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(f64_is(c[i].x, c[i].want), "repr %s", c[i].want);
+	for (i = 0; i < 3; i++)
+		CHECK(f64_is(special[i], special_want[i]), "%s", special_want[i]);
 }
 
 /* round(x, n) as Python 3.11 answers; the rest against glibc's exact
@@ -504,6 +562,7 @@ test_pyjson(void)
 	struct buf b = { 0 };
 	struct jw w;
 	size_t i;
+	double f;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		buf_reset(&b);
@@ -546,7 +605,7 @@ test_pyjson(void)
 	buf_adds(&b, "NaN]");
 	CHECK(pyjson_parse(&p, b.data, b.len, PYJSON_NAN, NULL) ==
 	    (5 << 20) / 2 + 2, "large text");
-	CHECK(pyjson_special(&p, (5 << 20) / 2 + 1) == PYJSON_NAN_VALUE &&
+	CHECK(pyjson_number(&p, (5 << 20) / 2 + 1, &f) == 1 && isnan(f) &&
 	    p.text[b.len - 2] == '0', "large text: NaN hidden in the copy");
 	CHECK(pyjson_parse(&p, "[1]", 3, 0, NULL) == 2 && p.text_map == 0,
 	    "small text after a large one");
@@ -568,6 +627,8 @@ main(void)
 	test_ratelimit();
 	test_url();
 	test_i64();
+	test_read_file();
+	test_utf8();
 	test_idset();
 	test_f64();
 	test_round();
