@@ -1,6 +1,7 @@
 /* buf.c: a growable byte buffer. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +104,15 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+buf_add_count(struct buf *b, int64_t n, const char *one, const char *many)
+{
+	if (n == 0)
+		return;
+	buf_addf(b, "%s%" PRId64 " %s", b->len ? ", " : "", n,
+	    n == 1 ? one : many);
 }
 
 void

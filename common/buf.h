@@ -19,6 +19,10 @@ void	buf_addc(struct buf *, char);
 void	buf_adds(struct buf *, const char *);
 void	buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Append ", N what" to a list being built (no comma first), what being
+ * one or many as N is 1 or not; nothing when N is 0. */
+void	buf_add_count(struct buf *, int64_t n, const char *one,
+	    const char *many);
 /* Append v in decimal. */
 void	buf_add_i64(struct buf *, int64_t);
 /* Append the whole file at path: 0, or -1 with errno set (ENOENT when

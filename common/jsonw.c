@@ -204,10 +204,8 @@ jw_strz(struct jw *w, const char *s)
 void
 jw_i64(struct jw *w, int64_t v)
 {
-	char d[FMT_I64_MAX];
-	size_t n = fmt_i64(d, v, 0);
-
-	jw_raw(w, d, n);
+	before(w);
+	buf_add_i64(w->out, v);
 }
 
 void

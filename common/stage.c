@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "json.h"
 #include "ndjson.h"
 #include "stage.h"
@@ -20,22 +21,36 @@ enum {
 	OPT_LINE_BUFFERED = 255,	/* below every stage's own (>= 256) */
 };
 
-static size_t	add_options(struct option *, const struct stage *);
-static int	own_option(const struct stage *, int);
+static size_t	add_options(struct option *, char *, const struct stage *);
+static const struct stage_option *find_option(const struct stage *, int);
+static int	take_option(const struct stage *, void *,
+		    const struct stage_option *, const char *);
 static void	buffer_stdio(int line_buffered);
 static int	run(const struct stage *, int, char *[], int);
 
-/* The shared options after the stage's own; returns how many in all. */
-static size_t
-add_options(struct option *all, const struct stage *s)
-{
-	size_t n = 0;
+/* getopt_long's val of a stage option that has none of its own. */
+#define STAGE_VAL0	1000
 
-	for (; s->options != NULL && s->options[n].name != NULL; n++) {
+/* The shared options after the stage's own, for getopt_long, and the
+ * short options into shortopts; returns how many options in all. */
+static size_t
+add_options(struct option *all, char *shortopts, const struct stage *s)
+{
+	const struct stage_option *o;
+	size_t n = 0, k = strlen(shortopts);
+
+	for (o = s->options; o != NULL && o->name != NULL; o++, n++) {
 		if (n + 4 > STAGE_MAX_OPTIONS)
 			errx(HF_EXIT_FATAL, "stage: too many options");
-		all[n] = s->options[n];
+		all[n] = (struct option){ o->name, o->has_arg, NULL,
+		    o->val != 0 ? o->val : STAGE_VAL0 + (int)n };
+		if (o->val > 0 && o->val < 256) {
+			shortopts[k++] = (char)o->val;
+			if (o->has_arg == required_argument)
+				shortopts[k++] = ':';
+		}
 	}
+	shortopts[k] = '\0';
 	all[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	all[n++] = (struct option){ "version", no_argument, NULL,
 	    OPT_VERSION };
@@ -46,15 +61,44 @@ add_options(struct option *all, const struct stage *s)
 	return n;
 }
 
-/* Whether getopt_long's ch is one of the stage's own options (not '?'
- * or ':', which report an unknown option or a missing argument). */
-static int
-own_option(const struct stage *s, int ch)
+/* The stage's option that getopt_long returned as ch, or NULL ('?' and
+ * ':' report an unknown option or a missing argument). */
+static const struct stage_option *
+find_option(const struct stage *s, int ch)
 {
-	if (ch >= 256)
-		return 1;
-	return s->shortopts != NULL && ch != ':' && ch != '?' &&
-	    strchr(s->shortopts, ch) != NULL;
+	const struct stage_option *o;
+	int n = 0;
+
+	if (ch == '?' || ch == ':')
+		return NULL;
+	for (o = s->options; o != NULL && o->name != NULL; o++, n++)
+		if (ch == (o->val != 0 ? o->val : STAGE_VAL0 + n))
+			return o;
+	return NULL;
+}
+
+/* Store o's value, or hand it to the stage: 0, or -1 (a usage error). */
+static int
+take_option(const struct stage *s, void *state,
+    const struct stage_option *o, const char *arg)
+{
+	char *at = (char *)state + o->offset, what[64];
+
+	switch (o->store) {
+	case STAGE_FLAG:
+		*(int *)(void *)at = 1;
+		return 0;
+	case STAGE_STRING:
+		*(const char **)(void *)at = arg;
+		return 0;
+	case STAGE_INT64:
+		snprintf(what, sizeof(what), "--%s", o->name);
+		*(int64_t *)(void *)at = parse_i64(arg, o->min, o->max, what);
+		return 0;
+	case STAGE_CALL:
+		break;
+	}
+	return s->option != NULL ? s->option(state, o->val, arg) : -1;
 }
 
 void
@@ -70,14 +114,10 @@ stage_options(const struct stage *s, void *state, int argc, char *argv[],
 {
 	struct option all[STAGE_MAX_OPTIONS + 1];
 	char shortopts[STAGE_MAX_OPTIONS * 2 + 3] = "hV";
+	const struct stage_option *o;
 	int ch;
 
-	add_options(all, s);
-	if (s->shortopts != NULL) {
-		if (strlen(s->shortopts) > STAGE_MAX_OPTIONS * 2)
-			errx(HF_EXIT_FATAL, "stage: too many options");
-		strcat(shortopts, s->shortopts);
-	}
+	add_options(all, shortopts, s);
 	optind = 0;	/* glibc: start afresh, also on a second run */
 	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
 		switch (ch) {
@@ -91,8 +131,8 @@ stage_options(const struct stage *s, void *state, int argc, char *argv[],
 				*line_buffered = 1;
 			break;
 		default:
-			if (!own_option(s, ch) || s->option == NULL ||
-			    s->option(state, ch, optarg) == -1)
+			if ((o = find_option(s, ch)) == NULL ||
+			    take_option(s, state, o, optarg) == -1)
 				stage_usage_error(s);
 			break;
 		}
@@ -137,6 +177,10 @@ run(const struct stage *s, int argc, char *argv[], int own_stdout)
 		rv = hf_finish(rv);
 	if (s->free != NULL)
 		s->free(state);
+	if (s->line != NULL) {
+		json_free(&((struct stage_base *)state)->j);
+		buf_free(&((struct stage_base *)state)->out);
+	}
 	free(state);
 	return rv;
 }

@@ -16,20 +16,60 @@
 
 #define STAGE_MAX_OPTIONS	32	/* a stage's own, the shared ones too */
 
+/* Where an option's value goes: to the stage's option function, or
+ * straight into the state at an offset. */
+enum stage_store {
+	STAGE_CALL = 0,	/* option(state, val, arg) */
+	STAGE_FLAG,	/* an int, set to 1 */
+	STAGE_STRING,	/* a const char *, set to the argument */
+	STAGE_INT64,	/* an int64_t: the argument, a decimal in [min, max] */
+};
+
+/* One option of a stage's table, written with the macros below and
+ * ended by { 0 }. A STAGE_CALL entry names its val (a
+ * short option's letter, or a value from 256 up); the others may leave
+ * val 0 unless they have a short option. */
+struct stage_option {
+	const char		*name;		/* without the leading -- */
+	int			 has_arg;	/* no_ or required_argument */
+	int			 val;
+	enum stage_store	 store;
+	size_t			 offset;	/* offsetof(state, member) */
+	int64_t			 min, max;	/* STAGE_INT64's range */
+};
+
+#define STAGE_CALL_OPT(name, has_arg, val) \
+	{ name, has_arg, val, STAGE_CALL, 0, 0, 0 }
+#define STAGE_FLAG_OPT(name, type, member) \
+	{ name, no_argument, 0, STAGE_FLAG, offsetof(type, member), 0, 0 }
+#define STAGE_STRING_OPT(name, type, member) \
+	{ name, required_argument, 0, STAGE_STRING, offsetof(type, member), \
+	    0, 0 }
+#define STAGE_INT64_OPT(name, type, member, min, max) \
+	{ name, required_argument, 0, STAGE_INT64, offsetof(type, member), \
+	    min, max }
+
+/* What the state of a record stage (one with a line function) begins
+ * with: the line as parsed and the output being built. The driver frees
+ * both after the stage's own free. */
+struct stage_base {
+	struct json	 j;
+	struct buf	 out;
+};
+
 struct stage {
 	/* --help's text: "usage: NAME ..." and the lines after it. */
 	const char		*usage;
-	/* The stage's own long options (val >= 256), {0}-terminated; the
-	 * driver adds --help, --version and, with lines, --line-buffered. */
-	const struct option	*options;
-	/* Its short options as getopt(3) spells them ("o:"), each one's
-	 * val the letter; may be NULL. */
-	const char		*shortopts;
-	size_t			 size;	/* of the state, zeroed before use */
+	/* The stage's own options, {0}-terminated, or NULL; the driver
+	 * adds --help, --version and, with lines, --line-buffered. */
+	const struct stage_option *options;
+	/* The size of the state, zeroed before use; a record stage's state
+	 * begins with a struct stage_base. */
+	size_t			 size;
 	/* Each callback but line may be NULL. */
 	void	(*init)(void *state);	/* defaults, before the options */
-	/* One option and its argument (NULL if none): 0, or -1 for a usage
-	 * error (the message already printed). */
+	/* A STAGE_CALL option and its argument (NULL if none): 0, or -1 for
+	 * a usage error (the message already printed). */
 	int	(*option)(void *state, int val, const char *arg);
 	/* After the options, before the input: an hf_exit status; anything
 	 * but HF_EXIT_OK stops the run with it. */
@@ -49,7 +89,7 @@ int	stage_main(const struct stage *, int argc, char *argv[]);
  * harness that runs a stage many times in one process. */
 int	stage_run(const struct stage *, int argc, char *argv[]);
 
-/* Parse argv with s's options, calling s->option for each; --help prints
+/* Parse argv with s's options, storing each or calling s->option; --help prints
  * s->usage and exits 0, --version exits 0, an unknown option or a usage
  * error prints the usage to stderr and exits HF_EXIT_USAGE. Returns the
  * index of the first operand. *line_buffered (may be NULL when the stage

@@ -32,25 +32,48 @@ static const char *const config_counts[] = {
 };
 
 struct arch_run {
-	struct json	 j;
-	struct buf	 rec;		/* the record being built */
+	struct stage_base base;		/* the item; the record being built */
 	struct buf	 decoded;	/* a string token, decoded */
+	const int	*f;		/* the item's fields (F_*), as tokens */
 };
 
 /* A string literal appended without strlen. */
-#define PUT(a, lit)	buf_add(&(a)->rec, (lit), sizeof(lit) - 1)
+#define PUT(a, lit)	buf_add(&(a)->base.out, (lit), sizeof(lit) - 1)
+
 
 static int	arch_line(struct nd_line *, void *);
 static void	arch_free(void *);
 static void	put_str(struct arch_run *, int);
 static void	put_text(struct arch_run *, const char *, size_t);
-static void	put_author(struct arch_run *, int, int);
+static void	put_author(struct arch_run *, int);
 static void	put_architecture(struct arch_run *, int);
 static void	put_count(struct arch_run *, int);
 static void	put_tags(struct arch_run *, int);
 static void	put_gated(struct arch_run *, int);
-static void	put_parameter_count(struct arch_run *, int, int);
+static void	put_parameter_count(struct arch_run *, int);
 static int	param_sum(const struct json *, int, int64_t *);
+
+/* The record's members in order: the key as written, with what comes
+ * before it, the item's field its value is made from, and how. */
+#define MEMBER(key, field, put)	{ key, sizeof(key) - 1, field, put }
+static const struct member {
+	const char	*key;
+	size_t		 keylen;
+	int		 field;
+	void		(*put)(struct arch_run *, int);
+} members[] = {
+	MEMBER("{\"id\":", F_ID, put_str),
+	MEMBER(",\"author\":", F_AUTHOR, put_author),
+	MEMBER(",\"architecture\":", F_CONFIG, put_architecture),
+	MEMBER(",\"downloads\":", F_DOWNLOADS, put_count),
+	MEMBER(",\"likes\":", F_LIKES, put_count),
+	MEMBER(",\"last_modified\":", F_LAST_MODIFIED, put_str),
+	MEMBER(",\"tags\":", F_TAGS, put_tags),
+	MEMBER(",\"pipeline_tag\":", F_PIPELINE_TAG, put_str),
+	MEMBER(",\"gated\":", F_GATED, put_gated),
+	MEMBER(",\"parameter_count\":", F_SAFETENSORS, put_parameter_count),
+};
+#define NMEMBERS	(sizeof(members) / sizeof(members[0]))
 
 /* One raw item in, one record out; a malformed line is reported and
  * skipped. */
@@ -58,35 +81,21 @@ static int
 arch_line(struct nd_line *l, void *arg)
 {
 	struct arch_run *a = arg;
+	const struct member *m;
 	int f[F_NFIELDS], rv;
 
-	if ((rv = stage_record(&a->j, l, fields, F_NFIELDS, f)) != HF_EXIT_OK)
+	if ((rv = stage_record(&a->base.j, l, fields, F_NFIELDS, f)) != HF_EXIT_OK)
 		return rv;
+	a->f = f;
 
-	buf_reset(&a->rec);
-	PUT(a, "{\"id\":");
-	put_str(a, f[F_ID]);
-	PUT(a, ",\"author\":");
-	put_author(a, f[F_AUTHOR], f[F_ID]);
-	PUT(a, ",\"architecture\":");
-	put_architecture(a, f[F_CONFIG]);
-	PUT(a, ",\"downloads\":");
-	put_count(a, f[F_DOWNLOADS]);
-	PUT(a, ",\"likes\":");
-	put_count(a, f[F_LIKES]);
-	PUT(a, ",\"last_modified\":");
-	put_str(a, f[F_LAST_MODIFIED]);
-	PUT(a, ",\"tags\":");
-	put_tags(a, f[F_TAGS]);
-	PUT(a, ",\"pipeline_tag\":");
-	put_str(a, f[F_PIPELINE_TAG]);
-	PUT(a, ",\"gated\":");
-	put_gated(a, f[F_GATED]);
-	PUT(a, ",\"parameter_count\":");
-	put_parameter_count(a, f[F_SAFETENSORS], f[F_CONFIG]);
+	buf_reset(&a->base.out);
+	for (m = members; m < members + NMEMBERS; m++) {
+		buf_add(&a->base.out, m->key, m->keylen);
+		m->put(a, f[m->field]);
+	}
 	PUT(a, "}");
-	buf_addc(&a->rec, '\n');
-	return stage_write(a->rec.data, a->rec.len);
+	buf_addc(&a->base.out, '\n');
+	return stage_write(a->base.out.data, a->base.out.len);
 }
 
 /* A string token decoded and re-escaped minimally; null if not a string.
@@ -95,7 +104,7 @@ arch_line(struct nd_line *l, void *arg)
 static void
 put_str(struct arch_run *a, int i)
 {
-	const struct json *j = &a->j;
+	const struct json *j = &a->base.j;
 	size_t s, e;
 
 	if (json_type(j, i) != JSON_STRING) {
@@ -105,7 +114,7 @@ put_str(struct arch_run *a, int i)
 	s = json_start(j, i);
 	e = json_end(j, i);
 	if (memchr(j->s + s + 1, '\\', e - s - 2) == NULL) {
-		buf_add(&a->rec, j->s + s, e - s);
+		buf_add(&a->base.out, j->s + s, e - s);
 		return;
 	}
 	buf_reset(&a->decoded);
@@ -117,23 +126,24 @@ put_str(struct arch_run *a, int i)
 static void
 put_text(struct arch_run *a, const char *s, size_t n)
 {
-	buf_addc(&a->rec, '"');
-	jw_escape(&a->rec, s, n, 0);
-	buf_addc(&a->rec, '"');
+	buf_addc(&a->base.out, '"');
+	jw_escape(&a->base.out, s, n, 0);
+	buf_addc(&a->base.out, '"');
 }
 
 /* author, else the id's part before the first '/' (or the whole id). */
 static void
-put_author(struct arch_run *a, int author, int id)
+put_author(struct arch_run *a, int author)
 {
 	const char *slash;
+	int id = a->f[F_ID];
 
-	if (json_type(&a->j, author) == JSON_STRING) {
+	if (json_type(&a->base.j, author) == JSON_STRING) {
 		put_str(a, author);
 		return;
 	}
 	buf_reset(&a->decoded);
-	json_str(&a->j, id, &a->decoded, NULL);
+	json_str(&a->base.j, id, &a->decoded, NULL);
 	buf_cstr(&a->decoded);
 	slash = memchr(a->decoded.data, '/', a->decoded.len);
 	put_text(a, a->decoded.data,
@@ -144,9 +154,9 @@ put_author(struct arch_run *a, int author, int id)
 static void
 put_architecture(struct arch_run *a, int config)
 {
-	int archs = json_get(&a->j, config, "architectures");
+	int archs = json_get(&a->base.j, config, "architectures");
 
-	put_str(a, json_first(&a->j, archs));
+	put_str(a, json_first(&a->base.j, archs));
 }
 
 /* A JSON integer in int64 range, else null. */
@@ -155,8 +165,8 @@ put_count(struct arch_run *a, int i)
 {
 	int64_t v;
 
-	if (json_i64(&a->j, i, &v) == 0)
-		buf_add_i64(&a->rec, v);
+	if (json_i64(&a->base.j, i, &v) == 0)
+		buf_add_i64(&a->base.out, v);
 	else
 		PUT(a, "null");
 }
@@ -166,7 +176,7 @@ put_count(struct arch_run *a, int i)
 static void
 put_tags(struct arch_run *a, int tags)
 {
-	const struct json *j = &a->j;
+	const struct json *j = &a->base.j;
 	int e, n = 0, left;
 
 	left = json_type(j, tags) == JSON_ARRAY ? json_size(j, tags) : 0;
@@ -186,7 +196,7 @@ put_tags(struct arch_run *a, int tags)
 static void
 put_gated(struct arch_run *a, int i)
 {
-	switch (json_type(&a->j, i)) {
+	switch (json_type(&a->base.j, i)) {
 	case JSON_TRUE:
 		PUT(a, "true");
 		break;
@@ -202,21 +212,21 @@ put_gated(struct arch_run *a, int i)
  * config.num_parameters, n_params, num_params: the first that is a JSON
  * integer (in int64 range), else null. */
 static void
-put_parameter_count(struct arch_run *a, int st, int config)
+put_parameter_count(struct arch_run *a, int st)
 {
-	const struct json *j = &a->j;
-	int c[3], i;
+	const struct json *j = &a->base.j;
+	int c[3], i, config = a->f[F_CONFIG];
 	int64_t v;
 
 	if (json_i64(j, json_get(j, st, "total"), &v) == 0 ||
 	    param_sum(j, json_get(j, st, "parameters"), &v) == 0) {
-		buf_add_i64(&a->rec, v);
+		buf_add_i64(&a->base.out, v);
 		return;
 	}
 	json_pick(j, config, config_counts, 3, c);
 	for (i = 0; i < 3; i++) {
 		if (json_i64(j, c[i], &v) == 0) {
-			buf_add_i64(&a->rec, v);
+			buf_add_i64(&a->base.out, v);
 			return;
 		}
 	}
@@ -251,8 +261,6 @@ arch_free(void *arg)
 {
 	struct arch_run *a = arg;
 
-	json_free(&a->j);
-	buf_free(&a->rec);
 	buf_free(&a->decoded);
 }
 

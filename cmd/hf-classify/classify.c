@@ -14,19 +14,6 @@
 #include "util.h"
 #include "classify.h"
 
-enum {
-	OPT_ARCHITECTURE = 256, OPT_CANONICAL_ONLY, OPT_MIN_DOWNLOADS,
-	OPT_REGISTRY,
-};
-
-static const struct option options[] = {
-	{ "architecture",	required_argument,	NULL, OPT_ARCHITECTURE },
-	{ "canonical-only",	no_argument,		NULL, OPT_CANONICAL_ONLY },
-	{ "min-downloads",	required_argument,	NULL, OPT_MIN_DOWNLOADS },
-	{ "registry",		required_argument,	NULL, OPT_REGISTRY },
-	{ NULL,			0,			NULL, 0 },
-};
-
 /* The record's keys hf-classify reads, and the ones it writes. */
 enum { F_ID, F_AUTHOR, F_ARCHITECTURE, F_DOWNLOADS, F_NFIELDS };
 static const char *const fields[F_NFIELDS] = {
@@ -35,12 +22,11 @@ static const char *const fields[F_NFIELDS] = {
 static const char *const added[] = { "supported", "canonical" };
 
 struct classify {
+	struct stage_base base;		/* the record; the record marked */
 	struct registry	 reg;
 	const char	*registry_path;	/* --registry, NULL: the default */
-	struct json	 j;
 	struct buf	 arch;		/* decoded strings */
 	struct buf	 author;
-	struct buf	 out;
 	const char	*only_arch;	/* --architecture */
 	int64_t		 min_downloads;	/* --min-downloads, -1: none */
 	int		 canonical_only;
@@ -50,8 +36,16 @@ struct classify {
 	int64_t		 out_downloads;
 };
 
+static const struct stage_option options[] = {
+	STAGE_STRING_OPT("architecture", struct classify, only_arch),
+	STAGE_FLAG_OPT("canonical-only", struct classify, canonical_only),
+	STAGE_INT64_OPT("min-downloads", struct classify, min_downloads, 0,
+	    INT64_MAX),
+	STAGE_STRING_OPT("registry", struct classify, registry_path),
+	{ 0 },
+};
+
 static void	classify_init(void *);
-static int	classify_option(void *, int, const char *);
 static int	classify_start(void *);
 static int	classify_line(struct nd_line *, void *);
 static void	author_of(struct classify *, int, int);
@@ -69,29 +63,6 @@ classify_init(void *arg)
 }
 
 static int
-classify_option(void *arg, int opt, const char *value)
-{
-	struct classify *c = arg;
-
-	switch (opt) {
-	case OPT_ARCHITECTURE:
-		c->only_arch = value;
-		break;
-	case OPT_CANONICAL_ONLY:
-		c->canonical_only = 1;
-		break;
-	case OPT_MIN_DOWNLOADS:
-		c->min_downloads = parse_i64(value, 0, INT64_MAX,
-		    "--min-downloads");
-		break;
-	case OPT_REGISTRY:
-		c->registry_path = value;
-		break;
-	}
-	return 0;
-}
-
-static int
 classify_start(void *arg)
 {
 	struct classify *c = arg;
@@ -103,11 +74,11 @@ static int
 classify_line(struct nd_line *l, void *arg)
 {
 	struct classify *c = arg;
-	const struct json *j = &c->j;
+	const struct json *j = &c->base.j;
 	int f[F_NFIELDS], supported = 0, canonical = 0, has_arch, rv;
 	int64_t downloads;
 
-	if ((rv = stage_record(&c->j, l, fields, F_NFIELDS, f)) != HF_EXIT_OK)
+	if ((rv = stage_record(&c->base.j, l, fields, F_NFIELDS, f)) != HF_EXIT_OK)
 		return rv;
 	c->records++;
 
@@ -135,12 +106,12 @@ author_of(struct classify *c, int author, int id)
 	const char *slash;
 
 	buf_reset(&c->author);
-	if (json_str(&c->j, author, &c->author, NULL) == 0) {
+	if (json_str(&c->base.j, author, &c->author, NULL) == 0) {
 		buf_cstr(&c->author);
 		return;
 	}
 	buf_reset(&c->author);
-	json_str(&c->j, id, &c->author, NULL);	/* a string: checked */
+	json_str(&c->base.j, id, &c->author, NULL);	/* a string: checked */
 	buf_cstr(&c->author);
 	if ((slash = memchr(c->author.data, '/', c->author.len)) != NULL)
 		c->author.len = (size_t)(slash - c->author.data);
@@ -179,12 +150,12 @@ wanted(struct classify *c, int has_arch, int supported, int canonical,
 static int
 emit(struct classify *c, int supported, int canonical)
 {
-	buf_reset(&c->out);
-	if (json_copy_open(&c->out, &c->j, 0, added, 2) > 0)
-		buf_addc(&c->out, ',');
-	buf_addf(&c->out, "\"supported\":%s,\"canonical\":%s}\n",
+	buf_reset(&c->base.out);
+	if (json_copy_open(&c->base.out, &c->base.j, 0, added, 2) > 0)
+		buf_addc(&c->base.out, ',');
+	buf_addf(&c->base.out, "\"supported\":%s,\"canonical\":%s}\n",
 	    supported ? "true" : "false", canonical ? "true" : "false");
-	return stage_write(c->out.data, c->out.len);
+	return stage_write(c->base.out.data, c->base.out.len);
 }
 
 /* The one line for the records left out by design. */
@@ -208,10 +179,8 @@ classify_free(void *arg)
 	struct classify *c = arg;
 
 	registry_free(&c->reg);
-	json_free(&c->j);
 	buf_free(&c->arch);
 	buf_free(&c->author);
-	buf_free(&c->out);
 }
 
 const struct stage classify_stage = {
@@ -221,7 +190,6 @@ const struct stage classify_stage = {
 	.options = options,
 	.size = sizeof(struct classify),
 	.init = classify_init,
-	.option = classify_option,
 	.start = classify_start,
 	.line = classify_line,
 	.end = classify_end,

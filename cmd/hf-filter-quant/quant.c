@@ -55,29 +55,23 @@ static const struct library {		/* _QUANT_LIBRARY_BY_PATTERN */
 
 enum quant { Q_NONE, Q_LOADABLE, Q_INCOMPATIBLE };
 
-enum {
-	OPT_INVERT = 256, OPT_KEEP_LOADABLE,
-};
-
-static const struct option options[] = {
-	{ "invert",		no_argument,	NULL, OPT_INVERT },
-	{ "keep-loadable",	no_argument,	NULL, OPT_KEEP_LOADABLE },
-	{ NULL,			0,		NULL, 0 },
-};
-
 static const char *const record_keys[] = { "id" };
 
 struct filter {
-	struct json	 j;
+	struct stage_base base;	/* the record; a record with quant_library */
 	struct buf	 id;	/* the decoded id */
-	struct buf	 out;
 	int		 invert;
 	int		 keep_loadable;
 	int64_t		 records;
 	int64_t		 left_out;
 };
 
-static int	filter_option(void *, int, const char *);
+static const struct stage_option options[] = {
+	STAGE_FLAG_OPT("invert", struct filter, invert),
+	STAGE_FLAG_OPT("keep-loadable", struct filter, keep_loadable),
+	{ 0 },
+};
+
 static int	filter_line(struct nd_line *, void *);
 static enum quant classify_id(const char *, size_t);
 static const char *library_of(const char *, size_t);
@@ -160,10 +154,10 @@ filter_line(struct nd_line *l, void *arg)
 	enum quant q;
 	int id, keep, rv;
 
-	if ((rv = stage_record(&f->j, l, record_keys, 1, &id)) != HF_EXIT_OK)
+	if ((rv = stage_record(&f->base.j, l, record_keys, 1, &id)) != HF_EXIT_OK)
 		return rv;
 	buf_reset(&f->id);
-	json_str(&f->j, id, &f->id, NULL);	/* a valid string: checked */
+	json_str(&f->base.j, id, &f->id, NULL);	/* a valid string: checked */
 	f->records++;
 	q = classify_id(f->id.data ? f->id.data : "", f->id.len);
 	keep = q == Q_NONE || (q == Q_LOADABLE && f->keep_loadable);
@@ -187,26 +181,13 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 			return HF_EXIT_FATAL;
 		return stage_write("\n", 1);
 	}
-	buf_reset(&f->out);
-	if (json_copy_open(&f->out, &f->j, 0, drop, 1) > 0)
-		buf_addc(&f->out, ',');
+	buf_reset(&f->base.out);
+	if (json_copy_open(&f->base.out, &f->base.j, 0, drop, 1) > 0)
+		buf_addc(&f->base.out, ',');
 	lib = library_of(f->id.data, f->id.len);
-	buf_addf(&f->out, "\"quant_library\":%s%s%s}\n",
+	buf_addf(&f->base.out, "\"quant_library\":%s%s%s}\n",
 	    lib ? "\"" : "", lib ? lib : "null", lib ? "\"" : "");
-	return stage_write(f->out.data, f->out.len);
-}
-
-static int
-filter_option(void *arg, int opt, const char *value)
-{
-	struct filter *f = arg;
-
-	(void)value;
-	if (opt == OPT_INVERT)
-		f->invert = 1;
-	else
-		f->keep_loadable = 1;
-	return 0;
+	return stage_write(f->base.out.data, f->base.out.len);
 }
 
 /* The one line for the records left out by design. */
@@ -226,9 +207,7 @@ filter_free(void *arg)
 {
 	struct filter *f = arg;
 
-	json_free(&f->j);
 	buf_free(&f->id);
-	buf_free(&f->out);
 }
 
 const struct stage filter_quant_stage = {
@@ -236,7 +215,6 @@ const struct stage filter_quant_stage = {
 	    "[--line-buffered] [file ...]\n",
 	.options = options,
 	.size = sizeof(struct filter),
-	.option = filter_option,
 	.line = filter_line,
 	.end = filter_end,
 	.free = filter_free,

@@ -3,6 +3,7 @@
  * (lanes.c). */
 #include <err.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,9 @@
 			"tags,pipeline_tag,gated,author"
 
 enum {
-	OPT_AUTHOR = 256, OPT_EXPAND, OPT_FILTER, OPT_GATED, OPT_JOBS, OPT_LIMIT,
-	OPT_MAX_JOBS, OPT_MIN_DOWNLOADS, OPT_NO_GATED, OPT_NO_PROGRESS,
-	OPT_NUM_PARAMETERS, OPT_PAGE_SIZE, OPT_PARAM, OPT_PIPELINE_TAG,
-	OPT_PROGRESS, OPT_SEARCH, OPT_SORT, OPT_STATE, OPT_TIMEOUT,
+	OPT_AUTHOR = 256, OPT_EXPAND, OPT_FILTER, OPT_GATED, OPT_MAX_JOBS,
+	OPT_NO_GATED, OPT_NO_PROGRESS, OPT_NUM_PARAMETERS, OPT_PARAM,
+	OPT_PIPELINE_TAG, OPT_PROGRESS, OPT_SEARCH, OPT_SORT, OPT_TIMEOUT,
 };
 
 /* The options as parsed: the arguments of the run, and --gated. */
@@ -38,27 +38,40 @@ static const char *sort_key(const char *);
 static void	add_param_arg(struct buf *, const char *);
 static void	args_free(struct list_args *);
 
-static const struct option list_options[] = {
-	{ "author",		required_argument,	NULL, OPT_AUTHOR },
-	{ "expand",		required_argument,	NULL, OPT_EXPAND },
-	{ "filter",		required_argument,	NULL, OPT_FILTER },
-	{ "gated",		no_argument,		NULL, OPT_GATED },
-	{ "jobs",		required_argument,	NULL, OPT_JOBS },
-	{ "limit",		required_argument,	NULL, OPT_LIMIT },
-	{ "max-jobs",		no_argument,		NULL, OPT_MAX_JOBS },
-	{ "min-downloads",	required_argument,	NULL, OPT_MIN_DOWNLOADS },
-	{ "no-gated",		no_argument,		NULL, OPT_NO_GATED },
-	{ "no-progress",	no_argument,		NULL, OPT_NO_PROGRESS },
-	{ "num-parameters",	required_argument,	NULL, OPT_NUM_PARAMETERS },
-	{ "page-size",		required_argument,	NULL, OPT_PAGE_SIZE },
-	{ "param",		required_argument,	NULL, OPT_PARAM },
-	{ "pipeline-tag",	required_argument,	NULL, OPT_PIPELINE_TAG },
-	{ "progress",		no_argument,		NULL, OPT_PROGRESS },
-	{ "search",		required_argument,	NULL, OPT_SEARCH },
-	{ "sort",		required_argument,	NULL, OPT_SORT },
-	{ "state",		required_argument,	NULL, OPT_STATE },
-	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
-	{ NULL,			0,			NULL, 0 },
+#define OPTS_INT64(name, member, min, max) \
+	STAGE_INT64_OPT(name, struct opts, member, min, max)
+static const struct stage_option list_options[] = {
+	STAGE_CALL_OPT("author", required_argument, OPT_AUTHOR),
+	STAGE_CALL_OPT("expand", required_argument, OPT_EXPAND),
+	STAGE_CALL_OPT("filter", required_argument, OPT_FILTER),
+	STAGE_CALL_OPT("gated", no_argument, OPT_GATED),
+	OPTS_INT64("jobs", a.jobs, 1, LIST_MAX_JOBS),
+	OPTS_INT64("limit", a.limit, 0, INT64_MAX),
+	STAGE_CALL_OPT("max-jobs", no_argument, OPT_MAX_JOBS),
+	OPTS_INT64("min-downloads", a.min_downloads, 0, INT64_MAX),
+	STAGE_CALL_OPT("no-gated", no_argument, OPT_NO_GATED),
+	STAGE_CALL_OPT("no-progress", no_argument, OPT_NO_PROGRESS),
+	STAGE_CALL_OPT("num-parameters", required_argument, OPT_NUM_PARAMETERS),
+	OPTS_INT64("page-size", a.page_size, 1, LIST_MAX_PAGE_SIZE),
+	STAGE_CALL_OPT("param", required_argument, OPT_PARAM),
+	STAGE_CALL_OPT("pipeline-tag", required_argument, OPT_PIPELINE_TAG),
+	STAGE_CALL_OPT("progress", no_argument, OPT_PROGRESS),
+	STAGE_CALL_OPT("search", required_argument, OPT_SEARCH),
+	STAGE_CALL_OPT("sort", required_argument, OPT_SORT),
+	STAGE_STRING_OPT("state", struct opts, a.state_path),
+	STAGE_CALL_OPT("timeout", required_argument, OPT_TIMEOUT),
+	{ 0 },
+};
+
+/* The options that are a query parameter of the Hub's, as given. */
+static const struct query_option {
+	int		 opt;
+	const char	*key;
+} query_options[] = {
+	{ OPT_FILTER, "filter" },
+	{ OPT_NUM_PARAMETERS, "num_parameters" },
+	{ OPT_PIPELINE_TAG, "pipeline_tag" },
+	{ OPT_SEARCH, "search" },
 };
 
 static const char list_usage[] =
@@ -125,71 +138,42 @@ opts_option(void *state, int ch, const char *arg)
 {
 	struct opts *o = state;
 	struct list_args *a = &o->a;
+	size_t i;
 
 	switch (ch) {
 	case OPT_AUTHOR:
 		add_author(a, arg);
-		break;
+		return 0;
 	case OPT_EXPAND:
 		add_expand(a, arg);
-		break;
-	case OPT_FILTER:
-		query_param(&a->filters, "filter", arg);
-		break;
+		return 0;
 	case OPT_GATED:
-		o->gated = 1;
-		break;
-	case OPT_JOBS:
-		a->jobs = parse_i64(arg, 1, LIST_MAX_JOBS, "--jobs");
-		break;
-	case OPT_LIMIT:
-		a->limit = parse_i64(arg, 0, INT64_MAX, "--limit");
-		break;
+	case OPT_NO_GATED:
+		o->gated = ch == OPT_GATED;
+		return 0;
 	case OPT_MAX_JOBS:
 		printf("%d\n", LIST_MAX_JOBS);
 		exit(hf_finish(HF_EXIT_OK));
-	case OPT_MIN_DOWNLOADS:
-		a->min_downloads = parse_i64(arg, 0, INT64_MAX,
-		    "--min-downloads");
-		break;
-	case OPT_NO_GATED:
-		o->gated = 0;
-		break;
+	case OPT_PROGRESS:
 	case OPT_NO_PROGRESS:
-		a->progress = 0;
-		break;
-	case OPT_NUM_PARAMETERS:
-		query_param(&a->filters, "num_parameters", arg);
-		break;
-	case OPT_PAGE_SIZE:
-		a->page_size = parse_i64(arg, 1, LIST_MAX_PAGE_SIZE,
-		    "--page-size");
-		break;
+		a->progress = ch == OPT_PROGRESS;
+		return 0;
 	case OPT_PARAM:
 		add_param_arg(&a->filters, arg);
-		break;
-	case OPT_PIPELINE_TAG:
-		query_param(&a->filters, "pipeline_tag", arg);
-		break;
-	case OPT_PROGRESS:
-		a->progress = 1;
-		break;
-	case OPT_SEARCH:
-		query_param(&a->filters, "search", arg);
-		break;
+		return 0;
 	case OPT_SORT:
 		a->sort = sort_key(arg);
-		break;
-	case OPT_STATE:
-		a->state_path = arg;
-		break;
+		return 0;
 	case OPT_TIMEOUT:
 		a->timeout = (long)parse_i64(arg, 1, 86400, "--timeout");
-		break;
-	default:
-		return -1;
+		return 0;
 	}
-	return 0;
+	for (i = 0; i < sizeof(query_options) / sizeof(query_options[0]); i++)
+		if (query_options[i].opt == ch) {
+			query_param(&a->filters, query_options[i].key, arg);
+			return 0;
+		}
+	return -1;
 }
 
 /* What no single option can check; first is the first operand. */

@@ -3,6 +3,7 @@
  * Python's json.dump(obj, f, indent=2) and replaced atomically. */
 #include <err.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +19,15 @@
 #include "merge.h"
 
 enum {
-	OPT_DATE = 256, OPT_NO_METADATA, OPT_SCAN_INFO,
+	OPT_DATE = 256, OPT_SCAN_INFO,
 };
 
-static const struct option longopts[] = {
-	{ "date",		required_argument,	NULL, OPT_DATE },
-	{ "no-metadata",	no_argument,		NULL, OPT_NO_METADATA },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "scan-info",		required_argument,	NULL, OPT_SCAN_INFO },
-	{ NULL,			0,			NULL, 0 },
+static const struct stage_option longopts[] = {
+	STAGE_CALL_OPT("date", required_argument, OPT_DATE),
+	STAGE_FLAG_OPT("no-metadata", struct merge, no_metadata),
+	STAGE_CALL_OPT("output", required_argument, 'o'),
+	STAGE_CALL_OPT("scan-info", required_argument, OPT_SCAN_INFO),
+	{ 0 },
 };
 
 static int	option(void *, int, const char *);
@@ -38,7 +39,6 @@ static const struct stage merge_usage_stage = {
 	    "       hf-merge gaps -o dir [--date yyyy-mm-dd] "
 	    "[--scan-info json] [file ...]\n",
 	.options = longopts,
-	.shortopts = "o:",
 	.option = option,
 };
 
@@ -72,9 +72,6 @@ option(void *state, int val, const char *arg)
 			return -1;
 		}
 		memcpy(m->date, arg, sizeof(m->date));
-		break;
-	case OPT_NO_METADATA:
-		m->no_metadata = 1;
 		break;
 	case OPT_SCAN_INFO:
 		if (pyjson_parse(&m->scan, arg, strlen(arg), PYJSON_NAN,

@@ -19,7 +19,6 @@
 #define HISTORY_TEXT	"{\n  \"last_updated\": null,\n  \"records\": []\n}\n"
 
 static void	put_atomic(void *, const char *, size_t);
-static void	part(struct buf *, int64_t, const char *, const char *);
 
 int
 merge_open_dir(const struct merge *m)
@@ -118,29 +117,19 @@ merge_history(const struct merge *m)
 	return rv;
 }
 
-/* ", N what" (the first without the comma) when N is not 0. */
-static void
-part(struct buf *b, int64_t n, const char *one, const char *many)
-{
-	if (n == 0)
-		return;
-	buf_addf(b, "%s%" PRId64 " %s", b->len ? ", " : "", n,
-	    n == 1 ? one : many);
-}
-
 void
 merge_summary(const struct merge *m)
 {
 	struct buf b = { 0 };
 	int gaps = m->mode == MODE_GAPS;
 
-	part(&b, m->unsupported, "unsupported record", "unsupported records");
-	part(&b, m->repeated, gaps ? "repeated architecture" :
+	buf_add_count(&b, m->unsupported, "unsupported record", "unsupported records");
+	buf_add_count(&b, m->repeated, gaps ? "repeated architecture" :
 	    "repeated record", gaps ? "repeated architectures" :
 	    "repeated records");
-	part(&b, m->present, "model already in the file",
+	buf_add_count(&b, m->present, "model already in the file",
 	    "models already in the file");
-	part(&b, m->file_dups, "duplicate entry of the file",
+	buf_add_count(&b, m->file_dups, "duplicate entry of the file",
 	    "duplicate entries of the file");
 	if (b.len > 0)
 		warnx("%s: left out: %s", m->path, buf_cstr(&b));

@@ -24,14 +24,6 @@
 #define WEIGHT_USAGE	0.35
 #define WEIGHT_BENCH	0.20
 
-enum {
-	OPT_REGISTRY = 256,
-};
-
-static const struct option options[] = {
-	{ "registry",		required_argument,	NULL, OPT_REGISTRY },
-	{ NULL,			0,			NULL, 0 },
-};
 
 struct samples {
 	char		*id[MAX_SAMPLES];
@@ -54,10 +46,11 @@ struct gap {
 };
 
 struct score {
+	struct stage_base base;		/* a record or gap entry; a gap */
 	struct registry	 reg;
 	const char	*registry_path;	/* --registry */
-	struct json	 j;
-	struct buf	 s, key;
+	struct buf	 key;		/* an architecture's name, then the
+					 * (architecture, model id) key */
 	struct strmap	 names;		/* architecture -> index in a */
 	struct strmap	 seen;		/* (architecture, model id) */
 	struct gap	*a;
@@ -67,7 +60,11 @@ struct score {
 			 adapted_gaps;
 };
 
-static int	score_option(void *, int, const char *);
+static const struct stage_option options[] = {
+	STAGE_STRING_OPT("registry", struct score, registry_path),
+	{ 0 },
+};
+
 static int	score_start(void *);
 static int	score_line(struct nd_line *, void *);
 static int	add_record(struct score *, struct nd_line *, int);
@@ -77,7 +74,7 @@ static void	summary(const struct score *);
 static int	score_end(void *, int);
 static void	score_free(void *);
 
-/* The architecture named sc->s, created at the end of the order if new. */
+/* The architecture named sc->key, created at the end of the order if new. */
 static struct gap *
 gap_get(struct score *sc)
 {
@@ -85,8 +82,8 @@ gap_get(struct score *sc)
 	struct gap *a;
 	int added;
 
-	buf_cstr(&sc->s);	/* data is not NULL, even for "" */
-	sl = strmap_put(&sc->names, sc->s.data, sc->s.len, &added);
+	buf_cstr(&sc->key);	/* data is not NULL, even for "" */
+	sl = strmap_put(&sc->names, sc->key.data, sc->key.len, &added);
 	if (!added)
 		return &sc->a[sl->value];
 	if (sc->n == sc->cap) {
@@ -95,8 +92,8 @@ gap_get(struct score *sc)
 	}
 	a = &sc->a[sc->n];
 	memset(a, 0, sizeof(*a));
-	a->name = xstrndup(sc->s.data, sc->s.len);
-	a->len = sc->s.len;
+	a->name = xstrndup(sc->key.data, sc->key.len);
+	a->len = sc->key.len;
 	a->order = sc->n;
 	a->adapted = sc->registry_path != NULL &&
 	    registry_supported(&sc->reg, a->name, a->len);
@@ -155,20 +152,20 @@ score_line(struct nd_line *l, void *arg)
 	struct score *sc = arg;
 	const char *why;
 
-	if (json_parse(&sc->j, l->data, l->len, JSON_UTF8, &why) == -1)
+	if (json_parse(&sc->base.j, l->data, l->len, JSON_UTF8, &why) == -1)
 		return nd_skip(l, why);
-	if (json_type(&sc->j, 0) != JSON_OBJECT)
+	if (json_type(&sc->base.j, 0) != JSON_OBJECT)
 		return nd_skip(l, "not a JSON object");
-	if (json_get(&sc->j, 0, "architecture_id") != -1)
-		return add_gap(sc, l, json_get(&sc->j, 0, "architecture_id"));
-	return add_record(sc, l, json_get(&sc->j, 0, "id"));
+	if (json_get(&sc->base.j, 0, "architecture_id") != -1)
+		return add_gap(sc, l, json_get(&sc->base.j, 0, "architecture_id"));
+	return add_record(sc, l, json_get(&sc->base.j, 0, "id"));
 }
 
 /* A model record: counted once per architecture. */
 static int
 add_record(struct score *sc, struct nd_line *l, int id)
 {
-	const struct json *j = &sc->j;
+	const struct json *j = &sc->base.j;
 	struct gap *a;
 	size_t idx;
 
@@ -180,8 +177,8 @@ add_record(struct score *sc, struct nd_line *l, int id)
 		sc->supported++;
 		return HF_EXIT_OK;
 	}
-	buf_reset(&sc->s);
-	if (json_str(j, json_get(j, 0, "architecture"), &sc->s, NULL) == -1) {
+	buf_reset(&sc->key);
+	if (json_str(j, json_get(j, 0, "architecture"), &sc->key, NULL) == -1) {
 		sc->no_arch++;
 		return HF_EXIT_OK;
 	}
@@ -211,15 +208,15 @@ add_record(struct score *sc, struct nd_line *l, int id)
 static int
 add_gap(struct score *sc, struct nd_line *l, int name)
 {
-	const struct json *j = &sc->j;
+	const struct json *j = &sc->base.j;
 	struct buf id = { 0 };
 	struct gap *a;
 	int e, n;
 
-	buf_reset(&sc->s);
+	buf_reset(&sc->key);
 	if (json_type(j, name) != JSON_STRING)
 		return nd_skip(l, "architecture_id: not a string");
-	if (json_str(j, name, &sc->s, NULL) == -1)
+	if (json_str(j, name, &sc->key, NULL) == -1)
 		return nd_skip(l, "architecture_id: not a valid string");
 	a = gap_get(sc);
 	if (a->adapted) {
@@ -299,6 +296,16 @@ by_rank(const void *x, const void *y)
 	return (a->order > b->order) - (a->order < b->order);
 }
 
+static void
+samples_free(struct samples *sp)
+{
+	int i;
+
+	for (i = 0; i < sp->n; i++)
+		free(sp->id[i]);
+	sp->n = 0;
+}
+
 /* Gap samples first, then the records', each id once, at most ten. */
 static void
 write_samples(struct jw *w, const struct gap *a)
@@ -311,11 +318,10 @@ write_samples(struct jw *w, const struct gap *a)
 	for (i = 0; i < a->rec.n; i++)
 		sample_add(&all, a->rec.id[i], a->rec.len[i]);
 	jw_arr(w);
-	for (i = 0; i < all.n; i++) {
+	for (i = 0; i < all.n; i++)
 		jw_str(w, all.id[i], all.len[i]);
-		free(all.id[i]);
-	}
 	jw_end(w);
+	samples_free(&all);
 }
 
 static void
@@ -351,7 +357,7 @@ print_gaps(struct score *sc)
 {
 	int64_t max_models = 0, max_downloads = 0;
 	struct gap **rank;
-	struct buf out = { 0 };
+	struct buf *out = &sc->base.out;
 	size_t i, n = 0;
 	int rv = HF_EXIT_OK;
 
@@ -369,22 +375,12 @@ print_gaps(struct score *sc)
 		rank[i]->score = relevancy(rank[i], max_models, max_downloads);
 	qsort(rank, n, sizeof(*rank), by_rank);
 	for (i = 0; i < n && rv == HF_EXIT_OK; i++) {
-		buf_reset(&out);
-		write_gap(&out, rank[i]);
-		rv = stage_write(out.data, out.len);
+		buf_reset(out);
+		write_gap(out, rank[i]);
+		rv = stage_write(out->data, out->len);
 	}
-	buf_free(&out);
 	free(rank);
 	return rv;
-}
-
-static void
-part(struct buf *b, int64_t n, const char *one, const char *many)
-{
-	if (n == 0)
-		return;
-	buf_addf(b, "%s%" PRId64 " %s", b->len ? ", " : "", n,
-	    n == 1 ? one : many);
 }
 
 /* The design drops, in one line. */
@@ -396,28 +392,19 @@ summary(const struct score *sc)
 
 	for (i = 0; i < sc->n; i++)
 		adapted += sc->a[i].adapted;
-	part(&b, sc->supported, "supported record", "supported records");
-	part(&b, sc->no_arch, "record with no architecture",
+	buf_add_count(&b, sc->supported, "supported record",
+	    "supported records");
+	buf_add_count(&b, sc->no_arch, "record with no architecture",
 	    "records with no architecture");
-	part(&b, sc->repeated, "repeated model", "repeated models");
-	part(&b, sc->adapted_recs, "record", "records");
-	part(&b, sc->adapted_gaps, "gap entry", "gap entries");
+	buf_add_count(&b, sc->repeated, "repeated model", "repeated models");
+	buf_add_count(&b, sc->adapted_recs, "record", "records");
+	buf_add_count(&b, sc->adapted_gaps, "gap entry", "gap entries");
 	if (adapted > 0)
 		buf_addf(&b, " of %zu architecture%s supported by the "
 		    "registry", adapted, adapted == 1 ? "" : "s");
 	if (b.len > 0)
 		warnx("left out: %s", buf_cstr(&b));
 	buf_free(&b);
-}
-
-static int
-score_option(void *arg, int opt, const char *value)
-{
-	struct score *sc = arg;
-
-	(void)opt;	/* --registry, the only one */
-	sc->registry_path = value;
-	return 0;
 }
 
 static int
@@ -447,20 +434,15 @@ score_free(void *arg)
 {
 	struct score *sc = arg;
 	size_t i;
-	int k;
 
 	for (i = 0; i < sc->n; i++) {
 		free(sc->a[i].name);
-		for (k = 0; k < sc->a[i].gap.n; k++)
-			free(sc->a[i].gap.id[k]);
-		for (k = 0; k < sc->a[i].rec.n; k++)
-			free(sc->a[i].rec.id[k]);
+		samples_free(&sc->a[i].gap);
+		samples_free(&sc->a[i].rec);
 	}
 	free(sc->a);
 	strmap_free(&sc->names);
 	strmap_free(&sc->seen);
-	json_free(&sc->j);
-	buf_free(&sc->s);
 	buf_free(&sc->key);
 	registry_free(&sc->reg);
 }
@@ -470,7 +452,6 @@ const struct stage score_stage = {
 	    "[file ...]\n",
 	.options = options,
 	.size = sizeof(struct score),
-	.option = score_option,
 	.start = score_start,
 	.line = score_line,
 	.end = score_end,
