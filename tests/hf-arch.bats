@@ -232,3 +232,28 @@ a/3"
 	    .[:5] | map({id, parameter_count})" | jq length'
 	assert_output 5
 }
+
+@test "hf-arch: a pretty-printed JSON file is named once, with a jq -c hint; 20 lines reported, then a count" {
+	printf '{\n  "models": [\n' >doc.json
+	for i in $(seq 1 30); do printf '    {"id": "m/%s"},\n' "$i"; done >>doc.json
+	printf '  ]\n}\n' >>doc.json
+	run -3 --separate-stderr hf-arch doc.json
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 22
+	assert_equal "${stderr_lines[0]}" "hf-arch: doc.json: a JSON document, not NDJSON (one JSON object a line): try jq -c '.KEY[]' doc.json with KEY its array of objects"
+	assert_equal "${stderr_lines[1]}" "hf-arch: doc.json:1: truncated JSON"
+	assert_equal "${stderr_lines[21]}" "hf-arch: doc.json: ... and 14 more malformed lines"
+}
+
+@test "hf-arch: a JSON array on stdin is named, with jq -c '.[]'" {
+	run -3 --separate-stderr hf-arch <<<'[{"id":"a/b"},{"id":"c/d"}]'
+	assert_equal "${stderr_lines[0]}" "hf-arch: <stdin>: a JSON array, not NDJSON (one JSON object a line): try jq -c '.[]'"
+	assert_equal "${stderr_lines[1]}" "hf-arch: <stdin>:1: not a JSON object"
+	assert_equal "${#stderr_lines[@]}" 2
+}
+
+@test "hf-arch: NDJSON with many malformed lines reports every one (the cap is for documents only)" {
+	for i in $(seq 1 30); do echo "x$i"; done >bad.ndjson
+	run -3 --separate-stderr hf-arch bad.ndjson
+	assert_equal "${#stderr_lines[@]}" 30
+}
