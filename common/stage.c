@@ -21,6 +21,7 @@ enum {
 	OPT_LINE_BUFFERED = 255,	/* below every stage's own (>= 256) */
 };
 
+static void	print_help(const struct stage *);
 static size_t	add_options(struct option *, char *, const struct stage *);
 static const struct stage_option *find_option(const struct stage *, int);
 static int	take_option(const struct stage *, void *,
@@ -101,6 +102,20 @@ take_option(const struct stage *s, void *state,
 	return s->option != NULL ? s->option(state, o->val, arg) : -1;
 }
 
+/* The usage, then one line an option: the stage's, then the shared. */
+static void
+print_help(const struct stage *s)
+{
+	printf("%s\n", s->usage);
+	if (s->help != NULL)
+		fputs(s->help, stdout);
+	if (s->line != NULL)
+		puts("  --line-buffered        write each line as soon as it is "
+		    "made");
+	puts("  -h, --help             print this help and exit\n"
+	    "  -V, --version          print the version and exit");
+}
+
 void
 stage_usage_error(const struct stage *s)
 {
@@ -122,7 +137,7 @@ stage_options(const struct stage *s, void *state, int argc, char *argv[],
 	while ((ch = getopt_long(argc, argv, shortopts, all, NULL)) != -1) {
 		switch (ch) {
 		case OPT_HELP:
-			fputs(s->usage, stdout);
+			print_help(s);
 			exit(hf_finish(HF_EXIT_OK));
 		case OPT_VERSION:
 			hf_version();

@@ -58,8 +58,10 @@ struct stage_base {
 };
 
 struct stage {
-	/* --help's text: "usage: NAME ..." and the lines after it. */
+	/* "usage: NAME ...", as the man page's SYNOPSIS; then --help's
+	 * lines for the stage's own options, one an option (may be NULL). */
 	const char		*usage;
+	const char		*help;
 	/* The stage's own options, {0}-terminated, or NULL; the driver
 	 * adds --help, --version and, with lines, --line-buffered. */
 	const struct stage_option *options;

@@ -97,8 +97,8 @@ usage: hf-scraper [options]; see hf-scraper --help"
 	fi
 	assert_equal "${stderr_lines[0]}" "$1: unrecognized option '--no-such-option'" ||
 	    return
-	# then the usage, as --help prints it
-	assert_equal "$(sed 1d <<<"$stderr")" "$("$1" --help)"
+	# then the usage, as --help prints it before its option lines
+	assert_equal "$(sed 1d <<<"$stderr")" "$("$1" --help | sed '/^$/,$d')"
 }
 
 @test "cli: --help and -h print the usage to stdout, exit 0, nothing on stderr" {
@@ -116,4 +116,21 @@ usage: hf-scraper [options]; see hf-scraper --help"
 
 @test "cli: the usage is the man page's SYNOPSIS" {
 	each assert_usage_is_synopsis
+}
+
+# every long option of PROG's man page has a line in its --help
+options_check() {
+	local opt missing=
+	[ "$1" = hf-scraper ] && return	# its --help is checked on its own
+	for opt in $(mandoc -T ascii "$ROOT/man/$1.1" | col -b |
+	    sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' |
+	    grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		"$1" --help | sed '1,/^$/d' | grep -q -- "$opt" ||
+		    missing="$missing $opt"
+	done
+	[ -z "$missing" ] || { echo "$1 --help lacks:$missing"; return 1; }
+}
+
+@test "cli: --help has a line for every option of the SYNOPSIS" {
+	each options_check
 }

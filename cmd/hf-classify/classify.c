@@ -187,6 +187,16 @@ const struct stage classify_stage = {
 	.usage = "usage: hf-classify [--canonical-only] [--line-buffered]\n"
 	    "                   [--architecture arch] [--min-downloads n]\n"
 	    "                   [--registry file] [file ...]\n",
+	.help =
+	    "  --architecture arch    only the records of this "
+	    "architecture\n"
+	    "  --canonical-only       only supported records of a canonical "
+	    "org\n"
+	    "  --min-downloads n      leave out records below n downloads, "
+	    "but canonical ones\n"
+	    "  --registry file        the architecture registry (default: "
+	    "HF_SCRAPER_REGISTRY,\n"
+	    "                         else the installed one)\n",
 	.options = options,
 	.size = sizeof(struct classify),
 	.init = classify_init,

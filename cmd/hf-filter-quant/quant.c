@@ -213,6 +213,13 @@ filter_free(void *arg)
 const struct stage filter_quant_stage = {
 	.usage = "usage: hf-filter-quant [--invert] [--keep-loadable] "
 	    "[--line-buffered] [file ...]\n",
+	.help =
+	    "  --invert               print the records the policy leaves "
+	    "out, and only them\n"
+	    "  --keep-loadable        keep the quantized checkpoints "
+	    "transformers loads\n"
+	    "                         (AWQ, GPTQ, bitsandbytes, HQQ), with "
+	    "quant_library\n",
 	.options = options,
 	.size = sizeof(struct filter),
 	.line = filter_line,

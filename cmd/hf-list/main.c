@@ -85,8 +85,40 @@ static const char list_usage[] =
     "               [--timeout seconds]\n"
     "       hf-list --max-jobs\n";
 
+static const char list_help[] =
+    "  --author org           only models of org (repeatable: each in "
+    "turn)\n"
+    "  --expand field,...     ask for these fields too (default: what "
+    "hf-arch reads)\n"
+    "  --filter tag           only models with this tag (repeatable)\n"
+    "  --gated, --no-gated    only gated, or only non-gated, models\n"
+    "  --jobs n               list several --author n at a time, in "
+    "order\n"
+    "  --limit n              stop after n models (0: all)\n"
+    "  --max-jobs             print the largest --jobs and exit\n"
+    "  --min-downloads n      stop at the first model below n "
+    "downloads\n"
+    "  --num-parameters range the Hub's parameter-count filter "
+    "(min:6B,max:128B)\n"
+    "  --page-size n          models a page (at most and by default "
+    "1000)\n"
+    "  --param key=value      any other query parameter (repeatable)\n"
+    "  --pipeline-tag tag     only models with this pipeline tag\n"
+    "  --progress, --no-progress\n"
+    "                         draw a progress line on standard error, "
+    "or not\n"
+    "  --search text          only models whose id contains text\n"
+    "  --sort key             downloads (default), likes, createdAt, "
+    "lastModified,\n"
+    "                         trendingScore; always descending\n"
+    "  --state file           keep the position in file; resume from "
+    "it\n"
+    "  --timeout seconds      give up on a transfer silent this long "
+    "(default 120)\n";
+
 static const struct stage list_usage_stage = {
 	.usage = list_usage,
+	.help = list_help,
 	.options = list_options,
 	.option = opts_option,
 };

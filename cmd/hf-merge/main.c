@@ -38,6 +38,14 @@ static const struct stage merge_usage_stage = {
 	    "                [--scan-info json] [file ...]\n"
 	    "       hf-merge gaps -o dir [--date yyyy-mm-dd] "
 	    "[--scan-info json] [file ...]\n",
+	.help =
+	    "  -o, --output dir       the directory of the registry files "
+	    "(required)\n"
+	    "  --no-metadata          new entries get \"metadata\": null "
+	    "(supported only)\n"
+	    "  --date yyyy-mm-dd      generated_at (default: today, local "
+	    "time)\n"
+	    "  --scan-info json       the scan_info object to write\n",
 	.options = longopts,
 	.option = option,
 };

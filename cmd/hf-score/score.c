@@ -450,6 +450,9 @@ score_free(void *arg)
 const struct stage score_stage = {
 	.usage = "usage: hf-score [--line-buffered] [--registry file] "
 	    "[file ...]\n",
+	.help =
+	    "  --registry file        leave out the architectures this "
+	    "registry supports\n",
 	.options = options,
 	.size = sizeof(struct score),
 	.start = score_start,
