@@ -43,7 +43,8 @@ usage() {
 	  --registry FILE           the architecture registry to use
 	  --timeout S               a Hub transfer silent for S seconds is retried
 	                            (default 120)
-	  --force                   discard a checkpoint of another scan
+	  --force                   discard a checkpoint of another scan; scan
+	                            an --architecture spelt in another case
 	  --no-metadata             write "metadata": null for new models
 	  --quiet                   warnings and errors only
 
