@@ -198,18 +198,21 @@ by_string(const void *a, const void *b)
 static void
 print_orgs(const struct registry *r, const char *arch, FILE *fp)
 {
-	const struct registry_arch *a;
-	char **v = NULL;
-	size_t i, k, n = 0;
+	const struct registry_arch *a = r->arch, *end = r->arch + r->narch;
+	char **v;
+	size_t i, n = 0;
 
-	for (i = 0; i < r->narch; i++) {
-		a = &r->arch[i];
-		if (arch != NULL && strcmp(a->name, arch) != 0)
-			continue;
-		v = xreallocarray(v, n + a->norgs + 1, sizeof(*v));
-		for (k = 0; k < a->norgs; k++)
-			v[n++] = a->orgs[k];
+	if (arch != NULL) {
+		if ((a = registry_find(r, arch, strlen(arch))) == NULL)
+			return;
+		end = a + 1;
 	}
+	for (i = 0; a + i < end; i++)
+		n += a[i].norgs;
+	v = xreallocarray(NULL, n + 1, sizeof(*v));
+	for (n = 0; a < end; a++)
+		for (i = 0; i < a->norgs; i++)
+			v[n++] = a->orgs[i];
 	if (n > 0)
 		qsort(v, n, sizeof(*v), by_string);
 	for (i = 0; i < n; i++)

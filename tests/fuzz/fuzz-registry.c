@@ -21,14 +21,16 @@
 
 #define PROBES	16	/* names of each kind checked, at most */
 #define TABLE_MAX (1 << 20)	/* cells of the reference distance table */
+#define BUDGET	(1 << 24)	/* cells of distance tables an input */
 
 static void	 remove_file(void);
 static const char	*file_of(const uint8_t *, size_t);
 static char	*answer(const struct registry *, enum query_kind,
 		    const char *, size_t *);
 static int	 line_ok(const char *);
-static size_t	 lines_sorted(char *, size_t);
-static int	 printed(const char *, size_t, const char *);
+static char	**lines_sorted(char *, size_t, size_t *);
+static int	 by_string(const void *, const void *);
+static int	 printed(char **, size_t, const char *);
 static int	 names_ok(const struct registry *);
 static int	 lower(int);
 static size_t	 distance(const char *, const char *);
@@ -42,6 +44,10 @@ static void	 check_orgs(const struct registry *);
 static char	 path[64];
 static char	 tmpl[] = "/tmp/fuzz-registry.XXXXXX";
 static int	 fd = -1;
+
+/* What checking a name costs (check_one). */
+static size_t	 supported_bytes;	/* of the supported names, + 1 each */
+static size_t	 spent;
 
 static void
 remove_file(void)
@@ -106,36 +112,42 @@ line_ok(const char *s)
 }
 
 /* Split out into lines in place (newlines become NULs); check each is a
- * name and greater than the one before. Returns how many. */
-static size_t
-lines_sorted(char *out, size_t len)
+ * name and greater than the one before. Returns them, *n how many. */
+static char **
+lines_sorted(char *out, size_t len, size_t *n)
 {
-	char *p, *nl, *last = NULL;
-	size_t n = 0;
+	char *p, *nl, **v = NULL;
+	size_t cap = 0;
 
+	*n = 0;
 	for (p = out; p < out + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(out + len - p));
 		*nl = '\0';
 		if (!line_ok(p))
 			fuzz_fail("an empty line or a control byte in a name");
-		if (last != NULL && strcmp(last, p) >= 0)
+		if (*n > 0 && strcmp(v[*n - 1], p) >= 0)
 			fuzz_fail("names not in strictly increasing order");
-		last = p;
-		n++;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
+				fuzz_fail("realloc");
+		}
+		v[(*n)++] = p;
 	}
-	return n;
+	return v;
 }
 
-/* Whether name is one of the n NUL-separated lines at out. */
 static int
-printed(const char *out, size_t n, const char *name)
+by_string(const void *a, const void *b)
 {
-	size_t i;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
-	for (i = 0; i < n; i++, out += strlen(out) + 1)
-		if (strcmp(out, name) == 0)
-			return 1;
-	return 0;
+/* Whether name is one of the n sorted lines v. */
+static int
+printed(char **v, size_t n, const char *name)
+{
+	return n > 0 && bsearch(&name, v, n, sizeof(*v), by_string) != NULL;
 }
 
 /* Whether every name of r is one a line can show. */
@@ -193,14 +205,29 @@ distance(const char *a, const char *b)
 	return v;
 }
 
-/* check name: its answer against the registry and the table above. */
+/* check name: its answer against the registry and the table above. A
+ * name that is not supported costs its length times the supported names'
+ * (spent counts it): past BUDGET, such names are skipped, so that a
+ * large input does not make the run time out. */
 static void
 check_one(const struct registry *r, const char *name)
 {
 	const char *best = NULL, *got;
-	size_t len, i, d, bestd = 0;
+	size_t len, i, d, bestd = 0, cost;
 	char *out;
 
+	len = strlen(name);
+	if (registry_supported(r, name, len)) {
+		out = answer(r, QUERY_CHECK, name, &len);
+		if (strcmp(out, "supported\n") != 0)
+			fuzz_fail("check: a supported name not \"supported\"");
+		free(out);
+		return;
+	}
+	cost = (len + 1) * supported_bytes;
+	if (spent > 0 && spent + cost > BUDGET)
+		return;
+	spent += cost;
 	out = answer(r, QUERY_CHECK, name, &len);
 	if (len == 0 || memchr(out, '\n', len) != out + len - 1)
 		fuzz_fail("check: not one line");
@@ -214,10 +241,7 @@ check_one(const struct registry *r, const char *name)
 			bestd = d;
 		}
 	}
-	if (registry_supported(r, name, strlen(name))) {
-		if (strcmp(out, "supported") != 0)
-			fuzz_fail("check: a supported name not \"supported\"");
-	} else if (best == NULL) {
+	if (best == NULL) {
 		if (strcmp(out, "none") != 0)
 			fuzz_fail("check: no supported name but not \"none\"");
 	} else {
@@ -237,6 +261,17 @@ check_names(const struct registry *r, const uint8_t *data, size_t size)
 	char *s, *t;
 	size_t i, k, n, len, probes = 0;
 
+	/* the input's first bytes, as a command line could pass them;
+	 * first, so that the budget never skips it */
+	n = size < 64 ? size : 64;
+	if ((t = malloc(n + 1)) == NULL)
+		fuzz_fail("malloc");
+	for (i = k = 0; i < n; i++)
+		if (data[i] != '\0')
+			t[k++] = (char)data[i];
+	t[k] = '\0';
+	check_one(r, t);
+	free(t);
 	for (i = 0; i < r->narch && probes < PROBES; i++, probes++) {
 		s = r->arch[i].name;
 		len = strlen(s);
@@ -257,43 +292,34 @@ check_names(const struct registry *r, const uint8_t *data, size_t size)
 		for (k = 0; k < r->arch[i].norgs && k < 2; k++)
 			check_one(r, r->arch[i].orgs[k]);
 	}
-	/* the input's first bytes, as a command line could pass them */
-	n = size < 64 ? size : 64;
-	if ((t = malloc(n + 1)) == NULL)
-		fuzz_fail("malloc");
-	for (i = k = 0; i < n; i++)
-		if (data[i] != '\0')
-			t[k++] = (char)data[i];
-	t[k] = '\0';
-	check_one(r, t);
-	free(t);
 }
 
 /* orgs and orgs ARCH: each canonical org once, and only those. */
 static void
 check_orgs(const struct registry *r)
 {
-	char *all, *mine;
-	const char *o;
+	char *all, *mine, **va, **vm;
 	size_t len, n, m, i, k;
 
 	all = answer(r, QUERY_ORGS, NULL, &len);
-	n = lines_sorted(all, len);
+	va = lines_sorted(all, len, &n);
 	for (i = 0; i < r->narch; i++) {
 		mine = answer(r, QUERY_ORGS, r->arch[i].name, &len);
-		m = lines_sorted(mine, len);
+		vm = lines_sorted(mine, len, &m);
 		for (k = 0; k < r->arch[i].norgs; k++) {
-			if (!printed(mine, m, r->arch[i].orgs[k]))
+			if (!printed(vm, m, r->arch[i].orgs[k]))
 				fuzz_fail("orgs ARCH: an org left out");
-			if (!printed(all, n, r->arch[i].orgs[k]))
+			if (!printed(va, n, r->arch[i].orgs[k]))
 				fuzz_fail("orgs: an org left out");
 		}
-		for (k = 0, o = mine; k < m; k++, o += strlen(o) + 1)
+		for (k = 0; k < m; k++)
 			if (!registry_canonical(r, r->arch[i].name,
-			    strlen(r->arch[i].name), o, strlen(o)))
+			    strlen(r->arch[i].name), vm[k], strlen(vm[k])))
 				fuzz_fail("orgs ARCH: not a canonical org");
+		free(vm);
 		free(mine);
 	}
+	free(va);
 	free(all);
 	all = answer(r, QUERY_ORGS, "", &len);	/* no such architecture */
 	if (len != 0 && registry_find(r, "", 0) == NULL)
@@ -305,7 +331,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct registry r, plain;
-	char err[1024], err2[1024], *out;
+	char err[1024], err2[1024], *out, **v;
 	const char *file = file_of(data, size);
 	size_t len, n, i;
 	int ok, plain_ok;
@@ -328,14 +354,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("count: not the number supported");
 	free(out);
 	out = answer(&r, QUERY_LIST, NULL, &len);
-	n = lines_sorted(out, len);
+	v = lines_sorted(out, len, &n);
 	if (n != r.nsupported)
 		fuzz_fail("list: not as many as count");
 	for (i = 0; i < r.narch; i++)
-		if (r.arch[i].supported != printed(out, n, r.arch[i].name))
+		if (r.arch[i].supported != printed(v, n, r.arch[i].name))
 			fuzz_fail("list: not the supported architectures");
+	free(v);
 	free(out);
 	check_orgs(&r);
+	supported_bytes = spent = 0;
+	for (i = 0; i < r.narch; i++)
+		if (r.arch[i].supported)
+			supported_bytes += strlen(r.arch[i].name) + 1;
 	check_names(&r, data, size);
 	registry_free(&r);
 	return 0;
