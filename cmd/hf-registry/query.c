@@ -198,10 +198,14 @@ by_string(const void *a, const void *b)
 static void
 print_orgs(const struct registry *r, const char *arch, FILE *fp)
 {
-	const struct registry_arch *a = r->arch, *end = r->arch + r->narch;
+	const struct registry_arch *a, *end;
 	char **v;
 	size_t i, n = 0;
 
+	if (r->narch == 0)	/* r->arch is NULL: no pointer arithmetic */
+		return;
+	a = r->arch;
+	end = a + r->narch;
 	if (arch != NULL) {
 		if ((a = registry_find(r, arch, strlen(arch))) == NULL)
 			return;

@@ -21,7 +21,7 @@
 
 #define PROBES	16	/* names of each kind checked, at most */
 #define TABLE_MAX (1 << 20)	/* cells of the reference distance table */
-#define BUDGET	(1 << 24)	/* cells of distance tables an input */
+#define BUDGET	(1 << 20)	/* cells of distance tables an input */
 
 static void	 remove_file(void);
 static const char	*file_of(const uint8_t *, size_t);
