@@ -26,8 +26,6 @@ static int	load_supported(struct registry *, const struct json *, int,
 		    char *, size_t);
 static int	load_orgs(struct registry *, const struct json *, int, char *,
 		    size_t);
-static const struct registry_arch *find(const struct registry *,
-		    const char *, size_t);
 
 /* "path: " and the formatted reason into err (n bytes, truncated to fit):
  * registry_load's one way to fail. Returns -1. */
@@ -89,7 +87,7 @@ default_path(void)
 	return buf_cstr(&b);
 }
 
-/* qsort's order for the entries: by name, bytewise (find's order). */
+/* qsort's order for the entries: by name, bytewise (registry_find's order). */
 static int
 by_name(const void *a, const void *b)
 {
@@ -255,8 +253,8 @@ registry_open(struct registry *r, const char *path)
 
 /* The entry named name[0..len) (not NUL-terminated), by binary search
  * over the sorted entries; NULL if there is none. */
-static const struct registry_arch *
-find(const struct registry *r, const char *name, size_t len)
+const struct registry_arch *
+registry_find(const struct registry *r, const char *name, size_t len)
 {
 	size_t lo = 0, hi = r->narch, mid, k;
 	int c;
@@ -281,7 +279,7 @@ find(const struct registry *r, const char *name, size_t len)
 int
 registry_supported(const struct registry *r, const char *name, size_t len)
 {
-	const struct registry_arch *a = find(r, name, len);
+	const struct registry_arch *a = registry_find(r, name, len);
 
 	return a != NULL && a->supported;
 }
@@ -292,7 +290,7 @@ int
 registry_canonical(const struct registry *r, const char *arch, size_t alen,
     const char *author, size_t olen)
 {
-	const struct registry_arch *a = find(r, arch, alen);
+	const struct registry_arch *a = registry_find(r, arch, alen);
 	size_t i;
 
 	if (a == NULL)

@@ -34,6 +34,9 @@ int	 registry_supported(const struct registry *, const char *, size_t);
 /* Whether author is a canonical org of architecture arch. */
 int	 registry_canonical(const struct registry *, const char *arch,
 	    size_t alen, const char *author, size_t olen);
+/* The entry of architecture name, or NULL. */
+const struct registry_arch *registry_find(const struct registry *,
+	    const char *name, size_t len);
 void	 registry_free(struct registry *);
 
 #endif

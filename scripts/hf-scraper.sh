@@ -43,7 +43,8 @@ usage() {
 	  --registry FILE           the architecture registry to use
 	  --timeout S               a Hub transfer silent for S seconds is retried
 	                            (default 120)
-	  --force                   discard a checkpoint of another scan
+	  --force                   discard a checkpoint of another scan; scan
+	                            an --architecture spelt in another case
 	  --no-metadata             write "metadata": null for new models
 	  --quiet                   warnings and errors only
 
@@ -182,12 +183,14 @@ find_stages() {
 	*) here=$PWD/${here#./} ;;
 	esac
 	hf_list='' hf_arch='' hf_filter_quant='' hf_classify='' hf_score='' hf_merge=''
+	hf_registry=''
 	stage hf_list hf-list
 	stage hf_arch hf-arch
 	stage hf_filter_quant hf-filter-quant
 	stage hf_classify hf-classify
 	stage hf_score hf-score
 	stage hf_merge hf-merge
+	stage hf_registry hf-registry
 }
 
 # Registry: --registry, else a TransformerLens checkout's __init__.py read
@@ -223,106 +226,55 @@ resolve_registry() {
 	info "registry: $reg_src ($reg_archs supported architectures)"
 }
 
-# registry_read: what the wrapper needs of registry.json, in one awk:
+# registry_read: what the wrapper needs of the registry, asked of
+# hf-registry(1), which reads it as the stages do and refuses (naming the
+# file and the reason) what they would refuse, before any request:
 #   reg_archs      how many supported architectures
 #   all_orgs       every canonical org, byte order, each once
 #   arch_orgs      the canonical orgs of --architecture (same order)
 #   arch_supported 1 when --architecture is a supported architecture
 #   arch_closest   else the supported one nearest to it (edit distance)
-# The names are plain identifiers, so the minified text is read with
-# patterns; the stages parse the file properly.
+#   arch_case      1 when it differs from arch_closest only in case
 registry_read() {
 	reg_archs=0 all_orgs='' arch_orgs='' arch_supported=0 arch_closest=''
-	# (strings reach awk through the environment: -v would read escapes)
-	eval "$(_hf_arch=$arch LC_ALL=C awk -v arch_set="$arch_set" '
-	BEGIN { RS = "\001"; arch = ENVIRON["_hf_arch"] }
-	{
-		out = minify($0)
-		if (match(out, /"supported_architectures":\[[^]]*\]/))
-			nsup = names(substr(out, RSTART + 27, RLENGTH - 28), sup)
-		if (match(out, /"canonical_authors_by_arch":\{([^{}]*)\}/)) {
-			m = substr(out, RSTART + 29, RLENGTH - 30)
-			while (match(m, /"[^"]*":\[[^]]*\]/)) {
-				e = substr(m, RSTART, RLENGTH)
-				m = substr(m, RSTART + RLENGTH)
-				k = index(e, "\":[")
-				a = substr(e, 2, k - 2)
-				n = names(substr(e, k + 3, length(e) - k - 3), o)
-				for (i = 1; i <= n; i++) {
-					all[o[i]] = 1
-					if (arch_set && a == arch) mine[o[i]] = 1
-				}
-			}
-		}
-	}
-	END {
-		supported = 0
-		for (i = 1; i <= nsup; i++) if (sup[i] == arch) supported = 1
-		print "reg_archs=" nsup + 0
-		print "all_orgs=" q(sorted(all))
-		print "arch_orgs=" q(sorted(mine))
-		print "arch_supported=" supported
-		print "arch_closest=" q(arch_set && !supported ? closest(arch) : "")
-	}
-	function minify(s,   r) {	# drop white space outside strings
-		r = ""
-		while (match(s, /"([^"\\]|\\.)*"/)) {
-			r = r nows(substr(s, 1, RSTART - 1)) substr(s, RSTART, RLENGTH)
-			s = substr(s, RSTART + RLENGTH)
-		}
-		return r nows(s)
-	}
-	function nows(s) { gsub(/[ \t\r\n]+/, "", s); return s }
-	function names(s, to,   n) {
-		n = 0
-		while (match(s, /"[^"]*"/)) {
-			to[++n] = substr(s, RSTART + 1, RLENGTH - 2)
-			s = substr(s, RSTART + RLENGTH)
-		}
-		return n
-	}
-	function sorted(set,   k, v, n, i, j, t, r) {
-		n = 0
-		for (k in set) v[++n] = k
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
-				t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
-			}
-		r = ""
-		for (i = 1; i <= n; i++) r = r (i > 1 ? " " : "") v[i]
-		return r
-	}
-	function q(s,   r, i) {	# a shell single-quoted word
-		r = ""
-		while ((i = index(s, "\047")) > 0) {
-			r = r substr(s, 1, i - 1) "\047\\\047\047"
-			s = substr(s, i + 1)
-		}
-		return "\047" r s "\047"
-	}
-	function closest(want,   i, k, best, bestk) {
-		best = ""
-		for (i = 1; i <= nsup; i++) {
-			k = dist(want, sup[i])
-			if (best == "" || k < bestk) { best = sup[i]; bestk = k }
-		}
-		return best
-	}
-	function dist(a, b,   i, j, la, lb, d, c, x) {
-		la = length(a); lb = length(b)
-		for (j = 0; j <= lb; j++) d[0, j] = j
-		for (i = 1; i <= la; i++) {
-			d[i, 0] = i
-			for (j = 1; j <= lb; j++) {
-				c = (tolower(substr(a, i, 1)) == tolower(substr(b, j, 1))) ? 0 : 1
-				x = d[i - 1, j] + 1
-				if (d[i, j - 1] + 1 < x) x = d[i, j - 1] + 1
-				if (d[i - 1, j - 1] + c < x) x = d[i - 1, j - 1] + c
-				d[i, j] = x
-			}
-		}
-		return d[la, lb]
-	}' "$registry")" || fail "$registry: cannot read the registry"
+	arch_case=0
+	reg_archs=$("$hf_registry" --registry "$registry" count) ||
+	    fail "$registry: cannot read the registry"
+	[ "$sweep" = 0 ] || registry_orgs all_orgs
+	[ "$arch_set" = 1 ] || return 0
+	registry_orgs arch_orgs -- "$arch"
+	answer=$("$hf_registry" --registry "$registry" check -- "$arch") ||
+	    fail "$registry: cannot read the registry"
+	case $answer in
+	supported) arch_supported=1 ;;
+	'case '*) arch_closest=${answer#case } arch_case=1 ;;
+	*) arch_closest=${answer#closest } ;;
+	esac
+}
+
+# registry_orgs VAR [-- ARCH]: VAR is hf-registry's orgs, one a line,
+# joined by spaces: each is one word (the sweep's operands)
+registry_orgs() {
+	_var=$1
+	shift
+	_lines=$("$hf_registry" --registry "$registry" orgs "$@") ||
+	    fail "$registry: cannot read the registry"
+	_words=
+	set -f
+	_ifs=$IFS
+	IFS='
+'
+	for _o in $_lines; do
+		case $_o in
+		*[[:space:]]*)
+			IFS=$_ifs
+			fail "$registry: canonical org \"$_o\": white space in an org name" ;;
+		esac
+		_words=${_words:+$_words }$_o
+	done
+	IFS=$_ifs
+	set +f
+	eval "$_var=\$_words"
 }
 
 # --- checkpoint ------------------------------------------------------------
@@ -972,6 +924,10 @@ interrupted() {
 plan() {
 	orgs=
 	if [ "$arch_set" = 1 ]; then
+		if [ "$arch_case" = 1 ] && [ "$force" = 0 ]; then
+			log ERROR "--architecture $arch: not a supported architecture; the registry spells it $arch_closest (pass --force to scan for $arch anyway)"
+			exit 2
+		fi
 		if [ "$arch_supported" = 0 ]; then
 			warn "$arch is not a supported architecture of the registry (closest: $arch_closest): scanning anyway"
 		fi

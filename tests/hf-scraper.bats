@@ -317,3 +317,48 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	assert_regex "$stderr" "main scan failed"
 	assert_file_not_exists out/supported_models.json
 }
+
+@test "hf-scraper: --architecture differing from a supported one only in case is refused, exit 2, naming the spelling; --force scans" {
+	fakehub_start --corpus "$CORPUS"
+	run -2 --separate-stderr hf-scraper --architecture llamaforcausallm --no-canonical-sweep --limit 5 -o out
+	assert_output ""
+	assert_regex "$stderr" "ERROR: --architecture llamaforcausallm: not a supported architecture; the registry spells it LlamaForCausalLM \(pass --force"
+	refute_regex "$stderr" "scanning anyway"
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 0
+	assert_file_not_exists out/supported_models.json
+	run -2 --separate-stderr hf-scraper --architecture=GPTNEOXFORCAUSALLM -o out
+	assert_regex "$stderr" "the registry spells it GPTNeoXForCausalLM"
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 0
+	# --force: the near miss is only warned about, as any other
+	run -0 --separate-stderr hf-scraper --architecture llamaforcausallm --force --no-canonical-sweep --limit 5 -o out
+	assert_regex "$stderr" "WARNING: llamaforcausallm is not a supported architecture of the registry \(closest: LlamaForCausalLM\): scanning anyway"
+	[ "$(queries | wc -l)" -ge 1 ]
+	# a near miss that is not only case still runs, with the warning
+	run -0 --separate-stderr hf-scraper --architecture LlamaForCausalLN --no-canonical-sweep --limit 5 -o out2
+	assert_regex "$stderr" "WARNING: LlamaForCausalLN is not a supported architecture of the registry \(closest: LlamaForCausalLM\)"
+}
+
+@test "hf-scraper: a registry the stages would refuse stops the run before any request, naming the file" {
+	fakehub_start --corpus "$CORPUS"
+	printf '%s\n' '{"supported_architectures":"LlamaForCausalLM"}' >bad.json
+	run -1 --separate-stderr hf-scraper --registry bad.json --limit 5 -o out
+	assert_regex "$stderr" "hf-registry: $PWD/bad.json: supported_architectures: not an array"
+	assert_regex "$stderr" "ERROR: $PWD/bad.json: cannot read the registry"
+	printf '%s\n' '{"supported_architectures":["A"],"canonical_authors_by_arch":{"A":["o\nrg"]}}' >nl.json
+	run -1 --separate-stderr hf-scraper --registry nl.json --limit 5 -o out
+	assert_regex "$stderr" 'org "o\\x0arg": a control byte in a name'
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 0
+	assert_file_not_exists out/supported_models.json
+}
+
+@test "hf-scraper: the registry questions go to hf-registry; the wrapper holds no registry awk" {
+	local w="$ROOT/scripts/hf-scraper.sh"
+	# no JSON key of the registry read by pattern
+	run -1 grep -n -e "\"supported_architectures" -e canonical_authors_by_arch "$w"
+	run -0 sh -c 'sed -n "/^registry_read()/,/^}/p; /^registry_orgs()/,/^}/p" "$1"' sh "$w"
+	assert_output --partial '"$hf_registry" --registry "$registry" count'
+	assert_output --partial '"$hf_registry" --registry "$registry" check -- "$arch"'
+	refute_output --partial awk
+	# 24 awk lines before hf-registry: fewer now
+	[ "$(grep -c awk "$w")" -lt 24 ]
+}

@@ -38,7 +38,7 @@ complete_words() {
 @test "install: the files and their modes" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-scraper; do
+	    hf-merge hf-registry hf-scraper; do
 		assert_file_executable "$DEST/usr/bin/$f"
 		assert_file_exists "$DEST/usr/share/man/man1/$f.1"
 	done
@@ -54,7 +54,7 @@ complete_words() {
 @test "install: every program answers --help on stdout and --version" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-scraper; do
+	    hf-merge hf-registry hf-scraper; do
 		run -0 --separate-stderr "$f" --help
 		assert_output --partial "usage: $f"
 		assert_equal "$stderr" ""
@@ -82,11 +82,15 @@ complete_words() {
 	printf '%s\n' '{"id":"a/b","architecture":"LlamaForCausalLM"}' >"$BATS_TEST_TMPDIR/r"
 	run -0 hf-classify "$BATS_TEST_TMPDIR/r"
 	assert_output --partial '"supported":true'
+	run -0 hf-registry count
+	assert_output "$(jq '.supported_architectures | length' "$reg")"
 	# The same binary, the installed registry edited: it is the one read.
 	cp "$reg" "$BATS_TEST_TMPDIR/saved"
 	printf '%s\n' '{"supported_architectures":["FooForCausalLM"],"canonical_authors_by_arch":{}}' >"$reg"
 	run -0 hf-classify "$BATS_TEST_TMPDIR/r"
 	assert_output --partial '"supported":false'
+	run -0 hf-registry list
+	assert_output FooForCausalLM
 	cp "$BATS_TEST_TMPDIR/saved" "$reg"
 }
 
@@ -127,6 +131,18 @@ complete_words() {
 	run -0 complete_words "$DEST/usr/bin/hf-scraper" --architecture ''
 	assert_equal "${#lines[@]}" "$(jq '.supported_architectures | length' \
 	    "$DEST/usr/share/hf-scraper/registry.json")"
+}
+
+@test "completion: the names are listed by the installed hf-registry, JSON escapes decoded" {
+	printf '%s\n' '{"supported_architectures":["Esc\u0041ped","Caf\u00e9LM"]}' >"$BATS_TEST_TMPDIR/esc.json"
+	run -0 complete_words hf-scraper --registry "$BATS_TEST_TMPDIR/esc.json" --architecture Esc
+	assert_output EscAped
+	run -0 complete_words hf-scraper --registry "$BATS_TEST_TMPDIR/esc.json" --architecture Caf
+	assert_output 'CaféLM'
+	# a registry hf-registry refuses: nothing offered, nothing printed
+	run -0 --separate-stderr complete_words hf-scraper --registry /nonexistent --architecture ''
+	assert_output ""
+	assert_equal "$stderr" ""
 }
 
 @test "completion: --registry FILE and HF_SCRAPER_REGISTRY choose the names" {
@@ -171,7 +187,7 @@ complete_words() {
 	local d=$BATS_TEST_TMPDIR/root
 	make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 20
 	make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
 	assert_output ""
