@@ -79,8 +79,10 @@ update_new(struct nd_line *l, void *arg)
 }
 
 /* The key of old line l into u->key: HF_EXIT_OK, or the line skipped.
- * A line the Python tool's NaN or Infinity made (an earlier import kept
- * them) is read as json.load would. */
+ * A line with a string "id" is a model's, any other with an
+ * "architecture_id" an imported gap entry. A line the Python tool's NaN
+ * or Infinity made (an earlier import kept them) is read as json.load
+ * would. */
 static int
 old_key(struct update *u, struct nd_line *l)
 {
@@ -97,12 +99,14 @@ old_key(struct update *u, struct nd_line *l)
 	if (json_type(j, 0) != JSON_OBJECT)
 		return nd_skip(l, "not a JSON object");
 	buf_reset(&u->key);
-	if (json_get(j, 0, "architecture_id") != -1) {
+	id = json_get(j, 0, "id");
+	if (json_type(j, id) != JSON_STRING &&
+	    json_get(j, 0, "architecture_id") != -1) {
 		buf_addc(&u->key, KEY_GAP);
 		buf_add(&u->key, l->data, l->len);
 		return HF_EXIT_OK;
 	}
-	if ((id = json_get(j, 0, "id")) == -1)
+	if (id == -1)
 		return nd_skip(l, "id: missing");
 	if (json_type(j, id) != JSON_STRING)
 		return nd_skip(l, "id: not a string");
