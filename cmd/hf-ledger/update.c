@@ -152,9 +152,12 @@ update_old_text(struct update *u, const char *text, size_t len)
 {
 	struct nd_line l = { "<import>", 0, NULL, 0 };
 	struct buf line = { 0 };
-	const char *p, *nl, *end = text + len;
+	const char *p, *nl, *end;
 	int rv = HF_EXIT_OK;
 
+	if (len == 0)
+		return rv;	/* text may be NULL then */
+	end = text + len;
 	for (p = text; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;

@@ -52,6 +52,7 @@ dedupe(const uint8_t *data, size_t size)
 	nd_each(0, NULL, dedupe_line, &d);
 	o = fuzz_end(&len);
 	buf_add(&out, o, len);
+	buf_cstr(&out);		/* not NULL, also when empty */
 	fuzz_check_ndjson(out.data, out.len, (size_t)d.kept, "id");
 	for (p = out.data; p < out.data + out.len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(out.data + out.len - p));
@@ -131,10 +132,13 @@ check_ledger(const struct buf *led)
 	struct pyjson p = { 0 };
 	struct strmap keys = { 0 };
 	struct buf key = { 0 };
-	const char *s, *nl, *end = led->data + led->len;
+	const char *s, *nl, *end;
 	int id;
 
-	if (led->len > 0 && end[-1] != '\n')
+	if (led->len == 0)
+		return;
+	end = led->data + led->len;
+	if (end[-1] != '\n')
 		fuzz_fail("update: the ledger does not end with a newline");
 	for (s = led->data; s < end; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(end - s));

@@ -14,7 +14,8 @@ vg=$root/tests/valgrind
 rm -rf "${vg:?}/bin" "${vg:?}/log"
 mkdir -p "$vg/bin" "$vg/log"
 ln -sfn ../../data "$vg/data"
-for p in hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge; do
+for p in hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge \
+    hf-ledger; do
 	sed -e "s|@BIN@|$root/bin|" -e "s|@LOG@|$vg/log|" "$vg/wrapper.sh" \
 	    >"$vg/bin/$p"
 	chmod +x "$vg/bin/$p"
@@ -24,6 +25,7 @@ cp "$root/bin/hf-scraper" "$root/bin/tl-registry.py" "$vg/bin/"
     "$root/tests/hf-arch.bats" "$root/tests/hf-filter-quant.bats" \
     "$root/tests/hf-classify.bats" "$root/tests/hf-score.bats" \
     "$root/tests/hf-merge.bats" "$root/tests/hf-list.bats" \
+    "$root/tests/hf-ledger.bats" \
     "$root/tests/records.bats" "$root/tests/security.bats"
 rc=0
 HF_TEST_BIN=$vg/bin bats "$@" || rc=1
