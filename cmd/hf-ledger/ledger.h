@@ -24,7 +24,7 @@ struct ledger_args {
 	const char		*ledger;	/* -l */
 	const char		*import;	/* --import */
 	const char		*supported;	/* --supported */
-	int			 argc;		/* the operands after the mode */
+	int			 argc;		/* operands after the mode */
 	char			**argv;
 };
 

@@ -29,12 +29,14 @@ static int	open_outputs(const struct ledger_args *, struct update *,
 		    struct atomic *);
 static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
+static int	close_supported(const struct ledger_args *, struct update *);
 
 /* The number n, one line, into path (when given): 0, or -1 warned. */
 static int
 write_count(const char *path, int64_t n)
 {
 	FILE *fp;
+	int bad;
 
 	if (path == NULL)
 		return 0;
@@ -43,7 +45,8 @@ write_count(const char *path, int64_t n)
 		return -1;
 	}
 	fprintf(fp, "%" PRId64 "\n", n);
-	if (ferror(fp) | (fclose(fp) == EOF)) {
+	bad = ferror(fp);
+	if (fclose(fp) == EOF || bad) {
 		warn("%s", path);
 		return -1;
 	}
@@ -93,7 +96,8 @@ lock_dir(const char *path, char **dir)
 	if (slash == NULL)
 		*dir = xstrdup(".");
 	else
-		*dir = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+		*dir = xstrndup(path, slash == path ? 1 :
+		    (size_t)(slash - path));
 	if ((fd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", *dir);
 		return -1;
@@ -135,6 +139,23 @@ open_outputs(const struct ledger_args *a, struct update *u,
 	}
 	u->put = put_atomic;
 	u->arg = at;
+	return 0;
+}
+
+/* Close the --supported file, if open: 0, or -1 warned. */
+static int
+close_supported(const struct ledger_args *a, struct update *u)
+{
+	int rv;
+
+	if (u->supported == NULL)
+		return 0;
+	rv = fclose(u->supported);
+	u->supported = NULL;
+	if (rv == EOF) {
+		warn("%s", a->supported);
+		return -1;
+	}
 	return 0;
 }
 
@@ -184,8 +205,8 @@ run_update(const struct ledger_args *a)
 		goto out;
 	}
 	update_rest(&u);
-	if (u.supported != NULL && fflush(u.supported) == EOF) {
-		warn("%s", a->supported);
+	/* the supported records complete before the ledger moves on */
+	if (close_supported(a, &u) == -1) {
 		rv = HF_EXIT_FATAL;
 		atomic_abort(&at);
 		goto out;
@@ -197,11 +218,7 @@ run_update(const struct ledger_args *a)
 	}
 	stage_left_out(u.no_arch, u.records, "no architecture");
 out:
-	if (u.supported != NULL && fclose(u.supported) == EOF &&
-	    rv != HF_EXIT_FATAL) {
-		warn("%s", a->supported);
-		rv = HF_EXIT_FATAL;
-	}
+	close_supported(a, &u);
 	buf_free(&imported);
 	update_free(&u);
 	free(dir);
