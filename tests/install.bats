@@ -171,7 +171,7 @@ complete_words() {
 	local d=$BATS_TEST_TMPDIR/root
 	make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 20
 	make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
 	assert_output ""
