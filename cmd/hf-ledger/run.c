@@ -76,7 +76,8 @@ run_import(const struct ledger_args *a)
 
 	if (import_load(a->argv[0], &out, &n) == -1)
 		rv = HF_EXIT_FATAL;
-	else if (stage_write(out.data, out.len) != HF_EXIT_OK ||
+	else if ((out.len > 0 &&
+	    stage_write(out.data, out.len) != HF_EXIT_OK) ||
 	    write_count(a->count, n) == -1)
 		rv = HF_EXIT_FATAL;
 	buf_free(&out);
