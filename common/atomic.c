@@ -17,7 +17,6 @@
 static int	write_all(int, const char *, size_t);
 static int	fsync_dir(const char *);
 static void	atomic_free(struct atomic *);
-static void	atomic_abort(struct atomic *);
 static int	replace(const char *, const char *, size_t, int);
 
 static int
@@ -105,7 +104,7 @@ atomic_put(struct atomic *a, const char *data, size_t len)
 }
 
 /* Close and remove the temporary file, and free a. */
-static void
+void
 atomic_abort(struct atomic *a)
 {
 	if (a->fd != -1)

@@ -29,5 +29,7 @@ struct atomic {
 int	atomic_open(struct atomic *, const char *path);
 int	atomic_put(struct atomic *, const char *data, size_t len);
 int	atomic_commit(struct atomic *, int durable);
+/* Remove the temporary and give up: path stays as it was. */
+void	atomic_abort(struct atomic *);
 
 #endif

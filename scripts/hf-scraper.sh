@@ -184,6 +184,7 @@ find_stages() {
 	esac
 	hf_list='' hf_arch='' hf_filter_quant='' hf_classify='' hf_score='' hf_merge=''
 	hf_registry=''
+	hf_ledger=''
 	stage hf_list hf-list
 	stage hf_arch hf-arch
 	stage hf_filter_quant hf-filter-quant
@@ -191,6 +192,7 @@ find_stages() {
 	stage hf_score hf-score
 	stage hf_merge hf-merge
 	stage hf_registry hf-registry
+	stage hf_ledger hf-ledger
 }
 
 # Registry: --registry, else a TransformerLens checkout's __init__.py read
@@ -512,24 +514,10 @@ wait_sweep() {
 # --- records ---------------------------------------------------------------
 
 # Keep the first record of each id (a page fetched again after a kill, or a
-# model listed by two orgs). Records from hf-arch begin with {"id":"...".
-# Their number goes to the file $1.
-dedupe_ids() {	# dedupe_ids COUNT-FILE
-	_hf_count=$1 awk 'BEGIN { count = ENVIRON["_hf_count"] }
-	{
-		id = $0
-		if (substr(id, 1, 7) == "{\"id\":\"") {
-			id = substr(id, 8)
-			s = ""
-			while (match(id, /^[^"\\]*\\./)) {
-				s = s substr(id, 1, RLENGTH); id = substr(id, RLENGTH + 1)
-			}
-			match(id, /^[^"]*/)
-			id = s substr(id, 1, RLENGTH)
-		}
-		if (!(id in seen)) { seen[id] = 1; n++; print }
-	}
-	END { print n + 0 >count }'
+# model listed by two orgs): hf-ledger dedupe. Their number goes to the
+# file $1.
+dedupe_ids() {	# dedupe_ids COUNT-FILE <RECORDS
+	"$hf_ledger" dedupe --count "$1"
 }
 
 # records NAME NFILES RAW... CLASSIFY-ARGS...: raw Hub items → classified
@@ -552,7 +540,7 @@ records() {
 		scanned=$((scanned))
 	elif [ "$name" = main ]; then
 		dedupe_ids "$tmp.main.count" <"$recs" >"$tmp.main.unique"
-		stage_status $? "$name" awk
+		stage_status $? "$name" hf-ledger
 		recs=$tmp.main.unique
 		read -r scanned <"$tmp.main.count"
 	fi
@@ -588,79 +576,26 @@ arch_of() {	# arch_of N FILE... : hf-arch over the first N files only
 
 # --- ledger and gaps -------------------------------------------------------
 
-# Import a gaps file the Python tool wrote (no ledger beside it) as its
-# aggregate entries, one per line, once.
-import_gaps() {	# import_gaps architecture_gaps.json
-	# A token walk, line by line (a JSON string never spans lines), that
-	# prints each element of the top-level "gaps" array minified.
-	awk '
-	function nows(s) { gsub(/[ \t\r]+/, "", s); return s }
-	{
-		s = $0
-		while (s != "") {
-			if (!match(s, /"([^"\\]|\\.)*"|[][{}]/)) {
-				if (taking) cur = cur nows(s)
-				break
-			}
-			t = substr(s, RSTART, RLENGTH)
-			if (taking) cur = cur nows(substr(s, 1, RSTART - 1)) t
-			s = substr(s, RSTART + RLENGTH)
-			if (t ~ /^"/) {
-				if (depth == 1 && !in_gaps) key = t
-				continue
-			}
-			if (t == "{" || t == "[") {
-				depth++
-				if (depth == 2 && t == "[" && key == "\"gaps\"") in_gaps = 1
-				else if (in_gaps && depth == 3 && !taking) { taking = 1; cur = t }
-				continue
-			}
-			depth--
-			if (taking && depth == 2) { print cur; taking = 0 }
-			else if (in_gaps && depth == 1) exit
-		}
-	}' "$1"
-}
-
 # The ledger: one line per unsupported model of a main scan, first-seen
-# order, a model seen again replaced in place by its newer record. The
-# same pass puts the supported records of NEW-RECORDS (the main scan's,
-# classified) in $tmp.supported; records without an architecture go to
-# neither.
+# order, a model seen again replaced in place by its newer record
+# (hf-ledger update, which replaces it: on disk before it replaces the
+# old one). The same pass puts the supported records of NEW-RECORDS (the
+# main scan's, classified) in $tmp.supported; records without an
+# architecture go to neither. A gaps file the Python tool wrote (no
+# ledger beside it) is checked whole and imported in the same step, once:
+# a file hf-merge would refuse leaves no ledger behind.
 update_ledger() {	# update_ledger NEW-RECORDS
 	ledger=$out/scrape_ledger.ndjson
-	old=$ledger
-	if [ ! -f "$ledger" ]; then
-		old=$tmp.imported
-		if [ -f "$out/architecture_gaps.json" ]; then
-			import_gaps "$out/architecture_gaps.json" >"$old"
-			n=$(wc -l <"$old")
-			info "imported $((n)) gap entries of $out/architecture_gaps.json into a new ledger (once)"
-		else
-			: >"$old"
-		fi
+	set -- --supported "$tmp.supported" "$1"
+	if [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; then
+		run_stage "$hf_ledger" update -l "$ledger" \
+		    --import "$out/architecture_gaps.json" \
+		    --count "$tmp.imported" "$@"
+		read -r n <"$tmp.imported"
+		info "imported $n gap entries of $out/architecture_gaps.json into a new ledger (once)"
+	else
+		run_stage "$hf_ledger" update -l "$ledger" "$@"
 	fi
-	_hf_new=$1 _hf_sup=$tmp.supported awk '
-	BEGIN { new = ENVIRON["_hf_new"]; sup = ENVIRON["_hf_sup"] }
-	function key(line,   id, s) {
-		if (substr(line, 1, 7) != "{\"id\":\"")
-			return "\001" line	# an imported gap entry: itself
-		id = substr(line, 8); s = ""
-		while (match(id, /^[^"\\]*\\./)) {
-			s = s substr(id, 1, RLENGTH); id = substr(id, RLENGTH + 1)
-		}
-		match(id, /^[^"]*/)
-		return s substr(id, 1, RLENGTH)
-	}
-	FILENAME != new { k = key($0); if (!(k in at)) { at[k] = ++n; line[n] = $0 } ; next }
-	/"supported":true/ { print >sup; next }
-	/"architecture":null/ { next }
-	{ k = key($0); if (k in at) line[at[k]] = $0; else { at[k] = ++n; line[n] = $0 } }
-	END { for (i = 1; i <= n; i++) print line[i] }
-	' "$old" "$1" >"$tmp.ledger.new"
-	# on disk before it replaces the old one (same file system: a rename)
-	sync "$tmp.ledger.new" 2>/dev/null || true
-	mv -f "$tmp.ledger.new" "$ledger"
 }
 
 # --- summary ---------------------------------------------------------------

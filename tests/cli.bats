@@ -17,7 +17,8 @@
 # shellcheck disable=SC2154 # $stderr, $stderr_lines: set by bats' run
 bats_require_minimum_version 1.5.0
 
-PROGS="hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge hf-scraper"
+PROGS="hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge hf-registry
+    hf-ledger hf-diff hf-scraper"
 
 setup() {
 	load helper

@@ -21,12 +21,8 @@ USAGE='usage: hf-registry [--registry file] count
 @test "hf-registry: --help prints the SYNOPSIS to stdout, exit 0" {
 	run -0 --separate-stderr hf-registry --help
 	assert_equal "$stderr" ""
-	assert_output "$USAGE"
-	local synopsis
-	synopsis=$(mandoc -T ascii "$ROOT/man/hf-registry.1" | col -b |
-	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ')
-	# shellcheck disable=SC2086 # white space collapsed on purpose
-	assert_equal "usage: ${synopsis# }" "$(echo $output) "
+	assert_equal "$(sed '/^$/,$d' <<<"$output")" "$USAGE"
+	assert_usage_is_synopsis hf-registry
 }
 
 @test "hf-registry: --version" {

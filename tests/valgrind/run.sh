@@ -26,6 +26,7 @@ cp "$root/bin/hf-scraper" "$root/bin/tl-registry.py" "$vg/bin/"
     "$root/tests/hf-arch.bats" "$root/tests/hf-filter-quant.bats" \
     "$root/tests/hf-classify.bats" "$root/tests/hf-score.bats" \
     "$root/tests/hf-merge.bats" "$root/tests/hf-list.bats" \
+    "$root/tests/hf-ledger.bats" \
     "$root/tests/records.bats" "$root/tests/security.bats" \
     "$root/tests/cli.bats"
 rc=0

@@ -1,0 +1,105 @@
+/* hf-ledger: the scrape ledger of hf-scraper and the de-duplication of
+ * its records: dedupe, import and update (hf-ledger(1)). main parses the
+ * arguments and runs the mode (run.c). */
+#include <err.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "stage.h"
+#include "util.h"
+#include "ledger.h"
+
+#define ARG(name, member)	STAGE_STRING_OPT(name, struct ledger_args, member)
+static const struct stage_option options[] = {
+	ARG("count", count),
+	ARG("import", import),
+	{ "ledger", required_argument, 'l', STAGE_STRING,
+	    offsetof(struct ledger_args, ledger), 0, 0 },
+	ARG("supported", supported),
+	{ 0 },
+};
+
+static void	usage_error(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+static void	check_args(struct ledger_args *, int, char *[]);
+
+static const struct stage ledger_usage_stage = {
+	.usage = "usage: hf-ledger dedupe [--count file] [file ...]\n"
+	    "       hf-ledger import [--count file] gaps-file\n"
+	    "       hf-ledger update -l ledger [--count file] "
+	    "[--import gaps-file]\n"
+	    "                 [--supported file] [file ...]\n",
+	.help =
+	    "  --count file           write the number of records printed "
+	    "(dedupe) or gap\n"
+	    "                         entries imported (import, update) to "
+	    "file\n"
+	    "  --import gaps-file     update: with no ledger yet, import this "
+	    "gaps file first\n"
+	    "  -l, --ledger ledger    update: the ledger to replace\n"
+	    "  --supported file       update: write the supported records to "
+	    "file\n",
+	.options = options,
+};
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	stage_usage_error(&ledger_usage_stage);
+}
+
+/* The mode at argv[0] and what goes with which. */
+static void
+check_args(struct ledger_args *a, int argc, char *argv[])
+{
+	if (argc == 0)
+		usage_error("%s", "dedupe, import or update expected");
+	if (strcmp(argv[0], "dedupe") == 0)
+		a->mode = LEDGER_DEDUPE;
+	else if (strcmp(argv[0], "import") == 0)
+		a->mode = LEDGER_IMPORT;
+	else if (strcmp(argv[0], "update") == 0)
+		a->mode = LEDGER_UPDATE;
+	else
+		usage_error("not dedupe, import or update: %s", argv[0]);
+	a->argc = argc - 1;
+	a->argv = argv + 1;
+	if (a->mode != LEDGER_UPDATE && (a->ledger != NULL ||
+	    a->import != NULL || a->supported != NULL))
+		usage_error("%s", "-l, --import and --supported are for "
+		    "hf-ledger update");
+	if (a->mode == LEDGER_UPDATE && (a->ledger == NULL ||
+	    *a->ledger == '\0'))
+		usage_error("%s", "-l ledger is required");
+	if (a->mode == LEDGER_IMPORT && a->argc != 1)
+		usage_error("%s", "one gaps-file expected");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ledger_args a = { 0 };
+	int first, rv;
+
+	first = stage_options(&ledger_usage_stage, &a, argc, argv, NULL);
+	check_args(&a, argc - first, argv + first);
+	switch (a.mode) {
+	case LEDGER_DEDUPE:
+		rv = run_dedupe(&a);
+		break;
+	case LEDGER_IMPORT:
+		rv = run_import(&a);
+		break;
+	default:
+		rv = run_update(&a);
+		break;
+	}
+	return hf_finish(rv);
+}

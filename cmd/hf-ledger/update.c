@@ -1,0 +1,196 @@
+/* update.c: the ledger's merge (see ledger.h): one line per unsupported
+ * model of the main scans, in the order the models were first seen, a
+ * model seen again replaced in place by its newer record. Keys are the
+ * ids decoded (two spellings of one id are one model); a gap entry of
+ * an imported gaps file is keyed by its whole line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "ndjson.h"
+#include "pyjson.h"
+#include "stage.h"
+#include "strmap.h"
+#include "util.h"
+#include "ledger.h"
+
+/* The first byte of an old line's key: a model's id, or a gap entry. */
+#define KEY_ID	'i'
+#define KEY_GAP	'g'
+
+static void	keep(struct update *, const char *, size_t, const char *,
+		    size_t);
+static int	old_key(struct update *, struct nd_line *);
+static void	put_line(struct update *, const char *, size_t);
+
+/* A new record of id: kept, in its first place, with its last text. */
+static void
+keep(struct update *u, const char *id, size_t idlen, const char *line,
+    size_t len)
+{
+	struct strmap_slot *s;
+	int added;
+
+	s = strmap_put(&u->ids, id, idlen, &added);
+	if (added) {
+		if (u->nrec == u->caprec) {
+			u->caprec = u->caprec ? u->caprec * 2 : 256;
+			u->rec = xreallocarray(u->rec, u->caprec,
+			    sizeof(*u->rec));
+		}
+		s->value = u->nrec++;
+	}
+	u->rec[s->value].off = u->text.len;
+	u->rec[s->value].len = len;
+	u->rec[s->value].placed = 0;
+	buf_add(&u->text, line, len);
+}
+
+int
+update_new(struct nd_line *l, void *arg)
+{
+	static const char *const keys[] = { "id", "supported", "architecture" };
+	struct update *u = arg;
+	int f[3], rv;
+
+	if ((rv = stage_record(&u->j, l, keys, 3, f)) != HF_EXIT_OK)
+		return rv;
+	u->records++;
+	if (json_type(&u->j, f[1]) == JSON_TRUE) {
+		if (u->supported != NULL &&
+		    (fwrite(l->data, 1, l->len, u->supported) != l->len ||
+		    putc('\n', u->supported) == EOF)) {
+			u->write_error = 1;
+			return HF_EXIT_FATAL;
+		}
+		return HF_EXIT_OK;
+	}
+	if (json_type(&u->j, f[2]) != JSON_STRING) {
+		u->no_arch++;
+		return HF_EXIT_OK;
+	}
+	buf_reset(&u->key);
+	if (json_str(&u->j, f[0], &u->key, NULL) == -1)
+		return nd_skip(l, "id: not a valid string");
+	keep(u, u->key.data ? u->key.data : "", u->key.len, l->data, l->len);
+	return HF_EXIT_OK;
+}
+
+/* The key of old line l into u->key: HF_EXIT_OK, or the line skipped.
+ * A line with a string "id" is a model's, any other with an
+ * "architecture_id" an imported gap entry. A line the Python tool's NaN
+ * or Infinity made (an earlier import kept them) is read as json.load
+ * would. */
+static int
+old_key(struct update *u, struct nd_line *l)
+{
+	const struct json *j = &u->j;
+	const char *why;
+	int id;
+
+	if (json_parse(&u->j, l->data, l->len, JSON_UTF8, &why) == -1) {
+		if (pyjson_parse(&u->py, l->data, l->len, PYJSON_NAN,
+		    NULL) == -1)
+			return nd_skip(l, why);
+		j = &u->py.j;
+	}
+	if (json_type(j, 0) != JSON_OBJECT)
+		return nd_skip(l, "not a JSON object");
+	buf_reset(&u->key);
+	id = json_get(j, 0, "id");
+	if (json_type(j, id) != JSON_STRING &&
+	    json_get(j, 0, "architecture_id") != -1) {
+		buf_addc(&u->key, KEY_GAP);
+		buf_add(&u->key, l->data, l->len);
+		return HF_EXIT_OK;
+	}
+	if (id == -1)
+		return nd_skip(l, "id: missing");
+	if (json_type(j, id) != JSON_STRING)
+		return nd_skip(l, "id: not a string");
+	buf_addc(&u->key, KEY_ID);
+	if (json_str(j, id, &u->key, NULL) == -1)
+		return nd_skip(l, "id: not a valid string");
+	return HF_EXIT_OK;
+}
+
+static void
+put_line(struct update *u, const char *line, size_t len)
+{
+	u->put(u->arg, line, len);
+	u->put(u->arg, "\n", 1);
+}
+
+int
+update_old(struct nd_line *l, void *arg)
+{
+	struct update *u = arg;
+	struct strmap_slot *s;
+	struct update_rec *r;
+	int rv;
+
+	if ((rv = old_key(u, l)) != HF_EXIT_OK)
+		return rv;
+	if (!strmap_add(&u->old, u->key.data, u->key.len)) {
+		u->old_repeated++;	/* its first place holds it */
+		return HF_EXIT_OK;
+	}
+	if (u->key.data[0] == KEY_ID && (s = strmap_get(&u->ids,
+	    u->key.data + 1, u->key.len - 1)) != NULL) {
+		r = &u->rec[s->value];
+		r->placed = 1;
+		put_line(u, u->text.data + r->off, r->len);
+	} else
+		put_line(u, l->data, l->len);
+	return HF_EXIT_OK;
+}
+
+int
+update_old_text(struct update *u, const char *text, size_t len)
+{
+	struct nd_line l = { "<import>", 0, NULL, 0 };
+	struct buf line = { 0 };
+	const char *p, *nl, *end;
+	int rv = HF_EXIT_OK;
+
+	if (len == 0)
+		return rv;	/* text may be NULL then */
+	end = text + len;
+	for (p = text; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		buf_reset(&line);
+		buf_add(&line, p, (size_t)(nl - p));
+		l.data = buf_cstr(&line);
+		l.len = line.len;
+		l.lineno++;
+		rv = hf_worst(rv, update_old(&l, u));
+	}
+	buf_free(&line);
+	return rv;
+}
+
+void
+update_rest(struct update *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nrec; i++)
+		if (!u->rec[i].placed)
+			put_line(u, u->text.data + u->rec[i].off,
+			    u->rec[i].len);
+}
+
+void
+update_free(struct update *u)
+{
+	json_free(&u->j);
+	pyjson_free(&u->py);
+	buf_free(&u->key);
+	buf_free(&u->text);
+	free(u->rec);
+	strmap_free(&u->ids);
+	strmap_free(&u->old);
+}
