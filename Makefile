@@ -31,7 +31,7 @@ LIBS	= $(LIB) $(CURL_LIBS) -lm
 # A program is cmd/NAME/*.c: main.c holds main (and the option parsing
 # of a program that is not a record stage); the other files are
 # its units, which a fuzz harness links with in place of main.c.
-PROGS	= hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge
+PROGS	= hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge hf-diff
 BIN	= $(PROGS:%=bin/%) bin/hf-scraper bin/tl-registry.py
 units	= $(patsubst %.c,$(B)/%.o,$(filter-out cmd/$(1)/main.c,\
 	$(wildcard cmd/$(1)/*.c)))
@@ -133,7 +133,7 @@ bench: all
 	sh bench/run.sh
 
 MAN1	= man/hf-list.1 man/hf-arch.1 man/hf-filter-quant.1 man/hf-classify.1 \
-	man/hf-score.1 man/hf-merge.1 man/hf-scraper.1
+	man/hf-score.1 man/hf-merge.1 man/hf-diff.1 man/hf-scraper.1
 MAN7	= man/hf-scraper.7
 
 # The man pages name the installed registry under $(DATADIR).
@@ -145,7 +145,7 @@ MAN7	= man/hf-scraper.7
 # from the regression cases, new inputs kept in tests/fuzz/corpus/; fails
 # if any finds a crash, a leak or a timeout (reproducer in
 # tests/fuzz/artifacts/).
-FUZZ	= arch filter-quant classify score merge list
+FUZZ	= arch filter-quant classify score merge list diff
 FUZZ_BIN = $(FUZZ:%=$(B)/fuzz/fuzz-%)
 FUZZ_CC	= clang
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
