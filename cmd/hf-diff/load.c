@@ -259,8 +259,19 @@ reg_load(struct reg *r, const char *dir)
 	};
 	const char *text[2] = { NULL, NULL };
 	size_t len[2] = { 0, 0 }, map[2] = { 0, 0 }, n;
+	struct stat st;
 	int i, missing, rv = -1;
 
+	/* Both files may be missing, not the directory: a mistyped name
+	 * would show every model as added. */
+	if (stat(dir, &st) == -1) {
+		warn("%s", dir);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		warnx("%s: %s", dir, strerror(ENOTDIR));
+		return -1;
+	}
 	n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		n--;

@@ -102,7 +102,7 @@ md_more(struct md *m, int64_t n, const char *what, int budget)
 	md_int(m->out, n);
 	buf_addf(m->out, " more %s%s\n", what, budget ? " not listed here: "
 	    "the report keeps under GitHub's size limit "
-	    "(`hf-diff OLD NEW` lists every change)." : ".");
+	    "(hf-diff OLD NEW lists every change)." : ".");
 }
 
 static void
@@ -276,8 +276,11 @@ new_models(struct md *m)
 	}
 	for (left = 0; i < ng; i++)
 		left += g[i].n;
-	md_more(m, (int64_t)left, "new models of other architectures", 1);
-	buf_adds(m->out, "\n");
+	if (left > 0) {
+		md_more(m, (int64_t)left, "new models of other architectures",
+		    1);
+		buf_adds(m->out, "\n");
+	}
 	free(c);
 	free(g);
 }
