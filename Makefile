@@ -100,7 +100,7 @@ $(B)/tests/unit/json-parents.o: common/json.c
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
-	openssl man-db
+	openssl man-db python3-markdown
 deps:
 	@sh scripts/deps.sh $(DEBS)
 

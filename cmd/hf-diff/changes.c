@@ -301,7 +301,8 @@ diff_fields(struct diff *d, const struct change *c)
 	phase_fields(d, po, eo->obj, 0);
 	phase_fields(d, pn, en->obj, 1);
 	sort_names = d->names.data;
-	qsort(d->f + first, d->nf - first, sizeof(*d->f), by_name);
+	if (d->nf - first > 1)
+		qsort(d->f + first, d->nf - first, sizeof(*d->f), by_name);
 	/* One field a name: the last value on each side, as json.load. */
 	for (w = i = first; i < d->nf; i++) {
 		if (w > first && d->f[w - 1].len == d->f[i].len &&
