@@ -70,12 +70,15 @@ struct reg {
 	int64_t		 repeated;	/* later entries of an id, left out */
 	int64_t		 unnamed;	/* entries without a string model_id */
 	int64_t		 grepeated;	/* later gaps of an architecture */
+	int		 list[2];	/* the models and gaps arrays, or -1 */
 };
 
 /* load.c */
-/* Read DIR/supported_models.json and DIR/architecture_gaps.json (a
- * missing file is empty): 0, or -1 with the file named on stderr. */
-int	reg_load(struct reg *, const char *dir);
+/* Read OLD/supported_models.json and OLD/architecture_gaps.json (a
+ * missing file is empty, a missing directory an error), and NEW's, both
+ * at once: 0, or -1 with the file named on stderr. */
+int	reg_load(struct reg *old, const char *dold, struct reg *new,
+	    const char *dnew);
 /* The same from their texts (NULL: the file is missing); name is the
  * directory for messages. */
 int	reg_take(struct reg *, const char *name, const char *sup, size_t,

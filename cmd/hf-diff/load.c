@@ -8,6 +8,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,18 @@ static int	parse(struct pyjson *, const char *, const char *, size_t,
 static struct str arch_key(struct reg *, const struct pyjson *, int);
 static void	take_entry(struct reg *, int);
 static void	take_gap(struct reg *, int, int64_t);
+/* One side, loaded by a thread of its own. */
+struct load {
+	struct reg	*r;
+	const char	*dir;
+	int		 rv;
+};
+
+static int	reg_parse(struct reg *, const char *, const char *, size_t,
+		    const char *, size_t);
+static void	reg_index(struct reg *);
+static int	load_parse(struct reg *, const char *);
+static void	*load_thread(void *);
 static int	open_file(struct buf *, const char *, const char **,
 		    size_t *, size_t *, int *);
 
@@ -179,36 +192,53 @@ take_gap(struct reg *r, int obj, int64_t rank)
 	r->g[r->ng++] = g;
 }
 
-int
-reg_take(struct reg *r, const char *name, const char *sup, size_t nsup,
+/* The two texts parsed, nothing more: this much runs in a thread of its
+ * own (pyjson_parse keeps no static state). */
+static int
+reg_parse(struct reg *r, const char *name, const char *sup, size_t nsup,
     const char *gaps, size_t ngaps)
 {
 	struct buf b = { 0 };
-	int64_t rank = 0;
-	int list, i, left;
 
+	r->list[0] = r->list[1] = -1;
 	buf_addf(&b, "%s/%s", name, DIFF_SUPPORTED_FILE);
 	r->name[0] = xstrdup(buf_cstr(&b));
 	buf_reset(&b);
 	buf_addf(&b, "%s/%s", name, DIFF_GAPS_FILE);
 	r->name[1] = xstrdup(buf_cstr(&b));
 	buf_free(&b);
-	if (sup != NULL) {
-		if (parse(&r->sup, r->name[0], sup, nsup, "models", &list) ==
-		    -1)
-			return -1;
-		left = list == -1 ? 0 : json_size(&r->sup.j, list);
-		for (i = list + 1; left > 0; left--, i = json_skip(&r->sup.j, i))
-			take_entry(r, i);
-	}
-	r->t.architectures = (int64_t)r->archs.n;
-	if (gaps == NULL)
-		return 0;
-	if (parse(&r->gap, r->name[1], gaps, ngaps, "gaps", &list) == -1)
+	if (sup != NULL && parse(&r->sup, r->name[0], sup, nsup, "models",
+	    &r->list[0]) == -1)
 		return -1;
-	left = list == -1 ? 0 : json_size(&r->gap.j, list);
-	for (i = list + 1; left > 0; left--, i = json_skip(&r->gap.j, i))
+	if (gaps != NULL && parse(&r->gap, r->name[1], gaps, ngaps, "gaps",
+	    &r->list[1]) == -1)
+		return -1;
+	return 0;
+}
+
+/* The parsed lists into the entries, the gaps and the totals. */
+static void
+reg_index(struct reg *r)
+{
+	int64_t rank = 0;
+	int i, left;
+
+	left = r->list[0] == -1 ? 0 : json_size(&r->sup.j, r->list[0]);
+	for (i = r->list[0] + 1; left > 0; left--, i = json_skip(&r->sup.j, i))
+		take_entry(r, i);
+	r->t.architectures = (int64_t)r->archs.n;
+	left = r->list[1] == -1 ? 0 : json_size(&r->gap.j, r->list[1]);
+	for (i = r->list[1] + 1; left > 0; left--, i = json_skip(&r->gap.j, i))
 		take_gap(r, i, ++rank);
+}
+
+int
+reg_take(struct reg *r, const char *name, const char *sup, size_t nsup,
+    const char *gaps, size_t ngaps)
+{
+	if (reg_parse(r, name, sup, nsup, gaps, ngaps) == -1)
+		return -1;
+	reg_index(r);
 	return 0;
 }
 
@@ -250,8 +280,9 @@ open_file(struct buf *b, const char *path, const char **text, size_t *len,
 	return -1;
 }
 
-int
-reg_load(struct reg *r, const char *dir)
+/* Read and parse the files of dir into r: 0, or -1 (warned). */
+static int
+load_parse(struct reg *r, const char *dir)
 {
 	struct buf path = { 0 }, b[2] = { { 0 }, { 0 } };
 	static const char *const files[2] = {
@@ -284,7 +315,7 @@ reg_load(struct reg *r, const char *dir)
 	}
 	buf_reset(&path);
 	buf_addf(&path, "%.*s", (int)n, dir);
-	rv = reg_take(r, buf_cstr(&path), text[0], len[0], text[1], len[1]);
+	rv = reg_parse(r, buf_cstr(&path), text[0], len[0], text[1], len[1]);
 done:
 	for (i = 0; i < 2; i++) {
 		if (map[i] > 0)
@@ -293,6 +324,37 @@ done:
 	}
 	buf_free(&path);
 	return rv;
+}
+
+static void *
+load_thread(void *arg)
+{
+	struct load *l = arg;
+
+	l->rv = load_parse(l->r, l->dir);
+	return NULL;
+}
+
+int
+reg_load(struct reg *old, const char *dold, struct reg *new,
+    const char *dnew)
+{
+	struct load l = { old, dold, -1 };
+	pthread_t t;
+	int rv, started;
+
+	/* The two sides are parsed at once, on two cores: parsing is most
+	 * of the time. */
+	if (!(started = pthread_create(&t, NULL, load_thread, &l) == 0))
+		load_thread(&l);
+	rv = load_parse(new, dnew);
+	if (started)
+		pthread_join(t, NULL);
+	if (l.rv == -1 || rv == -1)
+		return -1;
+	reg_index(old);
+	reg_index(new);
+	return 0;
 }
 
 void

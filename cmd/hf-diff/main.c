@@ -74,8 +74,7 @@ main(int argc, char *argv[])
 		warnx("%s", "--markdown and --summary exclude each other");
 		stage_usage_error(&diff_usage_stage);
 	}
-	if (reg_load(&old, argv[first]) == -1 ||
-	    reg_load(&new, argv[first + 1]) == -1) {
+	if (reg_load(&old, argv[first], &new, argv[first + 1]) == -1) {
 		rv = HF_EXIT_FATAL;
 		goto done;
 	}
