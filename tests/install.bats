@@ -38,7 +38,7 @@ complete_words() {
 @test "install: the files and their modes" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-scraper; do
+	    hf-merge hf-diff hf-scraper; do
 		assert_file_executable "$DEST/usr/bin/$f"
 		assert_file_exists "$DEST/usr/share/man/man1/$f.1"
 	done
@@ -54,7 +54,7 @@ complete_words() {
 @test "install: every program answers --help on stdout and --version" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-scraper; do
+	    hf-merge hf-diff hf-scraper; do
 		run -0 --separate-stderr "$f" --help
 		assert_output --partial "usage: $f"
 		assert_equal "$stderr" ""
@@ -171,7 +171,7 @@ complete_words() {
 	local d=$BATS_TEST_TMPDIR/root
 	make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 20
 	make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/opt/hf >/dev/null
 	run -0 find "$d" -type f
 	assert_output ""

@@ -345,7 +345,8 @@ reg_load(struct reg *old, const char *dold, struct reg *new,
 
 	/* The two sides are parsed at once, on two cores: parsing is most
 	 * of the time. */
-	if (!(started = pthread_create(&t, NULL, load_thread, &l) == 0))
+	started = pthread_create(&t, NULL, load_thread, &l) == 0;
+	if (!started)
 		load_thread(&l);
 	rv = load_parse(new, dnew);
 	if (started)

@@ -206,7 +206,8 @@ group(struct md *m, const struct change *all, const struct group *g)
 	buf_adds(m->out, g->n == 1 ? " new model\n\n" : " new models\n\n");
 	if (shown == 0)
 		return 1;
-	if ((folded = shown > MD_OPEN_ROWS))
+	folded = shown > MD_OPEN_ROWS;
+	if (folded)
 		buf_addf(m->out, "<details markdown=\"1\">\n<summary>the %zu "
 		    "with the most downloads</summary>\n\n", shown);
 	md_table(m, cells, 2);
