@@ -32,7 +32,7 @@ LIBS	= $(LIB) $(CURL_LIBS) -lm
 # of a program that is not a record stage); the other files are
 # its units, which a fuzz harness links with in place of main.c.
 PROGS	= hf-list hf-arch hf-filter-quant hf-classify hf-score hf-merge \
-	hf-registry hf-ledger
+	hf-registry hf-ledger hf-diff
 BIN	= $(PROGS:%=bin/%) bin/hf-scraper bin/tl-registry.py
 units	= $(patsubst %.c,$(B)/%.o,$(filter-out cmd/$(1)/main.c,\
 	$(wildcard cmd/$(1)/*.c)))
@@ -101,7 +101,7 @@ $(B)/tests/unit/json-parents.o: common/json.c
 # Debian packages the build and the tests need; installed when missing.
 DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
-	openssl man-db
+	openssl man-db python3-markdown
 deps:
 	@sh scripts/deps.sh $(DEBS)
 
@@ -145,7 +145,7 @@ MAN7	= man/hf-scraper.7
 # from the regression cases, new inputs kept in tests/fuzz/corpus/; fails
 # if any finds a crash, a leak or a timeout (reproducer in
 # tests/fuzz/artifacts/).
-FUZZ	= arch filter-quant classify score merge list registry ledger
+FUZZ	= arch filter-quant classify score merge list registry ledger diff
 FUZZ_BIN = $(FUZZ:%=$(B)/fuzz/fuzz-%)
 FUZZ_CC	= clang
 FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -23,8 +23,8 @@ usage() {
 	                  [--no-canonical-sweep] [--no-metadata] [--quiet]
 	                  [--architecture arch] [--checkpoint-interval n]
 	                  [--jobs n] [--limit n] [--min-downloads n]
-	                  [-o dir] [--registry file] [--task task]
-	                  [--timeout seconds]
+	                  [-o dir] [--registry file] [--report file]
+	                  [--task task] [--timeout seconds]
 	       hf-scraper --help | --version
 
 	Scrape the Hugging Face Hub for the TransformerLens model registry.
@@ -41,6 +41,8 @@ usage() {
 	  --keep-loadable-quant     keep AWQ, GPTQ, bnb, HQQ, int/bit forms
 	  --jobs N                  lanes of orgs swept in parallel (default 4)
 	  --registry FILE           the architecture registry to use
+	  --report FILE             write what the run changed in the registry to
+	                            FILE, as a pull-request body (Markdown)
 	  --timeout S               a Hub transfer silent for S seconds is retried
 	                            (default 120)
 	  --force                   discard a checkpoint of another scan; scan
@@ -108,7 +110,7 @@ number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
 parse_args() {
 	arch='' arch_set=0 full=0 limit=10000 task=text-generation out=''
 	min_dl=500 interval=5000 sweep=1 keep_quant=0 jobs=4 registry=
-	force=0 metadata=1 quiet=0 timeout=120
+	force=0 metadata=1 quiet=0 timeout=120 report=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--architecture)	need_value "$1" $#; arch=$2; arch_set=1; shift ;;
@@ -135,6 +137,8 @@ parse_args() {
 		--quiet)	quiet=1 ;;
 		--registry)	need_value "$1" $#; registry=$2; shift ;;
 		--registry=*)	registry=${1#*=} ;;
+		--report)	need_value "$1" $#; report=$2; shift ;;
+		--report=*)	report=${1#*=} ;;
 		--task)		need_value "$1" $#; task=$2; shift ;;
 		--task=*)	task=${1#*=} ;;
 		--timeout)	need_value "$1" $#
@@ -148,6 +152,7 @@ parse_args() {
 	[ "$arch_set" = 0 ] || [ -n "$arch" ] ||
 	    die_usage "--architecture: empty value"
 	[ -n "$task" ] || die_usage "--task: empty value"
+	case $report in */) die_usage "--report: a file, not a directory: $report" ;; esac
 	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
 	if [ -z "$out" ]; then
 		[ -f "$TL_INIT" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found): pass -o DIR"
@@ -193,6 +198,8 @@ find_stages() {
 	stage hf_merge hf-merge
 	stage hf_registry hf-registry
 	stage hf_ledger hf-ledger
+	hf_diff=
+	[ -z "$report" ] || stage hf_diff hf-diff
 }
 
 # Registry: --registry, else a TransformerLens checkout's __init__.py read
@@ -840,7 +847,7 @@ cleanup() {	# on every exit: no stage outlives a failed run
 	for p in $children; do
 		kill "$p" 2>/dev/null || true
 	done
-	[ -z "$tmp" ] || rm_glob "$tmp".*
+	[ -z "$tmp" ] || rm_glob -r "$tmp".*
 }
 
 # shellcheck disable=SC2317 # called from the traps
@@ -970,6 +977,43 @@ merge() {
 	fi
 }
 
+# --- the report (--report FILE) -------------------------------------------
+
+# The registry files as they are before the merge, in $tmp.before/:
+# hard links (hf-merge replaces a file by renaming a new one over it),
+# else copies.
+report_keep() {
+	[ -n "$report" ] || return 0
+	mkdir -- "$tmp.before"
+	for _f in supported_models.json architecture_gaps.json; do
+		[ -f "$out/$_f" ] || continue
+		ln -- "$out/$_f" "$tmp.before/$_f" 2>/dev/null ||
+		    cp -p -- "$out/$_f" "$tmp.before/$_f"
+	done
+}
+
+# After a successful merge: hf-diff --markdown of before -> after into
+# FILE through a temporary file beside it, renamed over FILE; hf-diff's
+# one-line summary in the log, as it is.
+report_write() {
+	[ -n "$report" ] || return 0
+	case $report in
+	/*/*|[!/]*/*) _d=${report%/*} ;;
+	/*) _d=/ ;;
+	*) _d=. ;;
+	esac
+	_t=$_d/.${report##*/}.tmp.$$
+	if ! "$hf_diff" --markdown "$tmp.before" "$out" >"$_t" ||
+	    ! _s=$("$hf_diff" --summary "$tmp.before" "$out"); then
+		rm -f -- "$_t"
+		fail "hf-diff failed: $report not written"
+	fi
+	mv -f -- "$_t" "$report" ||
+	    { rm -f -- "$_t"; fail "$report: cannot be written"; }
+	rm -rf -- "$tmp.before"
+	info "report: $report ($_s)"
+}
+
 main() {
 	parse_args "$@"
 	setup
@@ -977,12 +1021,14 @@ main() {
 	plan
 	open_checkpoint
 	scrape
+	report_keep
 	merge
 	if [ "$sweep_failed" = 1 ]; then
 		summary
 		fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
 	fi
 	summary
+	report_write
 	# the checkpoint and this run's temporaries, in one process
 	rm -f -- "$ck" "$out"/scrape_checkpoint.* "$tmp".*
 	tmp=

@@ -38,7 +38,7 @@ complete_words() {
 @test "install: the files and their modes" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-registry hf-ledger hf-scraper; do
+	    hf-merge hf-registry hf-ledger hf-diff hf-scraper; do
 		assert_file_executable "$DEST/usr/bin/$f"
 		assert_file_exists "$DEST/usr/share/man/man1/$f.1"
 	done
@@ -54,7 +54,7 @@ complete_words() {
 @test "install: every program answers --help on stdout and --version" {
 	local f
 	for f in hf-list hf-arch hf-filter-quant hf-classify hf-score \
-	    hf-merge hf-registry hf-ledger hf-scraper; do
+	    hf-merge hf-registry hf-ledger hf-diff hf-scraper; do
 		run -0 --separate-stderr "$f" --help
 		assert_output --partial "usage: $f"
 		assert_equal "$stderr" ""
