@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# hf-merge and the file system (issue 20 items 3, 7 and 8): a registry
+# file that is a symbolic link, its mode, a read-only one, one that is not
+# a regular file, one that does not parse (where, and why in words), and
+# an exit status that says whether the file was replaced.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load helper
+	hf_setup
+	M="$FIX/merge"
+	cd "$BATS_TEST_TMPDIR" || exit 1
+	printf '%s\n' '{"architecture_id":"X","total_models":1}' >gaps.ndjson
+}
+
+teardown() {
+	chmod -R u+w "$BATS_TEST_TMPDIR" 2>/dev/null || true
+}
+
+# fixture DIR: a copy of the fixture registry in DIR
+fixture() {
+	cp -r "$M/data" "$1"
+}
+
+# both DIR: hf-merge supported, then gaps, into DIR (status 0)
+both() {
+	run -0 --separate-stderr hf-merge supported -o "$1" --date 2026-04-16 \
+	    "$M/records.ndjson"
+	run -0 --separate-stderr hf-merge gaps -o "$1" --date 2026-04-16 \
+	    gaps.ndjson
+}
+
+# no_temporary DIR...: no .NAME.XXXXXX left in any DIR
+no_temporary() {
+	local d
+	for d in "$@"; do
+		assert_equal "$(find "$d" -name '.*.??????' -type f)" ""
+	done
+}
+
+@test "hf-merge files: a symlinked registry file: its target is replaced in place, the link stays a link" {
+	fixture plain
+	both plain
+	fixture data
+	mkdir elsewhere other
+	# a relative link, and a chain of two: relative, then absolute
+	mv data/supported_models.json elsewhere/real.json
+	ln -s ../elsewhere/real.json data/supported_models.json
+	mv data/architecture_gaps.json elsewhere/gaps.json
+	ln -s "$PWD/elsewhere/gaps.json" other/gaps-link.json
+	ln -s ../other/gaps-link.json data/architecture_gaps.json
+	both data
+	assert_link_exists data/supported_models.json
+	assert_equal "$(readlink data/supported_models.json)" ../elsewhere/real.json
+	assert_link_exists data/architecture_gaps.json
+	assert_equal "$(readlink data/architecture_gaps.json)" ../other/gaps-link.json
+	assert_link_exists other/gaps-link.json
+	cmp plain/supported_models.json elsewhere/real.json
+	cmp plain/architecture_gaps.json elsewhere/gaps.json
+	cmp plain/verification_history.json data/verification_history.json
+	# the temporary was beside the target, and is gone
+	assert_equal "$(ls -A elsewhere)" "gaps.json
+real.json"
+	no_temporary data elsewhere other
+}
+
+@test "hf-merge files: a dangling link: its target is written as a new file, the link stays" {
+	mkdir plain data new
+	both plain
+	ln -s ../new/supported.json data/supported_models.json
+	ln -s "$PWD/new/gaps.json" data/architecture_gaps.json
+	both data
+	assert_link_exists data/supported_models.json
+	assert_link_exists data/architecture_gaps.json
+	cmp plain/supported_models.json new/supported.json
+	cmp plain/architecture_gaps.json new/gaps.json
+	no_temporary data new
+	# a loop of links is an error, and nothing is written
+	mkdir loop
+	ln -s supported_models.json loop/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o loop "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: loop/supported_models.json: Too many levels of symbolic links"
+	assert_not_exist loop/verification_history.json
+}
+
+@test "hf-merge files: the replacement keeps the file's mode; a new file gets 0666 less the umask" {
+	local mode
+	for mode in 600 640 604 664; do
+		rm -rf data
+		fixture data
+		chmod "$mode" data/supported_models.json data/architecture_gaps.json
+		both data
+		assert_equal "$(stat -c %a data/supported_models.json)" "$mode"
+		assert_equal "$(stat -c %a data/architecture_gaps.json)" "$mode"
+	done
+	# through a link: the target's mode is kept, the link stays
+	mkdir linked
+	cp "$M/data/supported_models.json" real.json
+	chmod 600 real.json
+	ln -s ../real.json linked/supported_models.json
+	run -0 --separate-stderr hf-merge supported -o linked "$M/records.ndjson"
+	assert_equal "$(stat -c %a real.json)" 600
+	assert_link_exists linked/supported_models.json
+	# new files: as today, the umask decides
+	run -0 --separate-stderr sh -c 'umask 022; hf-merge supported -o a "$1"' sh "$M/records.ndjson"
+	assert_equal "$(stat -c %a a/supported_models.json a/verification_history.json)" "644
+644"
+	run -0 --separate-stderr sh -c 'umask 077; hf-merge gaps -o b gaps.ndjson'
+	assert_equal "$(stat -c %a b/architecture_gaps.json b/verification_history.json)" "600
+600"
+}
+
+@test "hf-merge files: a read-only registry file is refused by its mode bits (root too), nothing written" {
+	local mode
+	for mode in 444 400 500 540; do
+		rm -rf data before
+		fixture data
+		cp -r data before
+		chmod "$mode" data/supported_models.json
+		run -1 --separate-stderr hf-merge supported -o data --date 2026-04-16 "$M/records.ndjson"
+		assert_equal "$stderr" "hf-merge: data/supported_models.json: read-only: not replaced (chmod u+w to allow it)"
+		assert_equal "$(stat -c %a data/supported_models.json)" "$mode"
+		chmod u+rw data/supported_models.json
+		diff -r -x .hf-merge.lock before data
+		assert_not_exist data/verification_history.json
+		no_temporary data
+	done
+	# gaps, and a read-only target behind a link (named by the link)
+	fixture g
+	chmod 444 g/architecture_gaps.json
+	run -1 --separate-stderr hf-merge gaps -o g gaps.ndjson
+	assert_equal "$stderr" "hf-merge: g/architecture_gaps.json: read-only: not replaced (chmod u+w to allow it)"
+	cmp "$M/data/architecture_gaps.json" g/architecture_gaps.json
+	mkdir linked
+	cp "$M/data/supported_models.json" real.json
+	chmod 400 real.json
+	ln -s ../real.json linked/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o linked "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: linked/supported_models.json: read-only: not replaced (chmod u+w to allow it)"
+	cmp "$M/data/supported_models.json" real.json
+	# the owner's write bit is what counts: 0200 alone is writable
+	fixture w
+	chmod 200 w/supported_models.json
+	run -0 --separate-stderr hf-merge supported -o w "$M/records.ndjson"
+	assert_equal "$(stat -c %a w/supported_models.json)" 200
+}
+
+@test "hf-merge files: a FIFO, a device or a directory in place of a registry file is refused at once" {
+	mkdir d
+	mkfifo d/supported_models.json
+	run -1 --separate-stderr timeout 10 hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json: not a regular file (a FIFO); left as it is"
+	assert [ -p d/supported_models.json ]
+	mkfifo d/architecture_gaps.json
+	run -1 --separate-stderr timeout 10 hf-merge gaps -o d gaps.ndjson
+	assert_equal "$stderr" "hf-merge: d/architecture_gaps.json: not a regular file (a FIFO); left as it is"
+	assert_not_exist d/verification_history.json
+	mkdir e
+	ln -s /dev/null e/supported_models.json
+	run -1 --separate-stderr timeout 10 hf-merge supported -o e "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: e/supported_models.json: not a regular file (a character device); left as it is"
+	assert_link_exists e/supported_models.json
+	mkdir -p f/architecture_gaps.json
+	run -1 --separate-stderr timeout 10 hf-merge gaps -o f gaps.ndjson
+	assert_equal "$stderr" "hf-merge: f/architecture_gaps.json: not a regular file (a directory); left as it is"
+	assert_dir_exists f/architecture_gaps.json
+	no_temporary d e f
+}
