@@ -166,3 +166,73 @@ real.json"
 	assert_dir_exists f/architecture_gaps.json
 	no_temporary d e f
 }
+
+@test "hf-merge files: exit 1 when the history file cannot be created: supported_models.json left as it was" {
+	local long='' i
+	# a directory whose path leaves room for the temporary of
+	# supported_models.json (DIR/.supported_models.json.XXXXXX) but not
+	# for that of verification_history.json: PATH_MAX, root or not
+	for i in $(seq 20); do
+		long="$long$(printf 'a%.0s' $(seq 200))/"
+	done
+	long="$long$(printf 'b%.0s' $(seq 44))"
+	assert_equal "${#long}" 4064
+	mkdir -p "$long"
+	cp "$M/data/supported_models.json" "$long/"
+	run -1 --separate-stderr hf-merge supported -o "$long" --date 2026-04-16 "$M/records.ndjson"
+	# after the fixture's duplicate entry
+	assert_equal "${#stderr_lines[@]}" 3
+	assert_equal "${stderr_lines[1]}" "hf-merge: $long/verification_history.json: File name too long"
+	assert_equal "${stderr_lines[2]}" "hf-merge: $long/supported_models.json: not written"
+	cmp "$M/data/supported_models.json" "$long/supported_models.json"
+	assert_equal "$(ls -A "$long")" ".hf-merge.lock
+supported_models.json"
+}
+
+@test "hf-merge files: a write that fails after the history file was created removes it again" {
+	fixture data
+	# the history placeholder fits in 1 KiB, supported_models.json does not
+	run -1 --separate-stderr sh -c 'trap "" XFSZ; ulimit -f 1; exec hf-merge supported -o data "$1"' sh "$M/records.ndjson"
+	assert_equal "${#stderr_lines[@]}" 2	# after the fixture's duplicate
+	assert_equal "${stderr_lines[1]}" "hf-merge: data/supported_models.json: File too large"
+	cmp "$M/data/supported_models.json" data/supported_models.json
+	assert_not_exist data/verification_history.json
+	no_temporary data
+}
+
+@test "hf-merge files: a directory that cannot be flushed after the rename: exit 1 saying the file was replaced" {
+	command -v cc >/dev/null || skip "no C compiler for the fsync shim"
+	cat >shim.c <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* fsync(2) of a directory fails with EIO; of a file, it works. */
+int
+fsync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd);
+}
+EOF
+	cc -shared -fPIC -o shim.so shim.c -ldl
+	fixture plain
+	run -0 --separate-stderr hf-merge supported -o plain --date 2026-04-16 "$M/records.ndjson"
+	fixture data
+	touch data/verification_history.json
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	run -1 --separate-stderr env LD_PRELOAD="$PWD/shim.so" \
+	    hf-merge supported -o data --date 2026-04-16 "$M/records.ndjson"
+	assert_equal "${#stderr_lines[@]}" 2	# after the fixture's duplicate
+	assert_equal "${stderr_lines[1]}" "hf-merge: data/supported_models.json: replaced, but its directory could not be flushed to disk: Input/output error"
+	cmp plain/supported_models.json data/supported_models.json
+	no_temporary data
+}
