@@ -236,3 +236,46 @@ EOF
 	cmp plain/supported_models.json data/supported_models.json
 	no_temporary data
 }
+
+@test "hf-merge files: an existing file that does not parse: line:column of the fault, as Python's json.load gives it" {
+	mkdir d
+	printf '{\n  "models": [\n    {"model_id": "a/b"},\n    tru\n  ]\n}\n' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json:4:5: not valid JSON (bad literal); left as it is"
+	# Python says the same place
+	run -1 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' d/supported_models.json
+	assert_output --partial "line 4 column 5"
+	# columns count characters, not bytes
+	printf '{\n  "gaps": ["\303\251\360\237\230\200", 1 2]}' >d/architecture_gaps.json
+	run -1 --separate-stderr hf-merge gaps -o d gaps.ndjson
+	assert_equal "$stderr" "hf-merge: d/architecture_gaps.json:2:20: not valid JSON; left as it is"
+	printf '{"models": [],\n "a": "\001"}' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json:2:8: control byte in a string; left as it is"
+	printf '{"models": []}\n\n{}' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json:3:1: more than one JSON value; left as it is"
+	printf '{"models": ["\377"]}' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json:1:14: invalid UTF-8; left as it is"
+	# at the very end, the reason says where
+	printf '{"models": [' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json: truncated JSON; left as it is"
+	assert_not_exist d/verification_history.json
+}
+
+@test "hf-merge files: a byte order mark and git conflict markers are named as such" {
+	mkdir d
+	printf '\357\273\277{"models": []}\n' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json: starts with a UTF-8 byte order mark (BOM): Python's json.load refuses it too; remove the first 3 bytes; left as it is"
+	printf '{\n  "models": [\n<<<<<<< HEAD\n    {"model_id": "a/b"}\n=======\n    {"model_id": "c/d"}\n>>>>>>> scan\n  ]\n}\n' >d/supported_models.json
+	run -1 --separate-stderr hf-merge supported -o d "$M/records.ndjson"
+	assert_equal "$stderr" "hf-merge: d/supported_models.json:3:1: git conflict markers: resolve the merge first; left as it is"
+	# half resolved: the first marker left is the one named
+	printf '{\n  "gaps": [\n    {"architecture_id": "A"}\n=======\n  ]\n}' >d/architecture_gaps.json
+	run -1 --separate-stderr hf-merge gaps -o d gaps.ndjson
+	assert_equal "$stderr" "hf-merge: d/architecture_gaps.json:4:1: git conflict markers: resolve the merge first; left as it is"
+	assert_not_exist d/verification_history.json
+}

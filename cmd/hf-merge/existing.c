@@ -15,9 +15,38 @@
 #include "pyjson.h"
 #include "merge.h"
 
+static void	parse_error(const struct merge *, const char *, size_t,
+		    const char *);
 static const char *file_kind(mode_t);
 static int	check_file(const struct merge *, const struct stat *);
 static int	read_existing(struct merge *);
+
+/* Why text, the file at m->path, did not parse, and where: as
+ * "PATH:LINE:COLUMN: reason", the column in characters as Python counts
+ * it. A fault at the very end ("truncated JSON", "empty") has no place
+ * worth naming; a byte order mark and git conflict markers, which no
+ * typing error makes, are named as such. */
+static void
+parse_error(const struct merge *m, const char *text, size_t len,
+    const char *why)
+{
+	size_t at = m->doc.err, line, col;
+
+	if (pyjson_has_bom(text, len)) {
+		warnx("%s: starts with a UTF-8 byte order mark (BOM): Python's "
+		    "json.load refuses it too; remove the first 3 bytes; left "
+		    "as it is", m->path);
+		return;
+	}
+	if (pyjson_conflict_marker(text, len, &at))
+		why = "git conflict markers: resolve the merge first";
+	else if (at >= len) {
+		warnx("%s: %s; left as it is", m->path, why);
+		return;
+	}
+	pyjson_line_col(text, at, &line, &col);
+	warnx("%s:%zu:%zu: %s; left as it is", m->path, line, col, why);
+}
 
 int
 existing_take(struct merge *m, const char *text, size_t len)
@@ -27,7 +56,7 @@ existing_take(struct merge *m, const char *text, size_t len)
 	int k[2];
 
 	if (pyjson_parse(&m->doc, text, len, PYJSON_NAN, &why) == -1) {
-		warnx("%s: %s; left as it is", m->path, why);
+		parse_error(m, text, len, why);
 		return -1;
 	}
 	if (json_type(&m->doc.j, 0) != JSON_OBJECT) {
