@@ -1,7 +1,9 @@
 /* atomic.c: write-temp, fsync, rename, fsync the directory (or, for
  * state that only has to outlive a killed process, without the fsyncs).
  * The temporary file can be written in pieces, so that a large file is
- * never held whole in memory. */
+ * never held whole in memory. A symbolic link is followed: its target is
+ * what gets replaced, as a program writing through the link would change
+ * it, and the replacement keeps the target's mode. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,7 +16,12 @@
 #include "buf.h"
 #include "util.h"
 
+#define MAX_LINKS	40	/* links followed before ELOOP, as Linux */
+
 static int	write_all(int, const char *, size_t);
+static char	*read_link(const char *, off_t);
+static char	*resolve(const char *, struct stat *);
+static int	take_over(int, const struct stat *, mode_t);
 static int	fsync_dir(const char *);
 static void	atomic_free(struct atomic *);
 static int	replace(const char *, const char *, size_t, int);
@@ -48,6 +55,90 @@ fsync_dir(const char *dir)
 	return rv;
 }
 
+/* The text of symbolic link path, NUL-terminated, or NULL with errno.
+ * size is its lstat size, which may be 0 (some file systems). */
+static char *
+read_link(const char *path, off_t size)
+{
+	size_t cap = size > 0 ? (size_t)size + 1 : 256;
+	char *s = NULL;
+	ssize_t n;
+
+	for (;;) {
+		s = xrealloc(s, cap);
+		if ((n = readlink(path, s, cap)) == -1) {
+			free(s);
+			return NULL;
+		}
+		if ((size_t)n < cap) {
+			s[n] = '\0';
+			return s;
+		}
+		cap *= 2;	/* it grew since the lstat */
+	}
+}
+
+/* The file that path names, through its symbolic links (a link's
+ * relative text is taken from the link's own directory): a copy of its
+ * path, and its status in *st, or st->st_mode 0 if there is no such
+ * file (a dangling link names the file to create). NULL with errno on
+ * an error. Not realpath(3): only the last component is resolved, so a
+ * relative path stays relative and no longer than it was. */
+static char *
+resolve(const char *path, struct stat *st)
+{
+	char *p = xstrdup(path), *link, *slash, *next;
+	struct buf b = { 0 };
+	int hops, saved;
+
+	for (hops = 0; ; hops++) {
+		if (lstat(p, st) == -1) {
+			if (errno != ENOENT)
+				break;
+			st->st_mode = 0;
+			buf_free(&b);
+			return p;
+		}
+		if (!S_ISLNK(st->st_mode)) {
+			buf_free(&b);
+			return p;
+		}
+		if (hops == MAX_LINKS) {
+			errno = ELOOP;
+			break;
+		}
+		if ((link = read_link(p, st->st_size)) == NULL)
+			break;
+		buf_reset(&b);
+		if (link[0] != '/' && (slash = strrchr(p, '/')) != NULL)
+			buf_add(&b, p, (size_t)(slash - p) + 1);
+		buf_adds(&b, link);
+		free(link);
+		next = xstrdup(buf_cstr(&b));
+		free(p);
+		p = next;
+	}
+	saved = errno;
+	free(p);
+	buf_free(&b);
+	errno = saved;
+	return NULL;
+}
+
+/* Give temporary fd the owner and mode of the file it replaces (st, if
+ * st_mode is not 0), else mode new (0666 less the umask). The owner is
+ * only kept where that is allowed (root, or a group of one's own): a
+ * failed fchown is not an error. */
+static int
+take_over(int fd, const struct stat *st, mode_t new)
+{
+	if (st->st_mode == 0)
+		return fchmod(fd, new);
+	if (st->st_uid != geteuid() || st->st_gid != getegid())
+		(void)fchown(fd, st->st_uid, st->st_gid);
+	return fchmod(fd, st->st_mode & 07777);
+}
+
 static void
 atomic_free(struct atomic *a)
 {
@@ -62,28 +153,35 @@ int
 atomic_open(struct atomic *a, const char *path)
 {
 	struct buf dir = { 0 }, tmp = { 0 };
-	const char *slash = strrchr(path, '/');
+	struct stat st;
+	const char *slash, *name;
 	mode_t mask = umask(022);
+	char *target;
 	int saved;
 
-	umask(mask);	/* read it back: the new file gets 0666 & ~umask */
+	umask(mask);	/* read it back: a new file gets 0666 & ~umask */
 	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	if ((target = resolve(path, &st)) == NULL)
+		return -1;
+	name = (slash = strrchr(target, '/')) != NULL ? slash + 1 : target;
 	if (slash == NULL)
 		buf_adds(&dir, ".");
 	else
-		buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	buf_addf(&tmp, "%s/.%s.XXXXXX", buf_cstr(&dir),
-	    slash ? slash + 1 : path);
+		buf_add(&dir, target, slash == target ? 1 :
+		    (size_t)(slash - target));
+	/* beside the target: the rename stays on one file system */
+	buf_addf(&tmp, "%s/.%s.XXXXXX", buf_cstr(&dir), name);
 	a->dir = buf_cstr(&dir);
 	a->tmp = buf_cstr(&tmp);
-	a->path = xstrdup(path);
+	a->path = target;
 	if ((a->fd = mkstemp(a->tmp)) == -1) {
 		saved = errno;
 		atomic_free(a);
 		errno = saved;
 		return -1;
 	}
-	if (fchmod(a->fd, 0666 & ~mask) == -1) {
+	if (take_over(a->fd, &st, 0666 & ~mask) == -1) {
 		saved = errno;
 		atomic_abort(a);
 		errno = saved;
@@ -103,7 +201,6 @@ atomic_put(struct atomic *a, const char *data, size_t len)
 	return -1;
 }
 
-/* Close and remove the temporary file, and free a. */
 void
 atomic_abort(struct atomic *a)
 {
@@ -115,30 +212,43 @@ atomic_abort(struct atomic *a)
 }
 
 int
+atomic_close(struct atomic *a, int durable)
+{
+	int rv, saved;
+
+	if (a->error != 0)
+		errno = a->error;
+	else if (!durable || fsync(a->fd) == 0) {
+		rv = close(a->fd);
+		a->fd = -1;
+		if (rv == 0)
+			return 0;
+	}
+	saved = errno;
+	atomic_abort(a);
+	errno = saved;
+	return -1;
+}
+
+int
 atomic_commit(struct atomic *a, int durable)
 {
 	int rv, saved;
 
-	if (a->error != 0) {
-		errno = a->error;
-		goto fail;
+	if (a->fd != -1 && atomic_close(a, durable) == -1)
+		return -1;
+	if (rename(a->tmp, a->path) == -1) {
+		saved = errno;
+		atomic_abort(a);
+		errno = saved;
+		return -1;
 	}
-	if (durable && fsync(a->fd) == -1)
-		goto fail;
-	rv = close(a->fd);
-	a->fd = -1;
-	if (rv == -1 || rename(a->tmp, a->path) == -1)
-		goto fail;
+	a->replaced = 1;
 	rv = durable ? fsync_dir(a->dir) : 0;
 	saved = errno;
 	atomic_free(a);
 	errno = saved;
 	return rv;
-fail:
-	saved = errno;
-	atomic_abort(a);
-	errno = saved;
-	return -1;
 }
 
 static int

@@ -6,7 +6,14 @@
 
 /* Write data to a temporary ".NAME.XXXXXX" beside path, fsync it, rename
  * it over path and fsync the directory. 0, or -1 with errno set and path
- * untouched (the temporary file is removed). */
+ * untouched (the temporary file is removed), unless only the directory's
+ * fsync failed (atomic_commit's replaced tells that case apart).
+ *
+ * When path is a symbolic link (or a chain of them), the file it points
+ * to is replaced, by a temporary in that file's directory, and the link
+ * stays; a dangling link's target is created. The replacement keeps the
+ * mode of the file it replaces (and its owner where that is allowed); a
+ * new file gets 0666 less the umask. */
 int	atomic_write(const char *path, const char *data, size_t len);
 /* The same without the fsyncs: the old or the new file after a killed
  * process, not after a power cut (for state beside output that is not
@@ -14,22 +21,30 @@ int	atomic_write(const char *path, const char *data, size_t len);
 int	atomic_write_nosync(const char *path, const char *data, size_t len);
 
 /* The same in pieces: open the temporary file (0, or -1 with errno), put
- * data into it (the first error sticks: -1 and its errno from then on), then
- * commit: rename it over path, fsynced when durable; 0, or -1 with errno
- * (a put's, if one failed) and the temporary removed. Every open is
- * followed by a commit, which frees a. */
+ * data into it (the first error sticks: -1 and its errno from then on),
+ * optionally close it (fsynced when durable: what can fail short of the
+ * rename, done early so that a caller can do other work before it), then
+ * commit: close it if that was not done, rename it over path, fsync the
+ * directory when durable. close and commit return 0, or -1 with errno (a
+ * put's, if one failed) and the temporary removed. Every open is
+ * followed by a commit or an abort (which removes the temporary); a
+ * failed close, a commit and an abort free a, but leave replaced: 1 once
+ * the rename is done, so that a caller can tell a failed fsync of the
+ * directory (the new file in place, not yet durable) from a failure that
+ * left path as it was. */
 struct atomic {
 	int	 fd;
 	int	 error;		/* errno of the first failed put, or 0 */
-	char	*dir;
+	int	 replaced;	/* the rename was done */
+	char	*dir;		/* the target's directory */
 	char	*tmp;
-	char	*path;
+	char	*path;		/* the target: path, its links followed */
 };
 
 int	atomic_open(struct atomic *, const char *path);
 int	atomic_put(struct atomic *, const char *data, size_t len);
+int	atomic_close(struct atomic *, int durable);
 int	atomic_commit(struct atomic *, int durable);
-/* Remove the temporary and give up: path stays as it was. */
 void	atomic_abort(struct atomic *);
 
 #endif

@@ -51,6 +51,7 @@ struct parser {
 #define NOT_KEPT_ARR	(-3)
 
 static int	perr(struct parser *, const char *);
+static int	perr_at(struct parser *, size_t, const char *);
 static int	tok_add(struct parser *, jsmntype_t, size_t, int);
 static void	push(struct parser *, int);
 static int	is_object(const struct json *, int);
@@ -72,13 +73,23 @@ perr(struct parser *p, const char *reason)
 	return -1;
 }
 
+/* The same for a fault at s[at] inside the token at p->pos. */
+static int
+perr_at(struct parser *p, size_t at, const char *reason)
+{
+	p->pos = at;
+	return perr(p, reason);
+}
+
 int
 json_parse(struct json *j, const char *s, size_t len, int flags,
     const char **why)
 {
 	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL,
 	    flags & JSON_MEMBERS ? 2 : 0 };
+	const char *nul;
 
+	j->err = 0;
 	if (len >= INT_MAX)
 		return fail_why(why,
 		    "too long for a JSON value (2 GiB or more)");
@@ -93,8 +104,11 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	}
 	if (parse(&p) == -1) {
 		/* a NUL byte anywhere says more than where it broke things */
-		if (len > 0 && memchr(s, '\0', len) != NULL)
+		j->err = p.pos;
+		if (len > 0 && (nul = memchr(s, '\0', len)) != NULL) {
 			p.why = "NUL byte";
+			j->err = (size_t)(nul - s);
+		}
 		j->n = 0;
 		return fail_why(why, p.why);
 	}
@@ -328,7 +342,7 @@ parse_string(struct parser *p, int parent)
 			continue;
 		}
 		if (i >= n)
-			return perr(p, "truncated JSON");
+			return perr_at(p, n, "truncated JSON");
 		c = (unsigned char)s[i];
 		if (c == '"')
 			break;
@@ -336,11 +350,11 @@ parse_string(struct parser *p, int parent)
 			if (parse_escape(p, &i) == -1)
 				return -1;
 		} else if (c < 0x20)
-			return perr(p, "control byte in a string");
+			return perr_at(p, i, "control byte in a string");
 		else if (c < 0x80 || !p->utf8)
 			i++;
 		else if ((k = utf8_seq(s + i, n - i, &cp)) == 0)
-			return perr(p, "invalid UTF-8 in a string");
+			return perr_at(p, i, "invalid UTF-8 in a string");
 		else
 			i += k;
 	}
@@ -359,7 +373,7 @@ parse_escape(struct parser *p, size_t *i)
 	unsigned cp;
 
 	if (left == 0)
-		return perr(p, "truncated JSON");
+		return perr_at(p, p->len, "truncated JSON");
 	switch (*e) {
 	case '"': case '\\': case '/':
 	case 'b': case 'f': case 'n': case 'r': case 't':
@@ -368,15 +382,15 @@ parse_escape(struct parser *p, size_t *i)
 	case 'u':
 		break;
 	default:
-		return perr(p, "bad escape in a string");
+		return perr_at(p, *i, "bad escape in a string");
 	}
 	if (left < 5)
-		return perr(p, "truncated JSON");
+		return perr_at(p, p->len, "truncated JSON");
 	if (json_hex4(e + 1, &cp) == -1)
-		return perr(p, "bad escape in a string");
+		return perr_at(p, *i, "bad escape in a string");
 	k = p->utf8 ? escape_u_ok(e, left) : 5;
 	if (k == 0)
-		return perr(p, "lone surrogate escape in a string");
+		return perr_at(p, *i, "lone surrogate escape in a string");
 	*i += 1 + k;
 	return 0;
 }

@@ -43,6 +43,8 @@ struct json {
 	size_t		 stack_cap;
 	size_t		 ws;	/* white space bytes between tokens: 0 means
 				 * the text is minified already */
+	size_t		 err;	/* after a failed parse: the byte offset where
+				 * the text stops being JSON (len: its end) */
 };
 
 /* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no

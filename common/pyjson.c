@@ -45,8 +45,9 @@ static int	value_end(const char *, size_t, size_t);
 static int	special_at(const char *, size_t, size_t);
 static int	has_word(const char *, size_t, const char *, size_t);
 static void	hide_specials(struct pyjson *, size_t);
-static int	check_depth(const struct json *, int, int);
-static int	too_deep(const struct json *);
+static int	check_depth(const struct json *, int, int, size_t *);
+static int	too_deep(const struct json *, size_t *);
+static size_t	bad_utf8_at(const char *, size_t);
 static void	text_free(struct pyjson *);
 static char	*text_alloc(struct pyjson *, size_t);
 static enum special special_of(const struct pyjson *, int);
@@ -142,32 +143,55 @@ hide_specials(struct pyjson *p, size_t len)
 /* More than PYJSON_MAX_DEPTH containers nested: json.load gives up
  * sooner (RecursionError, at about 998), and pyjson_dump recurses.
  * depth counts the containers around i. Returns the token after i's
- * subtree, or -1. */
+ * subtree, or -1 and in *at the start of the container too deep. */
 static int
-check_depth(const struct json *j, int i, int depth)
+check_depth(const struct json *j, int i, int depth, size_t *at)
 {
 	enum json_type t = json_type(j, i);
 	int n, e;
 
 	if (t != JSON_OBJECT && t != JSON_ARRAY)
 		return i + 1;
-	if (depth >= PYJSON_MAX_DEPTH)
+	if (depth >= PYJSON_MAX_DEPTH) {
+		*at = json_start(j, i);
 		return -1;
+	}
 	for (n = json_size(j, i), e = i + 1; n > 0; n--)
-		if ((e = check_depth(j, e + (t == JSON_OBJECT), depth + 1)) ==
-		    -1)
+		if ((e = check_depth(j, e + (t == JSON_OBJECT), depth + 1,
+		    at)) == -1)
 			return -1;
 	return e;
 }
 
-/* Whether the text just parsed may nest deeper than PYJSON_MAX_DEPTH.
- * The parser keeps its open containers on a stack that only grows, so
- * its capacity bounds the nesting of every text parsed with it: only
- * after a text nested that deep (rare) are the tokens walked. */
+/* Whether the text just parsed may nest deeper than PYJSON_MAX_DEPTH
+ * (*at: where). The parser keeps its open containers on a stack that
+ * only grows, so its capacity bounds the nesting of every text parsed
+ * with it: only after a text nested that deep (rare) are the tokens
+ * walked. */
 static int
-too_deep(const struct json *j)
+too_deep(const struct json *j, size_t *at)
 {
-	return j->stack_cap > PYJSON_MAX_DEPTH && check_depth(j, 0, 0) == -1;
+	return j->stack_cap > PYJSON_MAX_DEPTH &&
+	    check_depth(j, 0, 0, at) == -1;
+}
+
+/* The offset of the first byte of s that is not valid UTF-8 (len if
+ * none): only for a text utf8_valid refused, so a byte at a time. */
+static size_t
+bad_utf8_at(const char *s, size_t len)
+{
+	size_t i = 0, k;
+	unsigned cp;
+
+	while (i < len) {
+		if ((unsigned char)s[i] < 0x80)
+			i++;
+		else if ((k = utf8_seq(s + i, len - i, &cp)) == 0)
+			return i;
+		else
+			i += k;
+	}
+	return len;
 }
 
 static void
@@ -218,11 +242,15 @@ pyjson_parse(struct pyjson *p, const char *s, size_t len, int flags,
 	/* Not JSON_UTF8, which refuses a lone surrogate escape that
 	 * json.load takes: outside its strings valid JSON is ASCII, so the
 	 * whole text is checked as UTF-8 instead. */
-	if (json_parse(&p->j, p->text, len, 0, why) == -1)
+	if (json_parse(&p->j, p->text, len, 0, why) == -1) {
+		p->err = p->j.err;
 		return -1;
-	if (!utf8_valid(p->text, len))
+	}
+	if (!utf8_valid(p->text, len)) {
+		p->err = bad_utf8_at(p->text, len);
 		return fail_why(why, "invalid UTF-8");
-	if (too_deep(&p->j))
+	}
+	if (too_deep(&p->j, &p->err))
 		return fail_why(why, "nested too deeply");
 	return p->j.n;
 }

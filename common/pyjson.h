@@ -24,15 +24,31 @@ struct pyjson {
 	size_t		*special;	/* sorted starts of NaN/Infinity tokens */
 	unsigned char	*kind;		/* which literal each one was */
 	size_t		 nspecial;
+	size_t		 err;		/* after a failed parse: where */
 };
 
 /* Parse one JSON text (valid UTF-8, nested at most PYJSON_MAX_DEPTH deep).
- * Returns the token count, or -1 with *why set. The tokens index
- * p->text, a copy in which each NaN/Infinity token is replaced by a
- * number of the same length. */
+ * Returns the token count, or -1 with *why set and p->err the byte
+ * offset of the fault (the text's length when it ends too soon). The
+ * tokens index p->text, a copy in which each NaN/Infinity token is
+ * replaced by a number of the same length. */
 int	pyjson_parse(struct pyjson *, const char *, size_t, int flags,
 	    const char **why);
 void	pyjson_free(struct pyjson *);
+
+/* pyjsonerr.c: what to tell a person about a text that did not parse. */
+/* Byte offset off of s as Python's JSONDecodeError gives it: line (1 +
+ * the newlines before it) and column (1 + the characters, not bytes,
+ * since the last newline). */
+void	pyjson_line_col(const char *s, size_t off, size_t *line,
+	    size_t *col);
+/* Whether s starts with a UTF-8 byte order mark (EF BB BF), which
+ * json.load refuses ("Unexpected UTF-8 BOM") and editors hide. */
+int	pyjson_has_bom(const char *s, size_t len);
+/* Whether a line of s starts with a git conflict marker (<<<<<<<,
+ * ======= or >>>>>>>, then a space or the line's end): 1 and the
+ * offset of the first in *at, or 0. */
+int	pyjson_conflict_marker(const char *s, size_t len, size_t *at);
 
 /* A number token as Python holds it: 1 and *f for a float (NaN and
  * infinities included), 0 for an integer (*f its value), -1 if not a

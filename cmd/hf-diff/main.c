@@ -47,6 +47,7 @@ option(void *state, int val, const char *arg)
 {
 	struct args *a = state;
 
+	(void)arg;
 	switch (val) {
 	case OPT_MARKDOWN:
 		a->mode = MODE_MARKDOWN;

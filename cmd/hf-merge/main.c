@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "date.h"
 #include "json.h"
@@ -136,11 +138,15 @@ check_args(struct merge *m, int argc, char *argv[])
 }
 
 /* All the input first, then the directory: nothing is written when an
- * input file cannot be read. */
+ * input file cannot be read. Every step that can fail comes before the
+ * rename of m->path but the directory's fsync after it: an exit 1
+ * leaves the files as they were unless it said "replaced, but". */
 static int
 run(struct merge *m, int argc, char *argv[])
 {
-	int rv;
+	struct atomic a;
+	char *made = NULL;
+	int rv, w;
 
 	rv = nd_each(argc, argv, m->mode == MODE_SUPPORTED ? input_record :
 	    input_gap, m);
@@ -155,7 +161,16 @@ run(struct merge *m, int argc, char *argv[])
 	}
 	if (merge_open_dir(m) == -1 || existing_load(m) == -1 ||
 	    merge_write(m, m->mode == MODE_SUPPORTED ? supported_format :
-	    gaps_format) == -1 || merge_history(m) == -1)
+	    gaps_format, &a) == -1)
+		return HF_EXIT_FATAL;
+	if (merge_history(m, &made) == -1) {
+		atomic_abort(&a);
+		return HF_EXIT_FATAL;
+	}
+	if ((w = merge_replace(m, &a)) == -1 && made != NULL)
+		(void)unlink(made);	/* created for this write alone */
+	free(made);
+	if (w != 0)
 		return HF_EXIT_FATAL;
 	merge_summary(m);
 	return rv;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "atomic.h"
 #include "buf.h"
@@ -14,6 +15,7 @@
 #include "jsonw.h"
 #include "pyjson.h"
 #include "strmap.h"
+#include "util.h"
 #include "merge.h"
 
 #define HISTORY_TEXT	"{\n  \"last_updated\": null,\n  \"records\": []\n}\n"
@@ -77,42 +79,66 @@ put_atomic(void *arg, const char *data, size_t len)
 
 int
 merge_write(struct merge *m, void (*format)(struct merge *,
-    struct merge_out *))
+    struct merge_out *), struct atomic *a)
 {
-	struct atomic a;
-	struct merge_out out = { .put = put_atomic, .arg = &a };
+	struct merge_out out = { .put = put_atomic, .arg = a };
 	int rv;
 
-	if (atomic_open(&a, m->path) == -1) {
+	if (atomic_open(a, m->path) == -1) {
 		warn("%s", m->path);
 		return -1;
 	}
 	format(m, &out);
 	merge_spill(&out, 0);
-	if ((rv = atomic_commit(&a, 1)) == -1)
+	if ((rv = atomic_close(a, 1)) == -1)
 		warn("%s", m->path);
 	buf_free(&out.buf);
 	return rv;
 }
 
 int
-merge_history(const struct merge *m)
+merge_replace(const struct merge *m, struct atomic *a)
+{
+	if (atomic_commit(a, 1) == 0)
+		return 0;
+	if (a->replaced) {
+		warn("%s: replaced, but its directory could not be flushed "
+		    "to disk", m->path);
+		return 1;
+	}
+	warn("%s", m->path);
+	return -1;
+}
+
+int
+merge_history(const struct merge *m, char **made)
 {
 	struct buf path = { 0 };
+	struct atomic a;
 	struct stat st;
 	int rv = 0;
 
+	*made = NULL;
 	buf_addf(&path, "%s/%s", m->dir, MERGE_HISTORY_FILE);
-	if (lstat(buf_cstr(&path), &st) == -1) {
-		if (errno != ENOENT) {
-			warn("%s", path.data);
-			rv = -1;
-		} else if (atomic_write(path.data, HISTORY_TEXT,
-		    sizeof(HISTORY_TEXT) - 1) == -1) {
-			warn("%s", path.data);
-			rv = -1;
-		}
+	if (lstat(buf_cstr(&path), &st) == 0)
+		goto out;
+	if (errno != ENOENT || atomic_open(&a, path.data) == -1) {
+		warn("%s", path.data);
+		rv = -1;
+		goto out;
 	}
+	(void)atomic_put(&a, HISTORY_TEXT, sizeof(HISTORY_TEXT) - 1);
+	if (atomic_commit(&a, 1) == -1) {
+		warn("%s", path.data);
+		/* not known to be on disk: as if it had not been written */
+		if (a.replaced)
+			(void)unlink(path.data);
+		rv = -1;
+	} else
+		*made = xstrdup(path.data);
+out:
+	if (rv == -1)
+		warnx("%s: not written", m->path);
 	buf_free(&path);
 	return rv;
 }

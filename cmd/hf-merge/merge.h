@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "jsonw.h"
 #include "ndjson.h"
@@ -114,13 +115,21 @@ int	merge_open_dir(const struct merge *);
 void	merge_head(struct jw *, const struct merge *);
 /* Hand out's text to out->put if there is at_least of it. */
 void	merge_spill(struct merge_out *, size_t at_least);
-/* Format m->path's new text with format into a temporary file, then
- * rename it over m->path: 0, or -1 (warned). */
+/* Format m->path's new text with format into a temporary file (a,
+ * opened), flushed to disk: 0, or -1 (warned) with nothing written. */
 int	merge_write(struct merge *,
-	    void (*format)(struct merge *, struct merge_out *));
-/* The reference's placeholder history file, when there is none: 0, or
- * -1 (warned). */
-int	merge_history(const struct merge *);
+	    void (*format)(struct merge *, struct merge_out *),
+	    struct atomic *a);
+/* Then rename it over m->path: 0; -1 (warned) with m->path as it was;
+ * or 1 (warned, "replaced, but ...") when the rename was done but the
+ * directory's fsync failed: the new file is in place, not yet durable. */
+int	merge_replace(const struct merge *, struct atomic *a);
+/* The reference's placeholder history file, when there is none, written
+ * between the two, so that its failure leaves every file as it was: 0,
+ * with *made the path of the file created (to be freed; NULL if there
+ * was one already), to be removed if m->path then cannot be replaced;
+ * or -1 (warned, with "m->path: not written"). */
+int	merge_history(const struct merge *, char **made);
 /* The design drops, in one line on stderr. */
 void	merge_summary(const struct merge *);
 void	merge_free(struct merge *);

@@ -613,6 +613,82 @@ test_pyjson(void)
 	buf_free(&b);
 }
 
+/* Where pyjson_parse says a text broke, as line:column, against what
+ * Python's json.loads says of the same text (its JSONDecodeError's
+ * lineno and colno); the byte order mark and conflict markers. */
+static void
+test_pyjson_err(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 line, col;
+	} c[] = {
+		{ "{\n  \"models\": [\n    1,\n    tru\n  ]\n}", 4, 5 },
+		{ "{\n  \"a\": \"\xc3\xa9\xc3\xa9\", \"b\": x}", 2, 19 },
+		{ "{\"models\": [1,]}", 1, 15 },
+		{ "{\"a\": \"x\x01\"}", 1, 9 },
+		{ "{\"a\": \"\\q\"}", 1, 8 },
+		{ "{\"a\": 1} 2", 1, 10 },
+		{ "{\"a\": \"\xff\"}", 1, 8 },	/* the byte, as UnicodeDecodeError */
+		{ "{\"a\": [1,\n\"\\ud800\",\n  }", 3, 3 },
+	};
+	struct pyjson p = { 0 };
+	struct buf b = { 0 };
+	size_t i, line, col, at;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CHECK(pyjson_parse(&p, c[i].in, strlen(c[i].in), PYJSON_NAN,
+		    NULL) == -1, "error %zu: refused", i);
+		pyjson_line_col(c[i].in, p.err, &line, &col);
+		CHECK(line == c[i].line && col == c[i].col,
+		    "error %zu: %zu:%zu, not %zu:%zu", i, line, col,
+		    c[i].line, c[i].col);
+	}
+	CHECK(pyjson_parse(&p, "[1,", 3, 0, NULL) == -1 && p.err == 3,
+	    "truncated: at the end");
+	CHECK(pyjson_parse(&p, "[\"ab", 4, 0, NULL) == -1 && p.err == 4,
+	    "truncated in a string: at the end");
+	CHECK(pyjson_parse(&p, "[1,\0]", 5, 0, NULL) == -1 && p.err == 3,
+	    "NUL byte: at it");
+	for (i = 0; i < PYJSON_MAX_DEPTH + 5; i++)
+		buf_adds(&b, i % 40 == 39 ? "[\n" : "[");
+	for (i = 0; i < PYJSON_MAX_DEPTH + 5; i++)
+		buf_addc(&b, ']');
+	CHECK(pyjson_parse(&p, b.data, b.len, 0, NULL) == -1 &&
+	    p.err == PYJSON_MAX_DEPTH + PYJSON_MAX_DEPTH / 40,
+	    "too deep: at the first container past the limit");
+	pyjson_line_col("ab\ncd", 0, &line, &col);
+	CHECK(line == 1 && col == 1, "offset 0 is 1:1");
+	pyjson_line_col("ab\ncd", 3, &line, &col);
+	CHECK(line == 2 && col == 1, "after a newline");
+	pyjson_line_col("\xf0\x9f\x98\x80x\r\n\xc3\xa9y", 4, &line, &col);
+	CHECK(line == 1 && col == 2, "columns count characters");
+	pyjson_line_col("\xf0\x9f\x98\x80x\r\n\xc3\xa9y", 9, &line, &col);
+	CHECK(line == 2 && col == 2, "CR is a character, LF ends a line");
+	CHECK(pyjson_has_bom("\xef\xbb\xbf{}", 5), "BOM");
+	CHECK(pyjson_has_bom("\xef\xbb\xbf", 3), "BOM alone");
+	CHECK(!pyjson_has_bom("\xef\xbb", 2), "two bytes of a BOM");
+	CHECK(!pyjson_has_bom("{\"\xef\xbb\xbf\"}", 7), "BOM inside");
+	CHECK(!pyjson_has_bom("", 0), "empty: no BOM");
+	CHECK(pyjson_conflict_marker("{\n<<<<<<< HEAD\n", 16, &at) &&
+	    at == 2, "<<<<<<< HEAD");
+	CHECK(pyjson_conflict_marker("[1,\n=======\n2]", 15, &at) &&
+	    at == 4, "=======");
+	CHECK(pyjson_conflict_marker("[\n>>>>>>>", 9, &at) && at == 2,
+	    ">>>>>>> at the end");
+	CHECK(pyjson_conflict_marker("<<<<<<<\r\n", 9, &at) && at == 0,
+	    "at the start, CRLF");
+	CHECK(!pyjson_conflict_marker("[\n <<<<<<< x\n]", 15, &at),
+	    "not at a line start");
+	CHECK(!pyjson_conflict_marker("[\n<<<<<<<<\n]", 13, &at),
+	    "eight");
+	CHECK(!pyjson_conflict_marker("<<<<<<", 6, &at), "six");
+	CHECK(!pyjson_conflict_marker("<<<>>>> x", 9, &at), "mixed");
+	CHECK(!pyjson_conflict_marker("", 0, &at), "empty");
+	pyjson_free(&p);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -633,6 +709,7 @@ main(void)
 	test_f64();
 	test_round();
 	test_pyjson();
+	test_pyjson_err();
 	printf("unit: %d checks, %d failures\n", checks, failures);
 	return failures != 0;
 }
