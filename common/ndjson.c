@@ -42,20 +42,22 @@ nd_skip(const struct nd_line *l, const char *reason)
 static void
 first_line(const struct nd_line *l)
 {
-	const char *file;
-	size_t i = 0, n = l->len;
+	const char *file, *t = l->data;
+	size_t len = l->len;
 
-	while (i < n && (l->data[i] == ' ' || l->data[i] == '\t'))
-		i++;
-	while (n > i && (l->data[n - 1] == ' ' || l->data[n - 1] == '\t' ||
-	    l->data[n - 1] == '\r'))
-		n--;
+	while (len > 0 && (*t == ' ' || *t == '\t')) {
+		t++;
+		len--;
+	}
+	while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t' ||
+	    t[len - 1] == '\r'))
+		len--;
 	/* the file operand for the hint; none for standard input */
 	file = strcmp(l->file, "<stdin>") == 0 ? "" : l->file;
-	if (i < n && l->data[i] == '[')
+	if (len > 0 && *t == '[')
 		warnx("%s: a JSON array, not NDJSON (one JSON object a line): "
 		    "try jq -c '.[]'%s%s", l->file, *file ? " " : "", file);
-	else if (n - i == 1 && l->data[i] == '{')
+	else if (len == 1 && *t == '{')
 		warnx("%s: a JSON document, not NDJSON (one JSON object a "
 		    "line): try jq -c '.KEY[]'%s%s with KEY its array of "
 		    "objects", l->file, *file ? " " : "", file);
