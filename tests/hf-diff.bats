@@ -41,17 +41,12 @@ golden() {
 
 @test "hf-diff: --help prints the usage to stdout, exit 0" {
 	run -0 --separate-stderr hf-diff --help
-	assert_output "usage: hf-diff [--markdown | --summary] [--top n] old new"
+	assert_line --index 0 "usage: hf-diff [--markdown | --summary] [--top n] old new"
 	assert_equal "$stderr" ""
 }
 
 @test "hf-diff: the usage is the man page's SYNOPSIS" {
-	run -0 sh -c 'mandoc -T ascii "$1" | sed "s/.\x08//g" |
-	    sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | sed "1d;\$d" | xargs' sh \
-	    "$ROOT/man/hf-diff.1"
-	synopsis=$output
-	run -0 sh -c 'hf-diff --help | sed "s/^usage: //" | xargs'
-	assert_equal "$output" "$synopsis"
+	assert_usage_is_synopsis hf-diff
 }
 
 @test "hf-diff: --version" {
