@@ -2,6 +2,7 @@
 #include <err.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,17 @@ stage_usage_error(const struct stage *s)
 {
 	fputs(s->usage, stderr);
 	exit(HF_EXIT_USAGE);
+}
+
+void
+stage_usage_errorx(const struct stage *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	stage_usage_error(s);
 }
 
 int

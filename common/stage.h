@@ -100,6 +100,9 @@ int	stage_options(const struct stage *, void *state, int argc,
 	    char *argv[], int *line_buffered);
 /* Print s's usage to stderr and exit HF_EXIT_USAGE. */
 void	stage_usage_error(const struct stage *) __attribute__((noreturn));
+/* The same after "PROG: message" (a usage error no option caught). */
+void	stage_usage_errorx(const struct stage *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
 
 /* The prologue of a record line: parse l into j (strict, UTF-8), require
  * an object with a string "id", pick keys[0..n) from it into f (keys[0]

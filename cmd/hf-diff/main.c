@@ -73,14 +73,12 @@ main(int argc, char *argv[])
 	int first, rv = HF_EXIT_OK;
 
 	first = stage_options(&diff_usage_stage, &a, argc, argv, NULL);
-	if (argc - first != 2) {
-		warnx("%s", "two directories expected: old new");
-		stage_usage_error(&diff_usage_stage);
-	}
-	if (a.modes > 1) {
-		warnx("%s", "--markdown and --summary exclude each other");
-		stage_usage_error(&diff_usage_stage);
-	}
+	if (argc - first != 2)
+		stage_usage_errorx(&diff_usage_stage, "%s",
+		    "two directories expected: old new");
+	if (a.modes > 1)
+		stage_usage_errorx(&diff_usage_stage, "%s",
+		    "--markdown and --summary exclude each other");
 	if (reg_load(&old, argv[first], &new, argv[first + 1]) == -1) {
 		rv = HF_EXIT_FATAL;
 		goto done;

@@ -21,8 +21,6 @@ static const struct stage_option options[] = {
 	{ 0 },
 };
 
-static void	usage_error(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
 static void	check_args(struct ledger_args *, int, char *[]);
 
 static const struct stage ledger_usage_stage = {
@@ -44,23 +42,13 @@ static const struct stage ledger_usage_stage = {
 	.options = options,
 };
 
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	stage_usage_error(&ledger_usage_stage);
-}
-
 /* The mode at argv[0] and what goes with which. */
 static void
 check_args(struct ledger_args *a, int argc, char *argv[])
 {
 	if (argc == 0)
-		usage_error("%s", "dedupe, import or update expected");
+		stage_usage_errorx(&ledger_usage_stage,
+		    "%s", "dedupe, import or update expected");
 	if (strcmp(argv[0], "dedupe") == 0)
 		a->mode = LEDGER_DEDUPE;
 	else if (strcmp(argv[0], "import") == 0)
@@ -68,18 +56,22 @@ check_args(struct ledger_args *a, int argc, char *argv[])
 	else if (strcmp(argv[0], "update") == 0)
 		a->mode = LEDGER_UPDATE;
 	else
-		usage_error("not dedupe, import or update: %s", argv[0]);
+		stage_usage_errorx(&ledger_usage_stage,
+		    "not dedupe, import or update: %s", argv[0]);
 	a->argc = argc - 1;
 	a->argv = argv + 1;
 	if (a->mode != LEDGER_UPDATE && (a->ledger != NULL ||
 	    a->import != NULL || a->supported != NULL))
-		usage_error("%s", "-l, --import and --supported are for "
+		stage_usage_errorx(&ledger_usage_stage,
+		    "%s", "-l, --import and --supported are for "
 		    "hf-ledger update");
 	if (a->mode == LEDGER_UPDATE && (a->ledger == NULL ||
 	    *a->ledger == '\0'))
-		usage_error("%s", "-l ledger is required");
+		stage_usage_errorx(&ledger_usage_stage,
+		    "%s", "-l ledger is required");
 	if (a->mode == LEDGER_IMPORT && a->argc != 1)
-		usage_error("%s", "one gaps-file expected");
+		stage_usage_errorx(&ledger_usage_stage,
+		    "%s", "one gaps-file expected");
 }
 
 int

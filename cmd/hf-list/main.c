@@ -214,17 +214,14 @@ opts_check(struct opts *o, int first, int argc, char *argv[])
 {
 	struct list_args *a = &o->a;
 
-	if (first != argc) {
-		warnx("unexpected operand: %s", argv[first]);
-		stage_usage_error(&list_usage_stage);
-	}
+	if (first != argc)
+		stage_usage_errorx(&list_usage_stage, "unexpected operand: %s",
+		    argv[first]);
 	if (o->gated != -1)
 		query_param(&a->filters, "gated", o->gated ? "true" : "false");
-	if (a->min_downloads >= 0 && strcmp(a->sort, "downloads") != 0) {
-		warnx("--min-downloads needs --sort downloads (not %s)",
-		    a->sort);
-		stage_usage_error(&list_usage_stage);
-	}
+	if (a->min_downloads >= 0 && strcmp(a->sort, "downloads") != 0)
+		stage_usage_errorx(&list_usage_stage,
+		    "--min-downloads needs --sort downloads (not %s)", a->sort);
 	if (a->progress == -1)
 		a->progress = isatty(STDERR_FILENO);
 }

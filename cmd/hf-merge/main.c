@@ -52,21 +52,8 @@ static const struct stage merge_usage_stage = {
 	.option = option,
 };
 
-static void	usage_error(const char *, ...)
-		    __attribute__((format(printf, 1, 2), noreturn));
 static void	check_args(struct merge *, int, char *[]);
 static int	run(struct merge *, int, char *[]);
-
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-	stage_usage_error(&merge_usage_stage);
-}
 
 /* One option: 0, or -1 for a usage error (warned). */
 static int
@@ -112,17 +99,21 @@ check_args(struct merge *m, int argc, char *argv[])
 	size_t n;
 
 	if (argc == 0)
-		usage_error("%s", "supported or gaps expected");
+		stage_usage_errorx(&merge_usage_stage,
+		    "%s", "supported or gaps expected");
 	if (strcmp(argv[0], "supported") == 0)
 		m->mode = MODE_SUPPORTED;
 	else if (strcmp(argv[0], "gaps") == 0)
 		m->mode = MODE_GAPS;
 	else
-		usage_error("not supported or gaps: %s", argv[0]);
+		stage_usage_errorx(&merge_usage_stage,
+		    "not supported or gaps: %s", argv[0]);
 	if (m->dir == NULL || *m->dir == '\0')
-		usage_error("%s", "-o dir is required");
+		stage_usage_errorx(&merge_usage_stage,
+		    "%s", "-o dir is required");
 	if (m->no_metadata && m->mode == MODE_GAPS)
-		usage_error("%s", "--no-metadata is for hf-merge supported");
+		stage_usage_errorx(&merge_usage_stage,
+		    "%s", "--no-metadata is for hf-merge supported");
 	for (n = strlen(m->dir); n > 1 && m->dir[n - 1] == '/'; n--)
 		m->dir[n - 1] = '\0';
 	buf_addf(&path, "%s/%s", m->dir, m->mode == MODE_SUPPORTED ?

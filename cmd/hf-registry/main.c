@@ -44,10 +44,8 @@ main(int argc, char *argv[])
 
 	first = stage_options(&registry_usage_stage, &o, argc, argv, NULL);
 	if (query_parse(&q, argc - first, argv + first, err,
-	    sizeof(err)) == -1) {
-		warnx("%s", err);
-		stage_usage_error(&registry_usage_stage);
-	}
+	    sizeof(err)) == -1)
+		stage_usage_errorx(&registry_usage_stage, "%s", err);
 	if (query_load(&r, o.path, err, sizeof(err)) == -1) {
 		warnx("%s", err);
 		return HF_EXIT_FATAL;
