@@ -225,6 +225,26 @@ stage_run(const struct stage *s, int argc, char *argv[])
 }
 
 int
+stage_mode(const struct stage *s, const char *const modes[], int argc,
+    char *argv[])
+{
+	char list[256];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; argc > 0 && modes[i] != NULL; i++)
+		if (strcmp(argv[0], modes[i]) == 0)
+			return i;
+	for (i = 0; modes[i] != NULL && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+		    i == 0 ? "" : modes[i + 1] == NULL ? " or " : ", ",
+		    modes[i]);
+	if (argc == 0)
+		stage_usage_errorx(s, "%s expected", list);
+	stage_usage_errorx(s, "not %s: %s", list, argv[0]);
+}
+
+int
 stage_record(struct json *j, const struct nd_line *l,
     const char *const keys[], int n, int f[])
 {

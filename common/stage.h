@@ -104,6 +104,12 @@ void	stage_usage_error(const struct stage *) __attribute__((noreturn));
 void	stage_usage_errorx(const struct stage *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 
+/* The mode a program's first operand names: its index in modes
+ * (NULL-terminated, at most 8), or a usage error ("a, b or c expected",
+ * "not a, b or c: word"). */
+int	stage_mode(const struct stage *, const char *const modes[], int argc,
+	    char *argv[]);
+
 /* The prologue of a record line: parse l into j (strict, UTF-8), require
  * an object with a string "id", pick keys[0..n) from it into f (keys[0]
  * must be "id"). HF_EXIT_OK, or HF_EXIT_SKIPPED with the line reported. */

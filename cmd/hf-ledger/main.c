@@ -46,18 +46,10 @@ static const struct stage ledger_usage_stage = {
 static void
 check_args(struct ledger_args *a, int argc, char *argv[])
 {
-	if (argc == 0)
-		stage_usage_errorx(&ledger_usage_stage,
-		    "%s", "dedupe, import or update expected");
-	if (strcmp(argv[0], "dedupe") == 0)
-		a->mode = LEDGER_DEDUPE;
-	else if (strcmp(argv[0], "import") == 0)
-		a->mode = LEDGER_IMPORT;
-	else if (strcmp(argv[0], "update") == 0)
-		a->mode = LEDGER_UPDATE;
-	else
-		stage_usage_errorx(&ledger_usage_stage,
-		    "not dedupe, import or update: %s", argv[0]);
+	static const char *const modes[] = { "dedupe", "import", "update",
+	    NULL };	/* in enum ledger_mode's order */
+
+	a->mode = stage_mode(&ledger_usage_stage, modes, argc, argv);
 	a->argc = argc - 1;
 	a->argv = argv + 1;
 	if (a->mode != LEDGER_UPDATE && (a->ledger != NULL ||

@@ -93,21 +93,14 @@ option(void *state, int val, const char *arg)
 static void
 check_args(struct merge *m, int argc, char *argv[])
 {
+	/* in enum merge_mode's order */
+	static const char *const modes[] = { "supported", "gaps", NULL };
 	struct buf path = { 0 };
 	time_t now;
 	struct tm tm;
 	size_t n;
 
-	if (argc == 0)
-		stage_usage_errorx(&merge_usage_stage,
-		    "%s", "supported or gaps expected");
-	if (strcmp(argv[0], "supported") == 0)
-		m->mode = MODE_SUPPORTED;
-	else if (strcmp(argv[0], "gaps") == 0)
-		m->mode = MODE_GAPS;
-	else
-		stage_usage_errorx(&merge_usage_stage,
-		    "not supported or gaps: %s", argv[0]);
+	m->mode = stage_mode(&merge_usage_stage, modes, argc, argv);
 	if (m->dir == NULL || *m->dir == '\0')
 		stage_usage_errorx(&merge_usage_stage,
 		    "%s", "-o dir is required");
