@@ -17,6 +17,8 @@ static const char *const fixed[] = {
 };
 
 static void	push(struct changes *, size_t, size_t, int64_t);
+static struct strmap_slot *find(const struct strmap *, const struct reg *,
+		    struct str);
 static int	same_text(const struct reg *, const struct entry *,
 		    const struct reg *, const struct entry *);
 static void	models(struct diff *);
@@ -34,6 +36,13 @@ static int	by_name(const void *, const void *);
 static enum change_kind	 sort_k;	/* by_arch_id's kind and diff */
 static const struct diff *sort_d;
 static const char	*sort_names;	/* by_name's buffer */
+
+/* The slot of r's string k in map, or NULL. */
+static struct strmap_slot *
+find(const struct strmap *map, const struct reg *r, struct str k)
+{
+	return strmap_get(map, reg_s(r, k), k.len);
+}
 
 static void
 push(struct changes *c, size_t a, size_t b, int64_t n)
@@ -76,7 +85,7 @@ models(struct diff *d)
 	size_t i;
 
 	for (i = 0; i < o->ne; i++) {
-		sl = strmap_get(&n->ids, reg_s(o, o->e[i].id), o->e[i].id.len);
+		sl = find(&n->ids, o, o->e[i].id);
 		if (sl == NULL) {
 			push(&d->k[CH_MODEL_REMOVED], i, DIFF_NONE, 0);
 			continue;
@@ -88,8 +97,7 @@ models(struct diff *d)
 			push(&d->k[CH_MODEL_CHANGED], i, sl->value, 0);
 	}
 	for (i = 0; i < n->ne; i++)
-		if (strmap_get(&o->ids, reg_s(n, n->e[i].id),
-		    n->e[i].id.len) == NULL)
+		if (find(&o->ids, n, n->e[i].id) == NULL)
 			push(&d->k[CH_MODEL_ADDED], i, DIFF_NONE, 0);
 }
 
@@ -126,11 +134,10 @@ gaps(struct diff *d)
 
 	for (i = 0; i < o->ng; i++) {
 		a = &o->g[i];
-		sl = strmap_get(&n->garch, reg_s(o, a->arch), a->arch.len);
+		sl = find(&n->garch, o, a->arch);
 		if (sl == NULL) {
 			push(&d->k[CH_GAP_REMOVED], i, DIFF_NONE,
-			    strmap_get(&n->archs, reg_s(o, a->arch),
-			    a->arch.len) != NULL);
+			    find(&n->archs, o, a->arch) != NULL);
 			continue;
 		}
 		b = &n->g[sl->value];
@@ -140,8 +147,7 @@ gaps(struct diff *d)
 			push(&d->k[CH_GAP_MOVED], i, sl->value, 0);
 	}
 	for (i = 0; i < n->ng; i++)
-		if (strmap_get(&o->garch, reg_s(n, n->g[i].arch),
-		    n->g[i].arch.len) == NULL)
+		if (find(&o->garch, n, n->g[i].arch) == NULL)
 			push(&d->k[CH_GAP_ADDED], DIFF_NONE, i, 0);
 }
 

@@ -27,6 +27,8 @@ static int	parse(struct pyjson *, const char *, const char *, size_t,
 static struct str arch_key(struct reg *, const struct pyjson *, int);
 static void	take_entry(struct reg *, int);
 static void	take_gap(struct reg *, int, int64_t);
+static int	put_first(struct reg *, struct strmap *, struct str, size_t,
+		    int64_t *, size_t);
 /* One side, loaded by a thread of its own. */
 struct load {
 	struct reg	*r;
@@ -97,6 +99,25 @@ arch_key(struct reg *r, const struct pyjson *p, int i)
 	return s;
 }
 
+/* Puts r's string k into map with value: 1 the first time; later times
+ * count in *repeated, cut r's strings back to mark and give 0. */
+static int
+put_first(struct reg *r, struct strmap *map, struct str k, size_t mark,
+    int64_t *repeated, size_t value)
+{
+	struct strmap_slot *sl;
+	int added;
+
+	sl = strmap_put(map, reg_s(r, k), k.len, &added);
+	if (!added) {
+		(*repeated)++;
+		r->str.len = mark;
+		return 0;
+	}
+	sl->value = value;
+	return 1;
+}
+
 /* One element of "models": counted in the totals; the first of its id
  * kept. */
 static void
@@ -109,7 +130,7 @@ take_entry(struct reg *r, int obj)
 	struct entry e = { .obj = obj, .downloads = -1 };
 	const struct json *j = &r->sup.j;
 	size_t mark = r->str.len;
-	int k[4], added;
+	int k[4];
 
 	r->t.models++;
 	if (json_type(j, obj) != JSON_OBJECT) {
@@ -132,13 +153,8 @@ take_entry(struct reg *r, int obj)
 	(void)json_str(j, k[0], &r->str, NULL);
 	e.id.len = r->str.len - e.id.off;
 	buf_addc(&r->str, '\0');
-	sl = strmap_put(&r->ids, reg_s(r, e.id), e.id.len, &added);
-	if (!added) {
-		r->repeated++;
-		r->str.len = mark;
+	if (!put_first(r, &r->ids, e.id, mark, &r->repeated, r->ne))
 		return;
-	}
-	sl->value = r->ne;
 	sl = strmap_get(&r->archs, reg_s(r, e.arch), e.arch.len);
 	sl->value++;
 	if (json_type(j, k[3]) == JSON_OBJECT &&
@@ -160,12 +176,11 @@ take_gap(struct reg *r, int obj, int64_t rank)
 	static const char *const keys[] = {
 		"architecture_id", "total_models", "relevancy_score",
 	};
-	struct strmap_slot *sl;
 	struct gap g = { .rank = rank };
 	const struct json *j = &r->gap.j;
 	size_t mark = r->str.len;
 	int64_t n, sum;
-	int k[3], added;
+	int k[3];
 
 	r->t.gap_archs++;
 	if (json_type(j, obj) != JSON_OBJECT)
@@ -179,13 +194,8 @@ take_gap(struct reg *r, int obj, int64_t rank)
 	g.models = k[1];
 	g.score = k[2];
 	g.arch = arch_key(r, &r->gap, k[0]);
-	sl = strmap_put(&r->garch, reg_s(r, g.arch), g.arch.len, &added);
-	if (!added) {
-		r->grepeated++;
-		r->str.len = mark;
+	if (!put_first(r, &r->garch, g.arch, mark, &r->grepeated, r->ng))
 		return;
-	}
-	sl->value = r->ng;
 	if (r->ng == r->gcap)
 		r->g = xreallocarray(r->g, r->gcap = r->gcap * 2 + 16,
 		    sizeof(*r->g));

@@ -18,14 +18,20 @@
 
 static const struct gap *other_gap(const struct reg *, const struct reg *,
 		    const struct gap *);
-static void	entering(struct md *);
-static void	leaving(struct md *);
+static void	top_change(struct md *, int);
 static void	moves(struct md *);
 static int	by_move(const void *, const void *);
 static int64_t	move_of(const struct change *);
 static void	removed(struct md *, int, const char *, int64_t);
 static void	changed(struct md *);
 static void	rank_cell(struct md *, const char *, int64_t);
+static void	arch_cell(struct md *, const struct reg *, struct str);
+static void	value_cell(struct md *, const struct pyjson *, int);
+static void	text_cell(struct md *, const char *, size_t);
+static int	leaves_top(const struct reg *, const struct reg *, size_t,
+		    const struct gap **);
+static int64_t	count_leaving(const struct reg *, const struct reg *);
+static void	table_end(struct md *, int64_t, const char *);
 
 static const struct diff *sort_d;	/* by_move's diff */
 
@@ -45,6 +51,61 @@ rank_cell(struct md *m, const char *before, int64_t rank)
 	md_cell(m, NULL);
 	buf_adds(&m->row, before);
 	md_int(&m->row, rank);
+}
+
+/* A cell with r's architecture name arch. */
+static void
+arch_cell(struct md *m, const struct reg *r, struct str arch)
+{
+	md_cell(m, NULL);
+	md_arch(&m->row, r, arch);
+}
+
+/* A cell with the value of token tok in p. */
+static void
+value_cell(struct md *m, const struct pyjson *p, int tok)
+{
+	md_cell(m, NULL);
+	md_value(&m->row, p, tok);
+}
+
+/* A cell with the text s of n bytes, escaped. */
+static void
+text_cell(struct md *m, const char *s, size_t n)
+{
+	md_cell(m, NULL);
+	md_escape(&m->row, s, n);
+}
+
+/* Whether the gap at i of from, in from's top 20, is outside the top 20
+ * of to; *other is its gap in to, or NULL. */
+static int
+leaves_top(const struct reg *from, const struct reg *to, size_t i,
+    const struct gap **other)
+{
+	*other = other_gap(from, to, &from->g[i]);
+	return *other == NULL || (*other)->rank > TOP_GAPS;
+}
+
+/* How many gaps of from's top 20 are outside the top 20 of to. */
+static int64_t
+count_leaving(const struct reg *from, const struct reg *to)
+{
+	const struct gap *other;
+	int64_t count = 0;
+	size_t i;
+
+	for (i = 0; i < from->ng && from->g[i].rank <= TOP_GAPS; i++)
+		count += leaves_top(from, to, i, &other);
+	return count;
+}
+
+/* The line for the rows not listed, what they are, and the table's end. */
+static void
+table_end(struct md *m, int64_t more, const char *what)
+{
+	md_more(m, more, what, 1);
+	buf_adds(m->out, "\n");
 }
 
 void
@@ -71,96 +132,65 @@ md_gaps_supported(struct md *m)
 			continue;
 		g = &o->g[c->c[i].a];
 		md_row(m);
-		md_cell(m, NULL);
-		md_arch(&m->row, o, g->arch);
+		arch_cell(m, o, g->arch);
 		rank_cell(m, "#", g->rank);
-		md_cell(m, NULL);
-		md_value(&m->row, &o->gap, g->models);
+		value_cell(m, &o->gap, g->models);
 		md_cell_int(m, (int64_t)strmap_get(&n->archs, reg_s(o, g->arch),
 		    g->arch.len)->value);
 		if (!md_put_row(m))
 			break;
 		listed++;
 	}
-	md_more(m, count - listed, "gaps now supported", 1);
-	buf_adds(m->out, "\n");
+	table_end(m, count - listed, "gaps now supported");
 }
 
-/* Gaps in the new top 20 that were not in the old one. */
+/* The gaps of one top 20 that are not in the other: entering (in) the
+ * new top 20, or leaving (!in) the old one. */
 static void
-entering(struct md *m)
+top_change(struct md *m, int in)
 {
-	static const char *const cells[] = {
-		">rank", "architecture", ">score", ">models", ">rank before",
-	};
-	const struct reg *o = m->d->old, *n = m->d->new;
-	const struct gap *g, *was;
-	int64_t count = 0, listed = 0;
-	size_t i;
-
-	for (i = 0; i < n->ng && n->g[i].rank <= TOP_GAPS; i++)
-		if ((was = other_gap(n, o, &n->g[i])) == NULL ||
-		    was->rank > TOP_GAPS)
-			count++;
-	if (count == 0)
-		return;
-	buf_adds(m->out, "**Entering the top 20**\n\n");
-	md_table(m, cells, 5);
-	for (i = 0; i < n->ng && n->g[i].rank <= TOP_GAPS; i++) {
-		g = &n->g[i];
-		if ((was = other_gap(n, o, g)) != NULL && was->rank <= TOP_GAPS)
-			continue;
-		md_row(m);
-		rank_cell(m, "#", g->rank);
-		md_cell(m, NULL);
-		md_arch(&m->row, n, g->arch);
-		md_cell(m, NULL);
-		md_value(&m->row, &n->gap, g->score);
-		md_cell(m, NULL);
-		md_value(&m->row, &n->gap, g->models);
-		if (was == NULL)
-			md_cell(m, "new");
-		else
-			rank_cell(m, "#", was->rank);
-		if (!md_put_row(m))
-			break;
-		listed++;
-	}
-	md_more(m, count - listed, "entering the top 20", 1);
-	buf_adds(m->out, "\n");
-}
-
-/* Gaps of the old top 20 that are not in the new one. */
-static void
-leaving(struct md *m)
-{
-	static const char *const cells[] = {
+	static const char *const leave_cells[] = {
 		">rank before", "architecture", "now",
 	};
-	const struct reg *o = m->d->old, *n = m->d->new;
-	const struct gap *g, *now;
-	int64_t count = 0, listed = 0;
+	static const char *const enter_cells[] = {
+		">rank", "architecture", ">score", ">models", ">rank before",
+	};
+	static const struct {
+		const char		*title, *what;
+		const char *const	*cells;
+		int			 ncells;
+	} side[] = {
+		{ "**Leaving the top 20**\n\n", "leaving the top 20",
+		    leave_cells, 3 },
+		{ "**Entering the top 20**\n\n", "entering the top 20",
+		    enter_cells, 5 },
+	};
+	const struct reg *from = in ? m->d->new : m->d->old;
+	const struct reg *to = in ? m->d->old : m->d->new;
+	const struct gap *g, *other;
+	int64_t count, listed = 0;
 	size_t i;
 
-	for (i = 0; i < o->ng && o->g[i].rank <= TOP_GAPS; i++)
-		if ((now = other_gap(o, n, &o->g[i])) == NULL ||
-		    now->rank > TOP_GAPS)
-			count++;
-	if (count == 0)
+	if ((count = count_leaving(from, to)) == 0)
 		return;
-	buf_adds(m->out, "**Leaving the top 20**\n\n");
-	md_table(m, cells, 3);
-	for (i = 0; i < o->ng && o->g[i].rank <= TOP_GAPS; i++) {
-		g = &o->g[i];
-		if ((now = other_gap(o, n, g)) != NULL && now->rank <= TOP_GAPS)
+	buf_adds(m->out, side[in].title);
+	md_table(m, side[in].cells, side[in].ncells);
+	for (i = 0; i < from->ng && from->g[i].rank <= TOP_GAPS; i++) {
+		if (!leaves_top(from, to, i, &other))
 			continue;
+		g = &from->g[i];
 		md_row(m);
 		rank_cell(m, "#", g->rank);
-		md_cell(m, NULL);
-		md_arch(&m->row, o, g->arch);
-		if (now != NULL)
-			rank_cell(m, "#", now->rank);
-		else if (strmap_get(&n->archs, reg_s(o, g->arch),
+		arch_cell(m, from, g->arch);
+		if (in) {
+			value_cell(m, &from->gap, g->score);
+			value_cell(m, &from->gap, g->models);
+		}
+		if (other != NULL)
+			rank_cell(m, "#", other->rank);
+		else if (in)
+			md_cell(m, "new");
+		else if (strmap_get(&to->archs, reg_s(from, g->arch),
 		    g->arch.len) != NULL)
 			md_cell(m, "supported");
 		else
@@ -169,8 +199,7 @@ leaving(struct md *m)
 			break;
 		listed++;
 	}
-	md_more(m, count - listed, "leaving the top 20", 1);
-	buf_adds(m->out, "\n");
+	table_end(m, count - listed, side[in].what);
 }
 
 /* Places up (a smaller rank) as a positive number. */
@@ -224,16 +253,13 @@ moves(struct md *m)
 	}
 	for (i = 0; i < shown; i++) {
 		md_row(m);
-		md_cell(m, NULL);
-		md_arch(&m->row, n, n->g[v[i].b].arch);
+		arch_cell(m, n, n->g[v[i].b].arch);
 		rank_cell(m, "#", o->g[v[i].a].rank);
 		rank_cell(m, "#", n->g[v[i].b].rank);
 		md_cell(m, NULL);
 		md_delta(&m->row, move_of(&v[i]));
-		md_cell(m, NULL);
-		md_value(&m->row, &n->gap, n->g[v[i].b].score);
-		md_cell(m, NULL);
-		md_value(&m->row, &n->gap, n->g[v[i].b].models);
+		value_cell(m, &n->gap, n->g[v[i].b].score);
+		value_cell(m, &n->gap, n->g[v[i].b].models);
 		if (!md_put_row(m))
 			break;
 	}
@@ -256,8 +282,8 @@ md_gap_moves(struct md *m)
 	buf_addf(m->out, "%zu new, %zu no longer gaps, %zu moved (rank, "
 	    "score or model count).\n\n", k[CH_GAP_ADDED].n,
 	    k[CH_GAP_REMOVED].n, k[CH_GAP_MOVED].n);
-	entering(m);
-	leaving(m);
+	top_change(m, 1);
+	top_change(m, 0);
 	moves(m);
 }
 
@@ -284,18 +310,14 @@ removed(struct md *m, int verified, const char *title, int64_t count)
 		if (py_is_one(&o->sup, e->status) != verified)
 			continue;
 		md_row(m);
-		md_cell(m, NULL);
-		md_escape(&m->row, reg_s(o, e->id), e->id.len);
-		md_cell(m, NULL);
-		md_arch(&m->row, o, e->arch);
-		md_cell(m, NULL);
-		md_value(&m->row, &o->sup, e->status);
+		text_cell(m, reg_s(o, e->id), e->id.len);
+		arch_cell(m, o, e->arch);
+		value_cell(m, &o->sup, e->status);
 		if (!md_put_row(m))
 			break;
 		listed++;
 	}
-	md_more(m, count - listed, "removed models", 1);
-	buf_adds(m->out, "\n");
+	table_end(m, count - listed, "removed models");
 }
 
 static void
@@ -318,22 +340,17 @@ changed(struct md *m)
 		nf = diff_fields(m->d, &c->c[i]);
 		for (f = 0; f < nf; f++) {
 			md_row(m);
-			md_cell(m, NULL);
-			md_escape(&m->row, reg_s(n, e->id), e->id.len);
-			md_cell(m, NULL);
-			md_escape(&m->row, m->d->f[f].name, m->d->f[f].len);
-			md_cell(m, NULL);
-			md_value(&m->row, &o->sup, m->d->f[f].o);
-			md_cell(m, NULL);
-			md_value(&m->row, &n->sup, m->d->f[f].n);
+			text_cell(m, reg_s(n, e->id), e->id.len);
+			text_cell(m, m->d->f[f].name, m->d->f[f].len);
+			value_cell(m, &o->sup, m->d->f[f].o);
+			value_cell(m, &n->sup, m->d->f[f].n);
 			if (!md_put_row(m))
 				break;
 		}
 		if (f < nf)
 			break;
 	}
-	md_more(m, (int64_t)(c->n - i), "changed models", 1);
-	buf_adds(m->out, "\n");
+	table_end(m, (int64_t)(c->n - i), "changed models");
 }
 
 void

@@ -56,25 +56,22 @@ utf8_len(const unsigned char *s, size_t n, unsigned *cp)
 static void
 put_cp(struct buf *b, const char *s, size_t len, unsigned cp)
 {
+	/* The characters written as HTML entities. */
+	static const struct {
+		unsigned	 cp;
+		const char	*s;
+	} entities[] = {
+		{ '&', "&amp;" }, { '<', "&lt;" }, { '>', "&gt;" },
+		{ '|', "&#124;" }, { '~', "&#126;" }, { '$', "&#36;" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (entities[i].cp == cp) {
+			buf_adds(b, entities[i].s);
+			return;
+		}
 	switch (cp) {
-	case '&':
-		buf_adds(b, "&amp;");
-		return;
-	case '<':
-		buf_adds(b, "&lt;");
-		return;
-	case '>':
-		buf_adds(b, "&gt;");
-		return;
-	case '|':
-		buf_adds(b, "&#124;");
-		return;
-	case '~':
-		buf_adds(b, "&#126;");
-		return;
-	case '$':
-		buf_adds(b, "&#36;");
-		return;
 	case '\\': case '`': case '*': case '_': case '[': case ']':
 	case '(': case ')': case '#': case '!':
 		buf_addc(b, '\\');
