@@ -21,7 +21,7 @@ static const struct stage_option options[] = {
 	{ 0 },
 };
 
-static void	check_args(struct ledger_args *, int, char *[]);
+static void	args(struct ledger_args *, int, char *[]);
 
 static const struct stage ledger_usage_stage = {
 	.usage = "usage: hf-ledger dedupe [--count file] [file ...]\n"
@@ -42,13 +42,16 @@ static const struct stage ledger_usage_stage = {
 	.options = options,
 };
 
-/* The mode at argv[0] and what goes with which. */
+/* The options, the mode at the first operand and what goes with which. */
 static void
-check_args(struct ledger_args *a, int argc, char *argv[])
+args(struct ledger_args *a, int argc, char *argv[])
 {
 	static const char *const modes[] = { "dedupe", "import", "update",
 	    NULL };	/* in enum ledger_mode's order */
+	int first = stage_options(&ledger_usage_stage, a, argc, argv, NULL);
 
+	argc -= first;
+	argv += first;
 	a->mode = stage_mode(&ledger_usage_stage, modes, argc, argv);
 	a->argc = argc - 1;
 	a->argv = argv + 1;
@@ -69,21 +72,11 @@ check_args(struct ledger_args *a, int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
+	static int (*const run[])(const struct ledger_args *) = {
+		run_dedupe, run_import, run_update,	/* enum ledger_mode */
+	};
 	struct ledger_args a = { 0 };
-	int first, rv;
 
-	first = stage_options(&ledger_usage_stage, &a, argc, argv, NULL);
-	check_args(&a, argc - first, argv + first);
-	switch (a.mode) {
-	case LEDGER_DEDUPE:
-		rv = run_dedupe(&a);
-		break;
-	case LEDGER_IMPORT:
-		rv = run_import(&a);
-		break;
-	default:
-		rv = run_update(&a);
-		break;
-	}
-	return hf_finish(rv);
+	args(&a, argc, argv);
+	return hf_finish(run[a.mode](&a));
 }
