@@ -144,6 +144,8 @@ half_done() {
 	assert_equal "${#lines[@]}" 200
 	assert_regex "$stderr" "hf-list: page 2: the Hub's rate limit asks for a wait of 277777h46m41s: capped at 3s \(the window of its RateLimit-Policy\)"
 	assert_regex "$stderr" 'HTTP 429: .*; retry 1 of 9 in 3\.0 s'
+	# said once a wait
+	assert_equal "$(grep -c 'capped at' <<<"$stderr")" 1
 	fakehub_stop
 	fakehub_start --corpus "$CORPUS" --storm 1 --fault-t 1000000000 --window 100000
 	run -0 --separate-stderr hf-list --page-size 100 --limit 200

@@ -28,7 +28,7 @@ static int	rate_left(struct listing *, long *, long *);
 static long	rate_cap(struct listing *);
 static double	capped(struct listing *, double, const char *);
 static double	retry_delay(struct listing *, long, int);
-static void	note_ratelimit(struct listing *);
+static void	note_ratelimit(struct listing *, long);
 static void	pace(struct listing *);
 static int	halve_page(struct listing *);
 static void	show_bytes(struct buf *, const char *, size_t);
@@ -207,13 +207,15 @@ retry_delay(struct listing *l, long status, int attempt)
 }
 
 /* After every response: when no request is left in the window, wait for
- * the reset instead of provoking a 429. */
+ * the reset instead of provoking a 429 (a 429 itself is retried after
+ * the reset: retry_delay). */
 static void
-note_ratelimit(struct listing *l)
+note_ratelimit(struct listing *l, long status)
 {
 	long left, reset;
 
-	if (rate_left(l, &left, &reset) == 0 && left == 0 && reset > 0)
+	if (status != 429 && rate_left(l, &left, &reset) == 0 && left == 0 &&
+	    reset > 0)
 		l->pace = capped(l, (double)reset, "the Hub's rate limit");
 }
 
@@ -382,7 +384,7 @@ fetch_page(struct listing *l)
 		status = http_get(&l->http, l->st.next);
 		if (status != -1)
 			l->reached = 1;
-		note_ratelimit(l);
+		note_ratelimit(l, status);
 		if (status == 200) {
 			if (fetch_parse(l) == 0)
 				return 0;
