@@ -135,6 +135,7 @@ static void
 skip_item(struct listing *l, int item, int n, const char *why)
 {
 	static struct buf id;
+	size_t i;
 
 	buf_reset(&id);
 	if (json_type(&l->json, item) != JSON_OBJECT ||
@@ -142,6 +143,10 @@ skip_item(struct listing *l, int item, int n, const char *why)
 	    NULL) == -1)
 		buf_reset(&id);
 	buf_cstr(&id);
+	/* the Hub's text: no control byte reaches a terminal */
+	for (i = 0; i < id.len; i++)
+		if ((unsigned char)id.data[i] < 0x20 || id.data[i] == 0x7f)
+			id.data[i] = '?';
 	say("page %" PRId64 ": item %d%s%s%s: %s: skipped", l->pages + 1, n,
 	    id.len > 0 ? " (" : "", id.len > 0 ? id.data : "",
 	    id.len > 0 ? ")" : "", why);
