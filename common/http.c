@@ -4,6 +4,11 @@
  * always on, http and https only, no redirects followed (a token must not
  * follow one), gzip accepted, the status read with CURLINFO_RESPONSE_CODE
  * rather than FAILONERROR so the Hub's error body and 429 headers survive. */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +106,7 @@ http_open(struct http *h, const struct http_opts *o)
 	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout) ||
 	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) ||
 	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->timeout) ||
+	    curl_easy_setopt(c, CURLOPT_TIMEOUT, o->deadline) ||
 	    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L) ||
 	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->err) ||
 	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) ||
@@ -131,6 +137,32 @@ permanent(CURLcode rc)
 	}
 }
 
+/* Errors where no connection was made: the Hub cannot be reached at all
+ * (a timeout counts when not even the TCP connection was made). */
+static int
+unreachable(CURL *c, CURLcode rc)
+{
+	curl_off_t t = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return 1;
+	case CURLE_OPERATION_TIMEDOUT:
+		return curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &t) ==
+		    CURLE_OK && t == 0;
+	default:
+		return 0;
+	}
+}
+
 long
 http_get(struct http *h, const char *url)
 {
@@ -140,6 +172,7 @@ http_get(struct http *h, const char *url)
 	buf_reset(&h->body);
 	h->too_big = 0;
 	h->permanent = 0;
+	h->unreachable = 0;
 	h->err[0] = '\0';
 	if (curl_easy_setopt(h->easy, CURLOPT_URL, url) != CURLE_OK) {
 		snprintf(h->err, sizeof(h->err), "bad URL");
@@ -148,6 +181,7 @@ http_get(struct http *h, const char *url)
 	rc = curl_easy_perform(h->easy);
 	if (rc != CURLE_OK) {
 		h->permanent = permanent(rc);
+		h->unreachable = unreachable(h->easy, rc);
 		if (h->too_big)
 			snprintf(h->err, sizeof(h->err),
 			    "response body too large to hold");
@@ -293,6 +327,12 @@ ratelimit_parse(const char *value, long *r, long *t)
 	return 0;
 }
 
+int
+ratelimit_window(const char *value, long *w)
+{
+	return param_long(value, "w", w);
+}
+
 static void
 free_parts(char *a, char *b, char *c)
 {
@@ -342,11 +382,27 @@ url_same_origin(const char *a, const char *b)
 	return rv;
 }
 
+/* Only a name that cannot be anything else, or a numeric address: a host
+ * name that merely starts with "127." can be anyone's. */
 static int
 host_loopback(const char *h)
 {
-	return strcasecmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0 ||
-	    strcmp(h, "::1") == 0 || strncmp(h, "127.", 4) == 0;
+	struct in6_addr a6;
+	struct in_addr a4;
+	char b[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(h);
+
+	if (strcasecmp(h, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && n < sizeof(b) && h[0] == '[' && h[n - 1] == ']') {
+		memcpy(b, h + 1, n - 2);
+		b[n - 2] = '\0';
+		h = b;
+	}
+	return inet_pton(AF_INET6, h, &a6) == 1 &&
+	    memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
 }
 
 int
@@ -359,6 +415,59 @@ url_token_safe(const char *url)
 		rv = strcasecmp(s, "https") == 0 || host_loopback(h);
 	free_parts(s, h, p);
 	return rv;
+}
+
+/* Whether ref starts with a scheme (RFC 3986: ALPHA *( ALPHA / DIGIT /
+ * "+" / "-" / "." ) ":"). */
+static int
+has_scheme(const char *ref)
+{
+	const char *p = ref;
+
+	if (!isalpha((unsigned char)*p))
+		return 0;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return *p == ':';
+}
+
+char *
+url_resolve(const char *base, const char *ref)
+{
+	CURLU *u;
+	char *out = NULL, *r = NULL;
+
+	if (has_scheme(ref))
+		return xstrdup(ref);
+	if ((u = curl_url()) == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+		r = xstrdup(out);
+	curl_free(out);
+	curl_url_cleanup(u);
+	return r;
+}
+
+char *
+url_redact(const char *url)
+{
+	const char *a = strstr(url, "://"), *end, *at;
+	struct buf b = { 0 };
+
+	if (a == NULL)
+		return xstrdup(url);
+	a += 3;
+	end = a + strcspn(a, "/?#");
+	for (at = end; at > a && at[-1] != '@'; at--)
+		;
+	if (at == a)
+		return xstrdup(url);
+	buf_add(&b, url, (size_t)(a - url));
+	buf_adds(&b, at);
+	return buf_cstr(&b);
 }
 
 void

@@ -14,12 +14,15 @@ struct http {
 	int		 too_big;	/* the last body hit max_body or memory */
 	int		 permanent;	/* the last error will not go away by
 					 * retrying (TLS verification, bad URL) */
+	int		 unreachable;	/* the last error: no connection at all
+					 * (refused, no such host, TLS) */
 	char		 err[256];	/* why the last http_get returned -1 */
 };
 
 struct http_opts {
 	const char	*token;		/* NULL: no Authorization header */
 	long		 timeout;	/* seconds without any data: give up */
+	long		 deadline;	/* seconds a whole request may take */
 	const char	*user_agent;
 	size_t		 max_body;
 };
@@ -40,15 +43,25 @@ void	 http_close(struct http *);
 /* Pure helpers (no transfer), unit-tested. */
 /* The URL of rel="next" in a Link header value, malloc'd, or NULL. */
 char	*link_next(const char *value);
+/* ref (absolute, or relative as a Link may be) resolved against the
+ * absolute URL base, malloc'd; an absolute ref is returned as it is.
+ * NULL if it cannot be resolved. */
+char	*url_resolve(const char *base, const char *ref);
 /* RateLimit: "api";r=LEFT;t=SECONDS. 0 with *r and *t, or -1. */
 int	 ratelimit_parse(const char *value, long *r, long *t);
+/* RateLimit-Policy: "fixed window";"api";q=N;w=SECONDS. 0 with *w, or -1. */
+int	 ratelimit_window(const char *value, long *w);
 /* Whether two absolute URLs share scheme, host and port: 1, 0, or -1
  * when either is not an http(s) URL. */
 int	 url_same_origin(const char *a, const char *b);
-/* Whether url is https, or http to a loopback host (tokens may go there). */
+/* Whether url is https, or http to a loopback host (tokens may go there):
+ * localhost, or a numeric address of 127.0.0.0/8 or ::1. */
 int	 url_token_safe(const char *url);
 /* Percent-encode s for a query string (RFC 3986 unreserved kept). */
 void	 url_encode(struct buf *, const char *s);
+/* url without a user or password before its host (malloc'd): for a
+ * message. */
+char	*url_redact(const char *url);
 /* Replace the value of query parameter key in url (a new malloc'd URL). */
 char	*url_set_param(const char *url, const char *key, const char *value);
 

@@ -167,7 +167,7 @@ teardown() {
 	fakehub_start --corpus "$CORPUS" --redirect "$B_ENDPOINT"
 	HF_TOKEN=$secret run -1 --separate-stderr hf-list --limit 5
 	assert_equal "$output" ""
-	assert_equal "$stderr" "hf-list: page 1: HTTP 302: Found"
+	assert_regex "$stderr" "^hf-list: page 1: HTTP 302: Found: $HF_ENDPOINT/api/models\\?[^ ]* redirects to $B_ENDPOINT/api/models\\?[^ ]* \\(not followed\\)\$"
 	[ ! -s "$B_LOG" ]
 	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 1
 }

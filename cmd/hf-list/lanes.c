@@ -11,7 +11,6 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -67,7 +66,9 @@ lane_path(const struct lanes *l, int64_t k, const char *suffix)
 	return buf_cstr(&p);
 }
 
-/* Where the lanes stand: from --state, else (or with none yet) new. */
+/* Where the lanes stand: from --state, else (or with none yet) new: 0, 1
+ * for lanes all out already, -1 (reported), -2 (reported) not to print
+ * into a file a '>' emptied. */
 static int
 lanes_load(struct lanes *l)
 {
@@ -83,10 +84,12 @@ lanes_load(struct lanes *l)
 	if (rv == 0 && l->st.lanes > (int64_t)l->a->nauthors)
 		l->st.lanes = (int64_t)l->a->nauthors;
 	if (rv == 1 && l->a->limit > 0) {
-		warnx("%s: a listing in lanes (--jobs) cannot go on with "
+		say("%s: a listing in lanes (--jobs) cannot go on with "
 		    "--limit", l->st.path);
 		return -1;
 	}
+	if (rv == 1 && (rv = run_resume_check(l->a, &l->st)) != 0)
+		return rv == 1 ? 1 : -2;
 	return state_save(&l->st);
 }
 
@@ -124,7 +127,7 @@ lane_spill(const struct lanes *l, int64_t k)
 		snprintf(tmpl, sizeof(tmpl), "%s/hf-list.XXXXXX",
 		    dir != NULL && *dir != '\0' ? dir : "/tmp");
 		if ((fd = mkstemp(tmpl)) == -1)
-			warn("%s", tmpl);
+			say_errno("%s", tmpl);
 		else
 			unlink(tmpl);
 		return fd;
@@ -135,7 +138,7 @@ lane_spill(const struct lanes *l, int64_t k)
 	fd = open(raw, O_RDWR | O_CREAT | O_APPEND | (fresh ? O_TRUNC : 0),
 	    0666);
 	if (fd == -1 || trim_partial(fd) == -1) {
-		warn("%s", raw);
+		say_errno("%s", raw);
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -153,12 +156,21 @@ lane_child(const struct lanes *l, int64_t k, int fd)
 	size_t from = lane_from(l, k);
 	char *st;
 
+	struct buf orgs = { 0 };
+	size_t i;
+
 	run_die_with_parent();
 	if (run_orphaned(l->self) || dup2(fd, STDOUT_FILENO) == -1)
 		_exit(HF_EXIT_FATAL);
 	sub.authors = l->a->authors + from;
 	sub.nauthors = lane_from(l, k + 1) - from;
 	sub.progress = 0;
+	sub.lane = 1;
+	/* its messages say which orgs it lists */
+	buf_addf(&orgs, "lane %" PRId64 ":", k + 1);
+	for (i = 0; i < sub.nauthors; i++)
+		buf_addf(&orgs, " %s", sub.authors[i]);
+	run_label(l->a->label, buf_cstr(&orgs));
 	st = l->a->state_path != NULL ? lane_path(l, k, "") : NULL;
 	sub.state_path = st;
 	_exit(hf_finish(listing_run(&sub)));
@@ -185,12 +197,12 @@ copy_out(int fd, int64_t *lines)
 					w = 0;
 					continue;
 				}
-				warn("stdout");
+				say_errno("stdout");
 				return -1;
 			}
 	}
 	if (n == -1) {
-		warn("spill file");
+		say_errno("spill file");
 		return -1;
 	}
 	return 0;
@@ -206,7 +218,7 @@ lanes_failed(const struct lanes *l, int64_t k)
 	for (i = lane_from(l, k); i < l->a->nauthors; i++)
 		buf_addf(&b, "%s%s", i == lane_from(l, k) ? "" : " ",
 		    l->a->authors[i]);
-	warnx("not listed: the models of %s%s", buf_cstr(&b),
+	say("not listed: the models of %s%s", buf_cstr(&b),
 	    l->a->state_path != NULL ? " (rerun with the same --state: "
 	    "the lanes that finished are not fetched again)" : "");
 	buf_free(&b);
@@ -217,12 +229,15 @@ lanes_progress(const struct lanes *l)
 {
 	if (!l->a->progress)
 		return;
-	fprintf(stderr, "hf-list: %" PRId64 " models, %" PRId64 " of %"
+	run_prefix(stderr);
+	fprintf(stderr, "%" PRId64 " models, %" PRId64 " of %"
 	    PRId64 " lanes, %.1f s\n", l->st.count, l->st.out, l->st.lanes,
 	    run_elapsed(&l->start));
 }
 
-/* Wait for lane k's child: 0 if it listed its orgs. */
+/* Wait for lane k's child: its exit status, HF_EXIT_OK or
+ * HF_EXIT_SKIPPED if it listed its orgs (some items skipped), else
+ * HF_EXIT_FATAL. */
 static int
 lane_wait(pid_t pid)
 {
@@ -230,8 +245,11 @@ lane_wait(pid_t pid)
 
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+			return HF_EXIT_FATAL;
+	if (WIFEXITED(st) && (WEXITSTATUS(st) == HF_EXIT_OK ||
+	    WEXITSTATUS(st) == HF_EXIT_SKIPPED))
+		return WEXITSTATUS(st);
+	return HF_EXIT_FATAL;
 }
 
 /* Lane k is out: forget its files, then record it. */
@@ -264,17 +282,20 @@ lanes_run(const struct list_args *a)
 	int fd[LIST_MAX_JOBS], ok[LIST_MAX_JOBS];
 	pid_t pid[LIST_MAX_JOBS];
 	int64_t k, first, forked, lines;
-	int rv = HF_EXIT_OK;
+	int rv = HF_EXIT_OK, lrv, skipped = HF_EXIT_OK;
 
 	l.a = a;
 	l.self = getpid();
 	clock_gettime(CLOCK_MONOTONIC, &l.start);
 	l.endpoint = hub_endpoint();
 	l.query = query_build(a, 0, a->nauthors);
-	if (run_offline(l.endpoint) || lanes_load(&l) == -1)
+	if (run_offline(l.endpoint) || (lrv = lanes_load(&l)) == -1 ||
+	    fetch_token_ok() == -1)
 		rv = HF_EXIT_FATAL;
+	else if (lrv == -2)
+		rv = HF_EXIT_USAGE;
 	else if (http_init() == -1) {
-		warnx("cannot initialise libcurl");
+		say("cannot initialise libcurl");
 		rv = HF_EXIT_FATAL;
 	}
 	fflush(stderr);
@@ -287,17 +308,20 @@ lanes_run(const struct list_args *a)
 		if ((pid[k] = fork()) == 0)
 			lane_child(&l, k, fd[k]);
 		if (pid[k] == -1) {
-			warn("fork");
+			say_errno("fork");
 			close(fd[k]);
 			rv = HF_EXIT_FATAL;
 			break;
 		}
 		forked = k + 1;
 	}
-	for (k = first; k < forked; k++)	/* each keeps its own state */
-		ok[k] = lane_wait(pid[k]) == 0;
+	for (k = first; k < forked; k++) {	/* each keeps its own state */
+		ok[k] = lane_wait(pid[k]);
+		skipped = hf_worst(skipped, ok[k] == HF_EXIT_SKIPPED ?
+		    HF_EXIT_SKIPPED : HF_EXIT_OK);
+	}
 	for (k = first; rv == HF_EXIT_OK && k < l.st.lanes; k++) {
-		if (!ok[k]) {
+		if (ok[k] == HF_EXIT_FATAL) {
 			lanes_failed(&l, k);
 			rv = HF_EXIT_FATAL;
 		} else if (copy_out(fd[k], &lines) == -1 ||
@@ -308,5 +332,5 @@ lanes_run(const struct list_args *a)
 		close(fd[k]);
 	free(l.endpoint);
 	free(l.query);
-	return rv;
+	return rv == HF_EXIT_OK ? skipped : rv;
 }

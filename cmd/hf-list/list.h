@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "buf.h"
@@ -29,12 +30,14 @@ struct list_args {
 	size_t		 nexpand;
 	const char	*sort;
 	const char	*state_path;
+	const char	*label;		/* --label: in every message */
 	int64_t		 limit;
 	int64_t		 jobs;		/* lanes for several --author */
 	int64_t		 page_size;
 	int64_t		 min_downloads;	/* -1: no threshold */
 	long		 timeout;
 	int		 progress;
+	int		 lane;		/* a lane's listing, in a forked copy */
 };
 
 /* query.c: the Hub's query strings. */
@@ -81,6 +84,19 @@ int	 state_save(const struct list_state *s);
 
 /* run.c: what a listing and the lanes set up alike. */
 
+/* What every message starts with after "hf-list: " (--label; NULL:
+ * nothing) and ends with (a lane's orgs; NULL: nothing). */
+void	 run_label(const char *label, const char *orgs);
+/* "hf-list: " and the label, for a line written by hand. */
+void	 run_prefix(FILE *);
+/* warnx(3) and warn(3) with the label. */
+void	 say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 say_errno(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* Before a resume from the state s (loaded): 0 to go on, 1 if the listing
+ * is already complete, -1 (reported) if standard output is a regular file
+ * not open for appending (a '>' emptied what was printed before). */
+int	 run_resume_check(const struct list_args *, const struct list_state *);
 /* HF_HUB_OFFLINE: 1 (reported) if the Hub must not be contacted. */
 int	 run_offline(const char *endpoint);
 /* Have this process sent SIGTERM when its parent dies, where the system
@@ -106,6 +122,9 @@ struct listing {
 	struct timespec	 start;
 	int64_t		 pages;
 	int64_t		 repeats;
+	int64_t		 skipped;	/* items --min-downloads could not read */
+	struct idset	 fetched;	/* the URLs of the pages fetched */
+	int		 reached;	/* the Hub answered at least once */
 	double		 pace;		/* wait this long before the next request */
 	double		 scale;		/* HF_LIST_WAIT_SCALE */
 	pid_t		 parent;	/* HF_LIST_DIE_WITH_PARENT: else 0 */
@@ -119,6 +138,9 @@ int	 listing_run(const struct list_args *a);
 int	 listing_emit(struct listing *l);
 void	 listing_free(struct listing *l);
 
+/* Whether the token (if any) can be sent at all: 0, or -1 (reported)
+ * when it holds a control character (a CR or LF would add headers). */
+int	 fetch_token_ok(void);
 /* Open the connection to the Hub with the token: 0, or -1 (reported). */
 int	 fetch_open(struct listing *l);
 /* Fetch l->st.next into l->json, retrying and pacing: 0, or -1

@@ -1,6 +1,5 @@
 /* listing.c: one listing of models as NDJSON, one item a line, following
  * the Link pagination, de-duplicating by id, --author after --author. */
-#include <err.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,8 @@
 
 static int	listing_open(struct listing *);
 static int	orphaned(const struct listing *);
-static double	downloads(const struct json *, int);
+static int	downloads(const struct json *, int, double *, const char **);
+static void	skip_item(struct listing *, int, int, const char *);
 static int	repeated(struct listing *, int);
 static int	find_next(struct listing *, char **);
 static int	advance(struct listing *, char *);
@@ -37,9 +37,8 @@ listing_run(const struct list_args *a)
 		l.parent = getppid();
 		run_die_with_parent();
 	}
-	if (listing_open(&l) == -1 || (l.st.path != NULL &&
-	    (state_load(&l.st) == -1 ||
-	    (!l.st.done && state_save(&l.st) == -1))))
+	if ((rv = listing_open(&l)) == HF_EXIT_OK && l.st.path != NULL &&
+	    !l.st.done && state_save(&l.st) == -1)
 		rv = HF_EXIT_FATAL;
 	while (!l.st.done && rv == HF_EXIT_OK) {
 		if (orphaned(&l) || fetch_page(&l) == -1 ||
@@ -49,19 +48,25 @@ listing_run(const struct list_args *a)
 	}
 	progress(&l, 1);
 	if (l.repeats > 0)
-		warnx("%" PRId64 " repeated id%s left out", l.repeats,
+		say("%" PRId64 " repeated id%s left out", l.repeats,
 		    l.repeats == 1 ? "" : "s");
+	if (l.skipped > 0 && rv == HF_EXIT_OK)
+		rv = HF_EXIT_SKIPPED;
 	listing_free(&l);
 	return rv;
 }
 
-/* The first page, or where --state says to go on from; the Hub opened. */
+/* The first page, or where --state says to go on from (checked before
+ * anything is sent); the Hub opened. An exit status: with st.done set, a
+ * listing already complete. */
 static int
 listing_open(struct listing *l)
 {
+	int rv;
+
 	l->endpoint = hub_endpoint();
 	if (run_offline(l->endpoint))
-		return -1;
+		return HF_EXIT_FATAL;
 	l->query = query_build(l->a, 0, l->a->nauthors);
 	l->st.path = l->a->state_path;
 	l->st.endpoint = l->endpoint;
@@ -70,7 +75,13 @@ listing_open(struct listing *l)
 	l->st.next = query_url(l->endpoint, l->a, 0);
 	clock_gettime(CLOCK_MONOTONIC, &l->start);
 	l->tty = isatty(STDERR_FILENO);
-	return fetch_open(l);
+	if (l->st.path != NULL) {
+		if ((rv = state_load(&l->st)) == -1)
+			return HF_EXIT_FATAL;
+		if (rv == 1 && (rv = run_resume_check(l->a, &l->st)) != 0)
+			return rv == 1 ? HF_EXIT_OK : HF_EXIT_USAGE;
+	}
+	return fetch_open(l) == -1 ? HF_EXIT_FATAL : HF_EXIT_OK;
 }
 
 /* HF_LIST_DIE_WITH_PARENT (set by hf-scraper): where no signal comes when
@@ -81,7 +92,7 @@ orphaned(const struct listing *l)
 {
 	if (!run_orphaned(l->parent))
 		return 0;
-	warnx("the parent process is gone: stopping");
+	say("the parent process is gone: stopping");
 	return 1;
 }
 
@@ -91,20 +102,55 @@ listing_free(struct listing *l)
 	http_close(&l->http);
 	json_free(&l->json);
 	idset_free(&l->seen);
+	idset_free(&l->fetched);
 	free(l->endpoint);
 	free(l->query);
 	free(l->st.next);
 }
 
-/* downloads of an item, a missing or non-numeric one counting as 0. */
-static double
-downloads(const struct json *j, int item)
+/* The downloads of an item into *d, a missing count being 0: 0, or -1
+ * (*d = 0, *why set) for an item that is not an object or whose count is
+ * not a number. */
+static int
+downloads(const struct json *j, int item, double *d, const char **why)
 {
-	double d;
+	int k;
 
-	if (json_f64(j, json_get(j, item, "downloads"), &d) == -1)
+	*d = 0;
+	if (json_type(j, item) != JSON_OBJECT) {
+		*why = "not an object";
+		return -1;
+	}
+	if ((k = json_get(j, item, "downloads")) == -1 ||
+	    json_f64(j, k, d) == 0)
 		return 0;
-	return d;
+	*d = 0;
+	*why = "downloads is not a number";
+	return -1;
+}
+
+/* An item --min-downloads cannot place (item n of the page, from 1): it is
+ * reported and skipped, and the listing goes on (exit 3 at the end). */
+static void
+skip_item(struct listing *l, int item, int n, const char *why)
+{
+	static struct buf id;
+	size_t i;
+
+	buf_reset(&id);
+	if (json_type(&l->json, item) != JSON_OBJECT ||
+	    json_str(&l->json, json_get(&l->json, item, "id"), &id,
+	    NULL) == -1)
+		buf_reset(&id);
+	buf_cstr(&id);
+	/* the Hub's text: no control byte reaches a terminal */
+	for (i = 0; i < id.len; i++)
+		if ((unsigned char)id.data[i] < 0x20 || id.data[i] == 0x7f)
+			id.data[i] = '?';
+	say("page %" PRId64 ": item %d%s%s%s: %s: skipped", l->pages + 1, n,
+	    id.len > 0 ? " (" : "", id.len > 0 ? id.data : "",
+	    id.len > 0 ? ")" : "", why);
+	l->skipped++;
 }
 
 /* Whether item's id was printed before (items without an id pass). */
@@ -127,13 +173,23 @@ listing_emit(struct listing *l)
 	char *body = l->http.body.data;
 	size_t start, n;
 	int64_t limit = l->a->limit;
-	int e, left = json_size(j, 0);
+	int e, k = 0, left = json_size(j, 0);
+	const char *why;
+	double d;
 
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
-		if (l->a->min_downloads >= 0 &&
-		    downloads(j, e) < (double)l->a->min_downloads) {
-			l->part_done = 1;
-			break;
+		k++;
+		if (l->a->min_downloads >= 0) {
+			/* (a threshold of 0 is met by anything) */
+			if (downloads(j, e, &d, &why) == -1 &&
+			    l->a->min_downloads > 0) {
+				skip_item(l, e, k, why);
+				continue;
+			}
+			if (d < (double)l->a->min_downloads) {
+				l->part_done = 1;
+				break;
+			}
 		}
 		if (repeated(l, e)) {
 			l->repeats++;
@@ -153,30 +209,44 @@ listing_emit(struct listing *l)
 	}
 	l->pages++;
 	if (ferror(stdout) || fflush(stdout) == EOF) {
-		warn("stdout");
+		say_errno("stdout");
 		return -1;
 	}
 	progress(l, 0);
 	return 0;
 }
 
-/* The next page from Link rel="next", checked before the page is printed:
- * same origin only, since the token must not leave it. */
+/* The next page from Link rel="next" (a relative one resolved against
+ * the page's URL), checked before the page is printed: same origin only,
+ * since the token must not leave it, and not a page fetched before in
+ * this listing, which would loop for ever. */
 static int
 find_next(struct listing *l, char **next)
 {
-	char *v = http_header(&l->http, "Link");
+	char *v = http_header(&l->http, "Link"), *ref;
 
-	*next = v != NULL ? link_next(v) : NULL;
+	ref = v != NULL ? link_next(v) : NULL;
 	free(v);
-	if (*next != NULL && url_same_origin(l->endpoint, *next) != 1) {
-		warnx("page %" PRId64 ": Link to another origin refused: %s",
-		    l->pages + 1, *next);
-		free(*next);
+	if (ref == NULL) {
 		*next = NULL;
-		return -1;
+		return 0;
 	}
-	return 0;
+	(void)idset_add(&l->fetched, l->st.next, strlen(l->st.next));
+	*next = url_resolve(l->st.next, ref);
+	if (*next == NULL || url_same_origin(l->endpoint, *next) != 1)
+		say("page %" PRId64 ": Link to another origin refused: %s",
+		    l->pages + 1, ref);
+	else if (!idset_add(&l->fetched, *next, strlen(*next)))
+		say("page %" PRId64 ": the Link points back to a page "
+		    "already fetched: %s", l->pages + 1, ref);
+	else {
+		free(ref);
+		return 0;
+	}
+	free(ref);
+	free(*next);
+	*next = NULL;
+	return -1;
 }
 
 /* Record the position once the page is safely out, and move on: to the
@@ -207,7 +277,10 @@ progress(const struct listing *l, int last)
 {
 	if (!l->a->progress || (last && !l->tty))
 		return;
-	fprintf(stderr, "%shf-list: %" PRId64 " models, %" PRId64
-	    " pages, %.1f s%s", l->tty ? "\r" : "", l->st.count, l->pages,
-	    run_elapsed(&l->start), l->tty && !last ? "" : "\n");
+	if (l->tty)
+		fputc('\r', stderr);
+	run_prefix(stderr);
+	fprintf(stderr, "%" PRId64 " models, %" PRId64 " pages, %.1f s%s",
+	    l->st.count, l->pages, run_elapsed(&l->start),
+	    l->tty && !last ? "" : "\n");
 }

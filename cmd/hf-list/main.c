@@ -46,6 +46,7 @@ static const struct stage_option list_options[] = {
 	STAGE_CALL_OPT("filter", required_argument, OPT_FILTER),
 	STAGE_CALL_OPT("gated", no_argument, OPT_GATED),
 	OPTS_INT64("jobs", a.jobs, 1, LIST_MAX_JOBS),
+	STAGE_STRING_OPT("label", struct opts, a.label),
 	OPTS_INT64("limit", a.limit, 0, INT64_MAX),
 	STAGE_CALL_OPT("max-jobs", no_argument, OPT_MAX_JOBS),
 	OPTS_INT64("min-downloads", a.min_downloads, 0, INT64_MAX),
@@ -77,7 +78,7 @@ static const struct query_option {
 static const char list_usage[] =
     "usage: hf-list [--gated | --no-gated] [--progress | --no-progress]\n"
     "               [--author org] [--expand field[,field...]]\n"
-    "               [--filter tag] [--jobs n] [--limit n]\n"
+    "               [--filter tag] [--jobs n] [--label text] [--limit n]\n"
     "               [--min-downloads n]\n"
     "               [--num-parameters range] [--page-size n]\n"
     "               [--param key=value] [--pipeline-tag tag]\n"
@@ -94,6 +95,8 @@ static const char list_help[] =
     "  --gated, --no-gated    only gated, or only non-gated, models\n"
     "  --jobs n               list several --author n at a time, in "
     "order\n"
+    "  --label text           begin every message with text (which "
+    "listing it is)\n"
     "  --limit n              stop after n models (0: all)\n"
     "  --max-jobs             print the largest --jobs and exit\n"
     "  --min-downloads n      stop at the first model below n "
@@ -113,8 +116,9 @@ static const char list_help[] =
     "                         trendingScore; always descending\n"
     "  --state file           keep the position in file; resume from "
     "it\n"
-    "  --timeout seconds      give up on a transfer silent this long "
-    "(default 120)\n";
+    "  --timeout seconds      give up on a transfer silent this long, or "
+    "lasting\n"
+    "                         5 times as long (default 120)\n";
 
 static const struct stage list_usage_stage = {
 	.usage = list_usage,
@@ -224,6 +228,7 @@ opts_check(struct opts *o, int first, int argc, char *argv[])
 		    "--min-downloads needs --sort downloads (not %s)", a->sort);
 	if (a->progress == -1)
 		a->progress = isatty(STDERR_FILENO);
+	run_label(a->label, NULL);
 }
 
 static void

@@ -1,7 +1,16 @@
 /* run.c: what a listing and the lanes set up alike: the offline check,
- * dying with the parent, the clock of the progress lines. */
+ * dying with the parent, the clock of the progress lines, the label of
+ * every message, the check of standard output before a resume. */
+#include <sys/stat.h>
+
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -11,13 +20,106 @@
 #include "util.h"
 #include "list.h"
 
+static const char *label;	/* --label: after "hf-list: " */
+static const char *suffix;	/* a lane's orgs: at the end */
+
+static void	say_v(int, const char *, va_list);
+static int	same_output(void);
+
+void
+run_label(const char *text, const char *orgs)
+{
+	label = text != NULL && *text != '\0' ? text : NULL;
+	suffix = orgs;
+}
+
+void
+run_prefix(FILE *fp)
+{
+	fprintf(fp, "hf-list: ");
+	if (label != NULL)
+		fprintf(fp, "%s: ", label);
+}
+
+/* One line on stderr: "hf-list: [label: ]message[: strerror][ (lane)]". */
+static void
+say_v(int errnum, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	run_prefix(stderr);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	if (suffix != NULL)
+		fprintf(stderr, " (%s)", suffix);
+	fputc('\n', stderr);
+}
+
+void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_v(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+say_errno(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_v(e, fmt, ap);
+	va_end(ap);
+}
+
 int
 run_offline(const char *endpoint)
 {
 	if (!env_true("HF_HUB_OFFLINE"))
 		return 0;
-	warnx("HF_HUB_OFFLINE is set: not contacting %s", endpoint);
+	say("HF_HUB_OFFLINE is set: not contacting %s", endpoint);
 	return 1;
+}
+
+/* Whether stderr is stdout (2>&1): a note that is no error must not land
+ * among the NDJSON lines. */
+static int
+same_output(void)
+{
+	struct stat o, e;
+
+	return fstat(STDOUT_FILENO, &o) == 0 && fstat(STDERR_FILENO, &e) == 0 &&
+	    o.st_dev == e.st_dev && o.st_ino == e.st_ino;
+}
+
+/* A resume appends to what the runs before printed: a '>' that emptied
+ * the file would lose it silently, so only an output open for appending
+ * (or not a regular file: a pipe) is taken. A finished listing asks the
+ * Hub for nothing and says so. */
+int
+run_resume_check(const struct list_args *a, const struct list_state *s)
+{
+	struct stat sb;
+	int fl;
+
+	if (s->done) {
+		if (!a->lane && !same_output())
+			say("%s: listing already complete (%" PRId64 " models)",
+			    s->path, s->count);
+		return 1;
+	}
+	if (s->count == 0 || a->lane || fstat(STDOUT_FILENO, &sb) == -1 ||
+	    !S_ISREG(sb.st_mode) ||
+	    ((fl = fcntl(STDOUT_FILENO, F_GETFL)) != -1 && (fl & O_APPEND)))
+		return 0;
+	say("--state %s: resuming, but standard output is not open for "
+	    "appending: use >> (a > redirection truncated what was printed)",
+	    s->path);
+	return -1;
 }
 
 /* A parent killed with SIGKILL must not leave a listing running, holding
@@ -27,7 +129,7 @@ run_die_with_parent(void)
 {
 #ifdef __linux__
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
-		warn("prctl");
+		say_errno("prctl");
 #endif
 }
 

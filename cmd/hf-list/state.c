@@ -4,7 +4,6 @@
  * "count":N,"done":bool}, part being the --author next belongs to. The
  * lanes: {"hf_list_state":1,"endpoint":…,"query":…,"lanes":N,"out":K,
  * "count":C,"done":bool}. */
-#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +28,7 @@ state_read(const char *path, struct buf *b)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	warn("%s", path);
+	say_errno("%s", path);
 	return -1;
 }
 
@@ -50,7 +49,7 @@ state_lanes(const char *path)
 	    NULL) != -1 && json_type(&j, 0) == JSON_OBJECT &&
 	    (k = json_get(&j, 0, "lanes")) != -1 &&
 	    (json_i64(&j, k, &n) == -1 || n < 2 || n > LIST_MAX_JOBS)) {
-		warnx("%s: bad lanes", path);
+		say("%s: bad lanes", path);
 		n = -1;
 	}
 	json_free(&j);
@@ -81,12 +80,12 @@ state_take(struct list_state *s, const char *text, size_t len)
 	if (json_parse(&j, text, len, JSON_UTF8, &why) == -1 ||
 	    json_type(&j, 0) != JSON_OBJECT ||
 	    json_get(&j, 0, "hf_list_state") == -1)
-		warnx("%s: not an hf-list state file%s%s", s->path,
+		say("%s: not an hf-list state file%s%s", s->path,
 		    why ? ": " : "", why ? why : "");
 	else if (!json_str_eq(&j, json_get(&j, 0, "endpoint"), s->endpoint,
 	    strlen(s->endpoint)) || !json_str_eq(&j, json_get(&j, 0, "query"),
 	    s->query, strlen(s->query)))
-		warnx("%s: the state of another listing (endpoint or query "
+		say("%s: the state of another listing (endpoint or query "
 		    "differ); use another file or remove it", s->path);
 	else
 		rv = s->lanes == 0 ? take_turn(s, &j) : take_lanes(s, &j);
@@ -105,13 +104,13 @@ take_turn(struct list_state *s, const struct json *j)
 
 	if (json_i64(j, json_get(j, 0, "count"), &s->count) == -1 ||
 	    s->count < 0) {
-		warnx("%s: bad count", s->path);
+		say("%s: bad count", s->path);
 		return -1;
 	}
 	if ((k = json_get(j, 0, "part")) != -1 &&
 	    (json_i64(j, k, &part) == -1 || part < 0 ||
 	    (uint64_t)part >= (s->nauthors > 0 ? s->nauthors : 1))) {
-		warnx("%s: bad part", s->path);
+		say("%s: bad part", s->path);
 		return -1;
 	}
 	s->part = part;
@@ -122,7 +121,7 @@ take_turn(struct list_state *s, const struct json *j)
 		return 0;
 	if (json_str(j, k, &next, &why) == -1 ||
 	    url_same_origin(s->endpoint, buf_cstr(&next)) != 1) {
-		warnx("%s: bad next URL", s->path);
+		say("%s: bad next URL", s->path);
 		buf_free(&next);
 		return -1;
 	}
@@ -142,7 +141,7 @@ take_lanes(struct list_state *s, const struct json *j)
 	    s->out < 0 || s->out > s->lanes ||
 	    json_i64(j, json_get(j, 0, "count"), &s->count) == -1 ||
 	    s->count < 0) {
-		warnx("%s: bad lanes, out or count", s->path);
+		say("%s: bad lanes, out or count", s->path);
 		return -1;
 	}
 	s->done = s->out == s->lanes;
@@ -185,7 +184,7 @@ state_save(const struct list_state *s)
 	buf_addc(&b, '\n');
 	jw_free(&w);
 	if ((rv = atomic_write_nosync(s->path, b.data, b.len)) == -1)
-		warn("%s", s->path);
+		say_errno("%s", s->path);
 	buf_free(&b);
 	return rv;
 }

@@ -492,6 +492,7 @@ class Hub:
         self.fault_rng = random.Random("fault:%d" % args.fault_seed)
         self.churn_rng = random.Random("churn:%d" % args.seed)
         self.storm_left = 0
+        self.trickle_left = args.trickle
         # faulted answers in a row for each page (query string): with
         # clients listing side by side, "in a row" must hold per page
         self.page_run = {}
@@ -955,19 +956,31 @@ class Handler(BaseHTTPRequestHandler):
                         rec["ignored"] = q["ignored"]
                         idxs, nxt = hub.page(q)
                         parts = [hub.serialise(i, q["fields"]) for i in idxs]
+                        parts = [v.encode("utf-8") for v in a.prepend_item] + parts
                         body = b"[" + b",".join(parts) + b"]"
                         rec["items"] = 0 if fault == "nonjson" else len(idxs)
                         status = 200
                         link = None
+                        if nxt and a.link_loop:
+                            nxt = None
+                            link = "<%s>; rel=\"next\"" % (
+                                (a.scheme + "://" + (self.headers.get("Host") or "")
+                                 if not a.relative_link else "") + self.path)
                         if nxt:
                             kept = [s for s in raw.split("&") if s and
                                     urllib.parse.unquote_plus(s.split("=", 1)[0]) != "cursor"]
                             kept.append("cursor=" + urllib.parse.quote(nxt, safe=""))
                             base = a.link_base or (a.scheme + "://" + (self.headers.get("Host") or
                                                    "127.0.0.1:%d" % self.server.server_port))
+                            if a.relative_link:
+                                base = ""
+
                             link = "<%s%s?%s>; rel=\"next\"" % (
                                 base.rstrip("/"), path, "&".join(kept))
                         self.link = link
+                        if hub.trickle_left > 0 and fault is None:
+                            hub.trickle_left -= 1
+                            fault = rec["fault"] = "trickle"
                         if fault is None:
                             hub.churn(idxs)
                             hub.storm_left = a.storm
@@ -1002,6 +1015,15 @@ class Handler(BaseHTTPRequestHandler):
             extra = [("Link", self.link)] if self.link else []
             b = self.send(200, body, "application/json; charset=utf-8", rl, extra)
             if self.command == "HEAD":
+                return
+            if fault == "trickle":
+                # the whole body, a few bytes at a time: never silent
+                # long enough for a low-speed limit
+                n = max(1, int(a.trickle_rate))
+                for i in range(0, len(b), n):
+                    self.wfile.write(b[i:i + n])
+                    self.wfile.flush()
+                    time.sleep(n / a.trickle_rate)
                 return
             if fault in ("truncate", "stall"):
                 self.wfile.write(b[:max(1, len(b) // 2)])
@@ -1125,6 +1147,15 @@ def main(argv=None):
     ap.add_argument("--redirect", metavar="URL",
                     help="answer every listing with 302, Location: URL + the request's path")
     ap.add_argument("--fail-always", type=int, default=0, metavar="CODE")
+    ap.add_argument("--prepend-item", action="append", default=[], metavar="JSON",
+                    help="every 200 page begins with this raw JSON value")
+    ap.add_argument("--relative-link", action="store_true",
+                    help="Link URLs are relative: /api/models?...")
+    ap.add_argument("--link-loop", action="store_true",
+                    help="the Link of every page points back to that page")
+    ap.add_argument("--trickle", type=int, default=0, metavar="N",
+                    help="the first N 200 pages are sent --trickle-rate bytes a second")
+    ap.add_argument("--trickle-rate", type=float, default=2, metavar="B")
     ap.add_argument("--tls-cert", metavar="FILE",
                     help="serve https with this certificate (PEM; with --tls-key)")
     ap.add_argument("--tls-key", metavar="FILE")

@@ -6,8 +6,11 @@
  *      options the second byte gives; every line printed must be valid
  *      JSON without insignificant white space
  *   1  a Link header value: link_next (its URL must be a part of the
- *      value), then url_same_origin against the endpoint
- *   2  a RateLimit header value: ratelimit_parse
+ *      value), then url_same_origin against the endpoint, and
+ *      url_resolve against a page's URL (an absolute URL comes back as
+ *      it is, a resolved one must be an http(s) URL) and url_redact
+ *   2  a RateLimit or RateLimit-Policy header value: ratelimit_parse,
+ *      ratelimit_window
  *   3  a --state file: state_take, for the listing in turn of ENDPOINT
  *      and QUERY, then for the same in lanes */
 #include <stdlib.h>
@@ -90,10 +93,24 @@ link_header(const uint8_t *data, size_t size)
 {
 	char *value = copy(data, size, 1), *next;
 
+	char *abs, *red;
+
 	if ((next = link_next(value)) != NULL) {
 		if (strstr(value, next) == NULL)
 			fuzz_fail("link_next: a URL the value does not have");
 		url_same_origin(ENDPOINT, next);
+		if ((abs = url_resolve(ENDPOINT "/api/models?" QUERY,
+		    next)) != NULL) {
+			if (strncmp(abs, "http", 4) != 0 &&
+			    strcmp(abs, next) != 0)
+				fuzz_fail("url_resolve: not the URL given, "
+				    "nor an http URL");
+			red = url_redact(abs);
+			if (strlen(red) > strlen(abs))
+				fuzz_fail("url_redact: a longer URL");
+			free(red);
+			free(abs);
+		}
 		free(next);
 	}
 	free(value);
@@ -103,9 +120,11 @@ static void
 ratelimit(const uint8_t *data, size_t size)
 {
 	char *value = copy(data, size, 1);
-	long left, reset;
+	long left, reset, window;
 
 	ratelimit_parse(value, &left, &reset);
+	if (ratelimit_window(value, &window) == 0 && window < 0)
+		fuzz_fail("ratelimit_window: a negative window");
 	free(value);
 }
 

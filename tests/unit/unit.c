@@ -312,6 +312,11 @@ test_ratelimit(void)
 	CHECK(ratelimit_parse("\"api\";r=x;t=1", &r, &t) == -1, "bad r");
 	CHECK(ratelimit_parse("\"api\";q=1000;w=300", &r, &t) == -1,
 	    "a policy is not a limit");
+	CHECK(ratelimit_window("\"fixed window\";\"api\";q=1000;w=300",
+	    &t) == 0 && t == 300, "policy window");
+	CHECK(ratelimit_window("\"fixed window\";\"api\";q=3;w=0.5", &t) ==
+	    -1, "a fractional window is none");
+	CHECK(ratelimit_window("\"api\";r=0;t=5", &t) == -1, "no window");
 }
 
 static void
@@ -337,6 +342,43 @@ test_url(void)
 	CHECK(url_token_safe("http://localhost:5") == 1, "localhost");
 	CHECK(url_token_safe("http://[::1]:5") == 1, "ipv6 loopback");
 	CHECK(url_token_safe("http://mirror.example") == 0, "plain http");
+	CHECK(url_token_safe("http://127.0.0.1.example.net") == 0,
+	    "a name starting with 127.");
+	CHECK(url_token_safe("http://127.0.0.1.example.net:8080/x") == 0,
+	    "a name starting with 127., with a port");
+	CHECK(url_token_safe("http://127.evil.example") == 0, "127.name");
+	CHECK(url_token_safe("http://127.255.0.9:5") == 1, "127.0.0.0/8");
+	CHECK(url_token_safe("http://128.0.0.1:5") == 0, "not 127/8");
+	CHECK(url_token_safe("http://LocalHost:5") == 1, "localhost, any case");
+	CHECK(url_token_safe("http://localhost.example:5") == 0,
+	    "localhost.name");
+	CHECK(url_token_safe("http://[::2]:5") == 0, "another ipv6 address");
+	CHECK(url_token_safe("http://[0:0:0:0:0:0:0:1]:5") == 1,
+	    "::1 written out");
+	u = url_resolve("http://h:5/api/models?a=1", "/api/models?cursor=x");
+	CHECK(u != NULL && strcmp(u, "http://h:5/api/models?cursor=x") == 0,
+	    "relative Link: %s", u ? u : "NULL");
+	free(u);
+	u = url_resolve("http://h:5/api/models?a=1", "?cursor=y");
+	CHECK(u != NULL && strcmp(u, "http://h:5/api/models?cursor=y") == 0,
+	    "query-only Link: %s", u ? u : "NULL");
+	free(u);
+	u = url_resolve("http://h:5/api/models", "//other:6/api/models");
+	CHECK(u != NULL && url_same_origin("http://h:5", u) == 0,
+	    "scheme-relative Link: %s", u ? u : "NULL");
+	free(u);
+	u = url_resolve("http://h:5/a", "https://x/b?c=%41");
+	CHECK(strcmp(u, "https://x/b?c=%41") == 0, "absolute kept: %s", u);
+	free(u);
+	u = url_resolve("http://h:5/a", "file:///etc/passwd");
+	CHECK(strcmp(u, "file:///etc/passwd") == 0, "file kept: %s", u);
+	free(u);
+	u = url_redact("https://me:secret@h:5/a?b=c@d");
+	CHECK(strcmp(u, "https://h:5/a?b=c@d") == 0, "redact: %s", u);
+	free(u);
+	u = url_redact("http://h/a@b");
+	CHECK(strcmp(u, "http://h/a@b") == 0, "nothing to redact: %s", u);
+	free(u);
 	u = url_set_param("http://h/a?x=1&limit=1000&y=2", "limit", "500");
 	CHECK(strcmp(u, "http://h/a?x=1&limit=500&y=2") == 0, "%s", u);
 	free(u);
