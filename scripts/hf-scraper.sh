@@ -479,7 +479,11 @@ main_scan() {
 	[ -z "$rpid" ] || wait "$rpid"
 	set -e
 	children=$sweep_pid
-	[ "$rc" = 0 ] || fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume"
+	case $rc in
+	0) ;;
+	3) skipped=1 ;;	# done; malformed items were reported and skipped
+	*) fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume" ;;
+	esac
 	state_field main count
 	info "main scan listed $field models"
 }
@@ -511,6 +515,7 @@ wait_sweep() {
 	[ -n "$sweep_pid" ] || return 0
 	rc=0
 	wait "$sweep_pid" || rc=$?
+	[ "$rc" != 3 ] || { skipped=1; rc=0; }
 	if [ "$rc" != 0 ]; then
 		warn "canonical sweep failed (hf-list exit $rc): the models of the orgs named above are missing; rerun to resume"
 		sweep_failed=1
