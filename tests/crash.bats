@@ -48,7 +48,6 @@ teardown_file() {
 setup() {
 	load helper
 	hf_setup
-	cd "$BATS_TEST_TMPDIR" || exit 1
 }
 
 teardown() {

@@ -24,7 +24,6 @@ setup_file() {
 setup() {
 	load helper
 	hf_setup
-	cd "$BATS_TEST_TMPDIR" || exit 1
 }
 
 teardown() {

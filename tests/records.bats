@@ -262,7 +262,6 @@ setup_file() {
 setup() {
 	load helper
 	hf_setup
-	cd "$BATS_TEST_TMPDIR" || exit 1
 }
 
 # The line numbers of a stage's FILE:LINE reports.

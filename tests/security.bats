@@ -17,7 +17,6 @@ setup_file() {
 setup() {
 	load helper
 	hf_setup
-	cd "$BATS_TEST_TMPDIR" || exit 1
 	unset CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
 }
 
