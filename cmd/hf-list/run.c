@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "buf.h"
 #include "util.h"
 #include "list.h"
 
@@ -41,18 +42,36 @@ run_prefix(FILE *fp)
 		fprintf(fp, "%s: ", label);
 }
 
-/* One line on stderr: "hf-list: [label: ]message[: strerror][ (lane)]". */
+/* One line on stderr: "hf-list: [label: ]message[: strerror][ (lane)]",
+ * in one write, so that the lines of lanes running at once never mix. */
 static void
 say_v(int errnum, const char *fmt, va_list ap)
 {
+	struct buf b = { 0 };
+	va_list copy;
+	int n;
+
 	fflush(stdout);
-	run_prefix(stderr);
-	vfprintf(stderr, fmt, ap);
+	buf_adds(&b, "hf-list: ");
+	if (label != NULL)
+		buf_addf(&b, "%s: ", label);
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		buf_reserve(&b, (size_t)n);
+		vsnprintf(b.data + b.len, (size_t)n + 1, fmt, ap);
+		b.len += (size_t)n;
+	}
 	if (errnum != 0)
-		fprintf(stderr, ": %s", strerror(errnum));
+		buf_addf(&b, ": %s", strerror(errnum));
 	if (suffix != NULL)
-		fprintf(stderr, " (%s)", suffix);
-	fputc('\n', stderr);
+		buf_addf(&b, " (%s)", suffix);
+	buf_addc(&b, '\n');
+	fflush(stderr);
+	/* a failed write to stderr leaves nowhere to say so */
+	(void)!write(STDERR_FILENO, b.data, b.len);
+	buf_free(&b);
 }
 
 void
