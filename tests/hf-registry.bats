@@ -42,9 +42,9 @@ USAGE='usage: hf-registry [--registry file] count
 	done <<-'EOF'
 	--bogus count|unrecognized option '--bogus'
 	count --registry|option '--registry' requires an argument
-	|a query expected: count, list, orgs or check
-	bogus|bogus: not a query (count, list, orgs or check)
-	Count|Count: not a query (count, list, orgs or check)
+	|a query expected: count, list, orgs, path or check
+	bogus|bogus: not a query (count, list, orgs, path or check)
+	Count|Count: not a query (count, list, orgs, path or check)
 	count extra|count: takes no operand
 	list extra|list: takes no operand
 	orgs a b|orgs: one architecture at most
@@ -54,7 +54,7 @@ USAGE='usage: hf-registry [--registry file] count
 	EOF
 	# a usage error is found before the registry is read
 	run -2 --separate-stderr hf-registry --registry /nonexistent bogus
-	assert_equal "${stderr_lines[0]}" "hf-registry: bogus: not a query (count, list, orgs or check)"
+	assert_equal "${stderr_lines[0]}" "hf-registry: bogus: not a query (count, list, orgs, path or check)"
 }
 
 @test "hf-registry: count and list: the supported architectures" {
@@ -229,4 +229,21 @@ USAGE='usage: hf-registry [--registry file] count
 	assert_output "case LlamaForCausalLM"
 	run -0 hf-registry check LlamaForCausalLN
 	assert_output "closest LlamaForCausalLM"
+}
+
+@test "hf-registry: path: the file read, named or found as the stages find it, once checked" {
+	printf '%s\n' '{"supported_architectures":["EnvForCausalLM"]}' >env.json
+	run -0 hf-registry --registry env.json path
+	assert_output env.json
+	HF_SCRAPER_REGISTRY=$PWD/env.json run -0 hf-registry path
+	assert_output "$PWD/env.json"
+	mkdir -p tree/bin tree/share/hf-scraper
+	cp "$(command -v hf-registry)" tree/bin/
+	cp env.json tree/share/hf-scraper/registry.json
+	run -0 tree/bin/hf-registry path
+	assert_output "$PWD/tree/bin/../share/hf-scraper/registry.json"
+	printf '{"supported_architectures":' >cut.json
+	run -1 --separate-stderr hf-registry --registry cut.json path
+	assert_equal "$output" ""
+	run -2 hf-registry path extra
 }

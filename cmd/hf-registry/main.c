@@ -1,4 +1,4 @@
-/* hf-registry [--registry file] count | list | orgs [arch] | check arch:
+/* hf-registry [--registry file] count | list | orgs [arch] | check arch | path:
  * the questions the wrapper asks of the architecture registry, answered
  * in lines from the registry as the stages read it (hf-registry(1)). */
 #include <err.h>
@@ -25,7 +25,8 @@ static const struct stage registry_usage_stage = {
 	.usage = "usage: hf-registry [--registry file] count\n"
 	    "       hf-registry [--registry file] list\n"
 	    "       hf-registry [--registry file] orgs [arch]\n"
-	    "       hf-registry [--registry file] check arch\n",
+	    "       hf-registry [--registry file] check arch\n"
+	    "       hf-registry [--registry file] path\n",
 	.help =
 	    "  --registry file        the architecture registry (default: "
 	    "HF_SCRAPER_REGISTRY,\n"

@@ -31,21 +31,22 @@ query_parse(struct query *q, int argc, char *argv[], char *err, size_t n)
 		{ "count",	QUERY_COUNT,	0, 0 },
 		{ "list",	QUERY_LIST,	0, 0 },
 		{ "orgs",	QUERY_ORGS,	0, 1 },
+		{ "path",	QUERY_PATH,	0, 0 },
 	};
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
 	if (argc < 1) {
-		snprintf(err, n, "a query expected: count, list, orgs or "
-		    "check");
+		snprintf(err, n, "a query expected: count, list, orgs, "
+		    "path or check");
 		return -1;
 	}
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(argv[0], words[i].word) == 0)
 			break;
 	if (i == sizeof(words) / sizeof(words[0])) {
-		snprintf(err, n, "%s: not a query (count, list, orgs or "
-		    "check)", argv[0]);
+		snprintf(err, n, "%s: not a query (count, list, orgs, "
+		    "path or check)", argv[0]);
 		return -1;
 	}
 	if (argc - 1 < words[i].min || argc - 1 > words[i].max) {
@@ -260,6 +261,9 @@ query_run(const struct query *q, const struct registry *r, FILE *fp)
 		break;
 	case QUERY_CHECK:
 		print_check(r, q->arch, fp);
+		break;
+	case QUERY_PATH:
+		fprintf(fp, "%s\n", r->path);
 		break;
 	}
 	return ferror(fp) ? -1 : 0;

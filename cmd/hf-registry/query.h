@@ -14,6 +14,7 @@ enum query_kind {
 	QUERY_LIST,	/* list: the supported architectures */
 	QUERY_ORGS,	/* orgs [arch]: canonical orgs, of every arch or one */
 	QUERY_CHECK,	/* check arch: supported, case, closest or none */
+	QUERY_PATH,	/* path: the registry file read, once checked */
 };
 
 struct query {
