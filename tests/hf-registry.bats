@@ -16,7 +16,8 @@ setup() {
 USAGE='usage: hf-registry [--registry file] count
        hf-registry [--registry file] list
        hf-registry [--registry file] orgs [arch]
-       hf-registry [--registry file] check arch'
+       hf-registry [--registry file] check arch
+       hf-registry [--registry file] path'
 
 @test "hf-registry: --help prints the SYNOPSIS to stdout, exit 0" {
 	run -0 --separate-stderr hf-registry --help
