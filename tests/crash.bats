@@ -121,13 +121,11 @@ phase() {
 		if [ ! -e "$2/scrape_checkpoint.json" ] &&
 		    [ -e "$2/scrape_ledger.ndjson" ]; then echo done
 		elif [ -e "$2/scrape_ledger.ndjson" ] ||
-		    ls "$2"/.hf-scraper.tmp.*.imported >/dev/null 2>&1; then
+		    ls "$TMPDIR"/hf-scraper.*/imported >/dev/null 2>&1; then
 			echo merge
-		elif ls "$2"/.hf-scraper.tmp.*.main.arch >/dev/null 2>&1; then
-			echo records
 		elif ls "$2"/scrape_checkpoint.sweep.* >/dev/null 2>&1; then
 			echo sweep
-		elif [ -e "$2/scrape_checkpoint.main.state" ]; then
+		elif [ -e "$2/scrape_checkpoint.task1.state" ]; then
 			echo listing
 		else echo start
 		fi ;;
@@ -165,7 +163,7 @@ await() {
 		if [ "$1" -le $((TIMED + 3)) ]; then
 			ls "$2"/scrape_checkpoint.sweep.state.lane* >/dev/null 2>&1 && break
 		else
-			ls "$2"/.hf-scraper.tmp.*.imported >/dev/null 2>&1 && break
+			ls "$TMPDIR"/hf-scraper.*/imported >/dev/null 2>&1 && break
 		fi
 		# the run over (or a zombie): no moment to wait for
 		case $(ps -o stat= -p "$PGID" 2>/dev/null) in
@@ -256,14 +254,17 @@ trial() {	# trial N
 	echo '{"id":"x"}' >out/.hf-scraper.tmp.Ab12Cd/main.records
 	echo '{"id":"x"}' >out/.hf-scraper.tmp.4242.main.records
 	printf '{\n  "hf_scraper_checkpoint": 1,\n  "endpoint": "ht' >out/scrape_checkpoint.json
-	echo '{"hf_list_state":1,"endpoint":"x"}' >out/scrape_checkpoint.main.state
-	echo '{"hf_list_st' >out/.scrape_checkpoint.main.state.Xy34Zw
+	echo '{"hf_list_state":1,"endpoint":"x"}' >out/scrape_checkpoint.task1.state
+	echo '{"hf_list_st' >out/.scrape_checkpoint.task1.state.Xy34Zw
+	# and a temporary directory in TMPDIR of a run no longer alive
+	mkdir "$TMPDIR/hf-scraper.999999999.Gh78Ij"
 	echo '{"generated_' >out/.supported_models.json.Qw56Er
 	# shellcheck disable=SC2086
 	run -0 --separate-stderr hf-scraper $ARGS --registry "$REG" -o out
 	assert_equal "$(ls -A out)" "$(ls -A "$CLEAN")"
 	assert_equal "$(stable out/supported_models.json)" \
 	    "$(stable "$CLEAN/supported_models.json")"
+	assert_equal "$(find "$TMPDIR" -maxdepth 1 -name 'hf-scraper.*')" ""
 }
 
 @test "crash: SIGKILL of the wrapper alone stops its listing too: the next run does not wait" {
@@ -274,7 +275,7 @@ trial() {	# trial N
 	pid=$!
 	PGID=$pid
 	for _ in $(seq 300); do
-		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.main.state 2>/dev/null || :)
+		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.task1.state 2>/dev/null || :)
 		[ "${c:-0}" -ge 200 ] && break
 		sleep 0.02
 	done

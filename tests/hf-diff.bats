@@ -357,7 +357,7 @@ check_html() {
 	fakehub_start --corpus corpus.ndjson
 	run -0 --separate-stderr hf-scraper --limit 100 --no-canonical-sweep -o out --report r1.md
 	run -0 --separate-stderr hf-scraper --limit 300 -o out --report r.md
-	new=$(printf '%s\n' "$stderr" | sed -n 's/.* INFO: New supported models: //p')
+	new=$(printf '%s\n' "$stderr" | sed -n 's/.* INFO: New supported models: \([0-9]*\).*/\1/p')
 	[ "$new" -gt 0 ]
 	assert_regex "$stderr" "INFO: report: r.md \(\+$new supported models, "
 	grep -qx "### New supported models ($new)" r.md

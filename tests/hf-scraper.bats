@@ -224,7 +224,7 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	pid=$!
 	for _ in $(seq 400); do
-		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.main.state 2>/dev/null || :)
+		c=$(sed -n 's/.*"count":\([0-9]*\).*/\1/p' out/scrape_checkpoint.task1.state 2>/dev/null || :)
 		[ "${c:-0}" -ge "$n" ] && break
 		sleep 0.05
 	done
