@@ -21,6 +21,7 @@ static int	orphaned(const struct listing *);
 static int	downloads(const struct json *, int, double *, const char **);
 static void	skip_item(struct listing *, int, int, const char *);
 static const struct buf *item_id(struct listing *, int);
+static int	mark_like(const struct listing *, int);
 static int	repeated(struct listing *, const struct buf *);
 static int	registered(struct listing *, const struct buf *);
 static int	find_next(struct listing *, char **);
@@ -179,6 +180,18 @@ item_id(struct listing *l, int item)
 	return &id;
 }
 
+/* With --state-marks, whether an item would read as a mark: an object
+ * whose first member is hf_list_state. */
+static int
+mark_like(const struct listing *l, int item)
+{
+	static const char key[] = "hf_list_state";
+
+	return l->st.marks && json_type(&l->json, item) == JSON_OBJECT &&
+	    json_size(&l->json, item) > 0 &&
+	    json_str_eq(&l->json, item + 1, key, sizeof(key) - 1);
+}
+
 /* Whether an id was printed before (items without an id pass). */
 static int
 repeated(struct listing *l, const struct buf *id)
@@ -221,6 +234,10 @@ listing_emit(struct listing *l)
 				l->part_done = 1;
 				break;
 			}
+		}
+		if (mark_like(l, e)) {
+			skip_item(l, e, k, "looks like a state mark");
+			continue;
 		}
 		id = item_id(l, e);
 		if (repeated(l, id)) {
