@@ -53,7 +53,8 @@ struct parser {
 static int	perr(struct parser *, const char *);
 static int	perr_at(struct parser *, size_t, const char *);
 static int	tok_add(struct parser *, jsmntype_t, size_t, int);
-static void	push(struct parser *, int);
+static int	over_cap(struct parser *, size_t, size_t, const char *);
+static int	push(struct parser *, int);
 static int	is_object(const struct json *, int);
 static int	parse(struct parser *);
 static int	parse_value(struct parser *, int *, enum want *);
@@ -90,6 +91,7 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	const char *nul;
 
 	j->err = 0;
+	j->too_big = 0;
 	if (len >= INT_MAX)
 		return fail_why(why,
 		    "too long for a JSON value (2 GiB or more)");
@@ -126,7 +128,12 @@ tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
 	if (p->keep > 0 && j->depth > p->keep)
 		return NOT_KEPT;
 	if ((unsigned)j->n == j->cap) {
-		j->cap *= 2;
+		if (over_cap(p, j->cap, sizeof(jsmntok_t),
+		    "too many JSON tokens for the memory cap"))
+			return -1;
+		j->cap = j->max_bytes > 0 && j->cap * 2 >
+		    j->max_bytes / sizeof(jsmntok_t) ?
+		    (unsigned)(j->max_bytes / sizeof(jsmntok_t)) : j->cap * 2;
 		j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
 	}
 	t = &TOK(j, j->n);
@@ -142,19 +149,40 @@ tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
 	return j->n++;
 }
 
-/* Open container t (or a NOT_KEPT_* one). */
-static void
+/* Whether an array of n elements of size each, full, may not grow within
+ * max_bytes: then the parse fails with why. */
+static int
+over_cap(struct parser *p, size_t n, size_t size, const char *why)
+{
+	struct json *j = p->j;
+
+	if (j->max_bytes == 0 || n < j->max_bytes / size)
+		return 0;
+	j->too_big = 1;
+	perr(p, why);
+	return 1;
+}
+
+/* Open container t (or a NOT_KEPT_* one): 0, or -1 past max_bytes. */
+static int
 push(struct parser *p, int t)
 {
 	struct json *j = p->j;
 
 	if (j->depth == j->stack_cap) {
-		j->stack_cap = j->stack_cap ? j->stack_cap * 2 : 64;
+		if (j->stack_cap > 0 && over_cap(p, j->stack_cap,
+		    sizeof(*j->stack), "JSON nested too deeply for the memory "
+		    "cap"))
+			return -1;
+		j->stack_cap = j->stack_cap == 0 ? 64 : j->max_bytes > 0 &&
+		    j->stack_cap * 2 > j->max_bytes / sizeof(*j->stack) ?
+		    j->max_bytes / sizeof(*j->stack) : j->stack_cap * 2;
 		j->stack = xreallocarray(j->stack, j->stack_cap,
 		    sizeof(*j->stack));
 	}
 	j->stack[j->depth++] = t;
 	p->pos++;
+	return 0;
 }
 
 /* Whether the open container top is an object. */
@@ -250,14 +278,16 @@ parse_value(struct parser *p, int *parent, enum want *want)
 
 	switch (p->s[p->pos]) {
 	case '{':
-		t = tok_add(p, JSMN_OBJECT, p->pos, *parent);
-		push(p, t == NOT_KEPT ? NOT_KEPT_OBJ : t);
+		if ((t = tok_add(p, JSMN_OBJECT, p->pos, *parent)) == -1 ||
+		    push(p, t == NOT_KEPT ? NOT_KEPT_OBJ : t) == -1)
+			return -1;
 		*parent = t;
 		*want = W_KEY_OR_END;
 		return 0;
 	case '[':
-		t = tok_add(p, JSMN_ARRAY, p->pos, *parent);
-		push(p, t == NOT_KEPT ? NOT_KEPT_ARR : t);
+		if ((t = tok_add(p, JSMN_ARRAY, p->pos, *parent)) == -1 ||
+		    push(p, t == NOT_KEPT ? NOT_KEPT_ARR : t) == -1)
+			return -1;
 		*parent = t;
 		*want = W_ELEM_OR_END;
 		return 0;

@@ -45,6 +45,14 @@ struct json {
 				 * the text is minified already */
 	size_t		 err;	/* after a failed parse: the byte offset where
 				 * the text stops being JSON (len: its end) */
+	size_t		 max_bytes; /* set by the caller: the most memory the
+				 * tokens, and apart the open containers, of
+				 * a parse may take (0: no cap). A text of
+				 * tiny tokens costs about 11 times its size,
+				 * so a cap on the text alone is not one on
+				 * memory. At least 256 tokens are kept */
+	int		 too_big; /* after a failed parse: it stopped at
+				 * max_bytes, the text may well be JSON */
 };
 
 /* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no

@@ -104,6 +104,9 @@ fetch_open(struct listing *l)
 	if (getenv("HF_LIST_MAX_PAGE_BYTES") != NULL)
 		o.max_body = (size_t)strtoull(getenv("HF_LIST_MAX_PAGE_BYTES"),
 		    NULL, 10);
+	/* the tokens of a page may cost many times its bytes: they get as
+	 * many bytes as the page itself */
+	l->json.max_bytes = o.max_body;
 	rv = http_open(&l->http, &o);
 	if (token != NULL) {
 		memset(token, 0, strlen(token));
@@ -252,7 +255,8 @@ hms(char *out, size_t n, double secs)
 		snprintf(out, n, "%llds", s);
 }
 
-/* A body too large to hold: ask for the page again with half the items. */
+/* A body too large to hold, or whose tokens are: ask for the page again
+ * with half the items. */
 static int
 halve_page(struct listing *l)
 {
@@ -388,6 +392,17 @@ fetch_page(struct listing *l)
 		if (status == 200) {
 			if (fetch_parse(l) == 0)
 				return 0;
+			if (l->json.too_big) {
+				if (halve_page(l) == -1) {
+					say("page %" PRId64 ": a single item "
+					    "has more JSON tokens than %zu "
+					    "bytes can hold", l->pages + 1,
+					    l->json.max_bytes);
+					return -1;
+				}
+				attempt--;	/* as for a body too large */
+				continue;
+			}
 			snprintf(reason, sizeof(reason),
 			    "response is not a JSON array");
 			not_array(l, detail, sizeof(detail));

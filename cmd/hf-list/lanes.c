@@ -28,6 +28,7 @@
 
 struct lanes {
 	const struct list_args *a;
+	int		 counts[2];	/* a pipe: each lane's list_stats */
 	struct list_state st;	/* lanes: how many; out: copied to stdout */
 	char		*endpoint;
 	char		*query;
@@ -47,6 +48,7 @@ static void	lanes_failed(const struct lanes *, int64_t);
 static void	lanes_progress(const struct lanes *);
 static int	lane_wait(pid_t);
 static int	lane_out(struct lanes *, int64_t, int64_t);
+static void	lanes_count(struct lanes *, struct list_stats *);
 
 /* The first --author of lane k: org i is in lane i * n / nauthors. */
 static size_t
@@ -157,7 +159,9 @@ lane_child(const struct lanes *l, int64_t k, int fd)
 	char *st;
 
 	struct buf orgs = { 0 };
+	struct list_stats stats = { 0 };
 	size_t i;
+	int rv;
 
 	run_die_with_parent();
 	if (run_orphaned(l->self) || dup2(fd, STDOUT_FILENO) == -1)
@@ -173,7 +177,11 @@ lane_child(const struct lanes *l, int64_t k, int fd)
 	run_label(l->a->label, buf_cstr(&orgs));
 	st = l->a->state_path != NULL ? lane_path(l, k, "") : NULL;
 	sub.state_path = st;
-	_exit(hf_finish(listing_run(&sub)));
+	rv = hf_finish(listing_run(&sub, &stats));
+	/* less than PIPE_BUF: one write, never mixed with another lane's */
+	if (write(l->counts[1], &stats, sizeof(stats)) != sizeof(stats))
+		say_errno("lane counts");
+	_exit(rv);
 }
 
 /* Copy a spill file to stdout; *lines: how many items it held. */
@@ -252,6 +260,26 @@ lane_wait(pid_t pid)
 	return HF_EXIT_FATAL;
 }
 
+/* The counts the lanes forked by this process sent, added up, once all
+ * have ended. */
+static void
+lanes_count(struct lanes *l, struct list_stats *stats)
+{
+	struct list_stats one;
+
+	if (l->counts[1] != -1)
+		close(l->counts[1]);
+	while (l->counts[0] != -1 &&
+	    read(l->counts[0], &one, sizeof(one)) == sizeof(one)) {
+		stats->pages += one.pages;
+		stats->hub_items += one.hub_items;
+		stats->registered += one.registered;
+		stats->malformed += one.malformed;
+	}
+	if (l->counts[0] != -1)
+		close(l->counts[0]);
+}
+
 /* Lane k is out: forget its files, then record it. */
 static int
 lane_out(struct lanes *l, int64_t k, int64_t lines)
@@ -276,7 +304,7 @@ lane_out(struct lanes *l, int64_t k, int64_t lines)
 }
 
 int
-lanes_run(const struct list_args *a)
+lanes_run(const struct list_args *a, struct list_stats *stats)
 {
 	struct lanes l = { 0 };
 	int fd[LIST_MAX_JOBS], ok[LIST_MAX_JOBS];
@@ -286,6 +314,7 @@ lanes_run(const struct list_args *a)
 
 	l.a = a;
 	l.self = getpid();
+	l.counts[0] = l.counts[1] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &l.start);
 	l.endpoint = hub_endpoint();
 	l.query = query_build(a, 0, a->nauthors);
@@ -296,6 +325,10 @@ lanes_run(const struct list_args *a)
 		rv = HF_EXIT_USAGE;
 	else if (http_init() == -1) {
 		say("cannot initialise libcurl");
+		rv = HF_EXIT_FATAL;
+	} else if (pipe(l.counts) == -1) {
+		say_errno("pipe");
+		l.counts[0] = l.counts[1] = -1;
 		rv = HF_EXIT_FATAL;
 	}
 	fflush(stderr);
@@ -320,6 +353,7 @@ lanes_run(const struct list_args *a)
 		skipped = hf_worst(skipped, ok[k] == HF_EXIT_SKIPPED ?
 		    HF_EXIT_SKIPPED : HF_EXIT_OK);
 	}
+	lanes_count(&l, stats);
 	for (k = first; rv == HF_EXIT_OK && k < l.st.lanes; k++) {
 		if (ok[k] == HF_EXIT_FATAL) {
 			lanes_failed(&l, k);
@@ -330,6 +364,8 @@ lanes_run(const struct list_args *a)
 	}
 	for (k = first; k < forked; k++)
 		close(fd[k]);
+	stats->listed = l.st.count;
+	stats->complete = l.st.done;
 	free(l.endpoint);
 	free(l.query);
 	return rv == HF_EXIT_OK ? skipped : rv;

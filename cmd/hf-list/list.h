@@ -17,6 +17,7 @@
 #include "http.h"
 #include "idset.h"
 #include "json.h"
+#include "strmap.h"
 
 #define LIST_MAX_JOBS		64	/* --jobs, and the lanes of a state */
 #define LIST_MAX_PAGE_SIZE	1000	/* the Hub's largest page */
@@ -30,6 +31,8 @@ struct list_args {
 	size_t		 nexpand;
 	const char	*sort;
 	const char	*state_path;
+	int		 state_marks;	/* --state-marks: print, not write */
+	const struct strmap *skip;	/* --skip-ids: never printed */
 	const char	*label;		/* --label: in every message */
 	int64_t		 limit;
 	int64_t		 jobs;		/* lanes for several --author */
@@ -38,6 +41,17 @@ struct list_args {
 	long		 timeout;
 	int		 progress;
 	int		 lane;		/* a lane's listing, in a forked copy */
+};
+
+/* What --stats reports: listed and complete of the whole listing (across
+ * resumes), the rest of this process and the lanes it forked. */
+struct list_stats {
+	int64_t		 listed;	/* models printed */
+	int64_t		 pages;		/* pages fetched */
+	int64_t		 hub_items;	/* items the Hub returned */
+	int64_t		 registered;	/* items left out by --skip-ids */
+	int64_t		 malformed;	/* items skipped as malformed */
+	int		 complete;	/* the listing reached its end */
 };
 
 /* query.c: the Hub's query strings. */
@@ -68,6 +82,7 @@ struct list_state {
 	int64_t		 out;		/* lanes copied to stdout */
 	int64_t		 count;		/* items printed */
 	int		 done;
+	int		 marks;		/* --state-marks: on stdout, not path */
 };
 
 /* What a --state file holds: 0 nothing, 1 a listing in turn (or no state
@@ -79,7 +94,8 @@ int64_t	 state_lanes(const char *path);
 int	 state_load(struct list_state *s);
 /* The same from a state file's text. */
 int	 state_take(struct list_state *s, const char *text, size_t len);
-/* Replace s->path (none: nothing to do) atomically: 0, or -1 (reported). */
+/* Replace s->path (none: nothing to do) atomically, or with s->marks
+ * print the mark {"hf_list_state":STATE} on stdout: 0, or -1 (reported). */
 int	 state_save(const struct list_state *s);
 
 /* run.c: what a listing and the lanes set up alike. */
@@ -104,6 +120,11 @@ int	 run_offline(const char *endpoint);
 void	 run_die_with_parent(void);
 /* Whether parent (0: none watched) is no longer this process's parent. */
 int	 run_orphaned(pid_t parent);
+/* --stats: the lines "name value" in one write to fd: 0, or -1
+ * (reported). */
+int	 run_stats_write(int fd, const struct list_stats *);
+/* --skip-ids: the ids of path, one a line, into m: 0, or -1 (reported). */
+int	 run_skip_load(struct strmap *m, const char *path);
 /* Seconds since start (CLOCK_MONOTONIC). */
 double	 run_elapsed(const struct timespec *start);
 
@@ -123,6 +144,8 @@ struct listing {
 	int64_t		 pages;
 	int64_t		 repeats;
 	int64_t		 skipped;	/* items --min-downloads could not read */
+	int64_t		 hub_items;	/* items of the pages fetched */
+	int64_t		 registered;	/* items left out by --skip-ids */
 	struct idset	 fetched;	/* the URLs of the pages fetched */
 	int		 reached;	/* the Hub answered at least once */
 	double		 pace;		/* wait this long before the next request */
@@ -131,8 +154,9 @@ struct listing {
 	unsigned	 seed;
 };
 
-/* The listing of a's authors in turn (or of none): an exit status. */
-int	 listing_run(const struct list_args *a);
+/* The listing of a's authors in turn (or of none): an exit status, and
+ * its counts in *stats. */
+int	 listing_run(const struct list_args *a, struct list_stats *stats);
 /* Print the parsed page's items not printed before, minified, up to
  * --limit and --min-downloads: 0, or -1 (reported) on a write error. */
 int	 listing_emit(struct listing *l);
@@ -150,7 +174,7 @@ int	 fetch_page(struct listing *l);
 int	 fetch_parse(struct listing *l);
 
 /* lanes.c: the listing in a->jobs lanes of forked copies, printed in
- * order. */
-int	 lanes_run(const struct list_args *a);
+ * order: an exit status, and the counts of all lanes in *stats. */
+int	 lanes_run(const struct list_args *a, struct list_stats *stats);
 
 #endif

@@ -12,6 +12,7 @@
 #include "hub.h"
 #include "idset.h"
 #include "json.h"
+#include "strmap.h"
 #include "util.h"
 #include "list.h"
 
@@ -19,26 +20,32 @@ static int	listing_open(struct listing *);
 static int	orphaned(const struct listing *);
 static int	downloads(const struct json *, int, double *, const char **);
 static void	skip_item(struct listing *, int, int, const char *);
-static int	repeated(struct listing *, int);
+static const struct buf *item_id(struct listing *, int);
+static int	mark_like(const struct listing *, int);
+static int	repeated(struct listing *, const struct buf *);
+static int	registered(struct listing *, const struct buf *);
 static int	find_next(struct listing *, char **);
 static int	advance(struct listing *, char *);
 static void	progress(const struct listing *, int);
 
 /* The listing, page after page and --author after --author. */
 int
-listing_run(const struct list_args *a)
+listing_run(const struct list_args *a, struct list_stats *stats)
 {
 	struct listing l = { 0 };
 	char *next = NULL;
 	int rv = HF_EXIT_OK;
 
 	l.a = a;
+	l.st.marks = a->state_marks;
 	if (env_true("HF_LIST_DIE_WITH_PARENT")) {
 		l.parent = getppid();
 		run_die_with_parent();
 	}
+	/* the file is there from the start, unless a consumer of the marks
+	 * keeps it */
 	if ((rv = listing_open(&l)) == HF_EXIT_OK && l.st.path != NULL &&
-	    !l.st.done && state_save(&l.st) == -1)
+	    !l.st.done && !l.st.marks && state_save(&l.st) == -1)
 		rv = HF_EXIT_FATAL;
 	while (!l.st.done && rv == HF_EXIT_OK) {
 		if (orphaned(&l) || fetch_page(&l) == -1 ||
@@ -52,6 +59,12 @@ listing_run(const struct list_args *a)
 		    l.repeats == 1 ? "" : "s");
 	if (l.skipped > 0 && rv == HF_EXIT_OK)
 		rv = HF_EXIT_SKIPPED;
+	stats->listed = l.st.count;
+	stats->pages = l.pages;
+	stats->hub_items = l.hub_items;
+	stats->registered = l.registered;
+	stats->malformed = l.skipped;
+	stats->complete = l.st.done;
 	listing_free(&l);
 	return rv;
 }
@@ -153,17 +166,46 @@ skip_item(struct listing *l, int item, int n, const char *why)
 	l->skipped++;
 }
 
-/* Whether item's id was printed before (items without an id pass). */
-static int
-repeated(struct listing *l, int item)
+/* The id of an item, decoded, or NULL (no string id); valid until the
+ * next call. */
+static const struct buf *
+item_id(struct listing *l, int item)
 {
 	static struct buf id;
-	int k = json_get(&l->json, item, "id");
 
 	buf_reset(&id);
-	if (json_str(&l->json, k, &id, NULL) == -1)
-		return 0;
-	return !idset_add(&l->seen, id.data ? id.data : "", id.len);
+	if (json_str(&l->json, json_get(&l->json, item, "id"), &id,
+	    NULL) == -1)
+		return NULL;
+	return &id;
+}
+
+/* With --state-marks, whether an item would read as a mark: an object
+ * whose first member is hf_list_state. */
+static int
+mark_like(const struct listing *l, int item)
+{
+	static const char key[] = "hf_list_state";
+
+	return l->st.marks && json_type(&l->json, item) == JSON_OBJECT &&
+	    json_size(&l->json, item) > 0 &&
+	    json_str_eq(&l->json, item + 1, key, sizeof(key) - 1);
+}
+
+/* Whether an id was printed before (items without an id pass). */
+static int
+repeated(struct listing *l, const struct buf *id)
+{
+	return id != NULL &&
+	    !idset_add(&l->seen, id->data ? id->data : "", id->len);
+}
+
+/* Whether an id is one of --skip-ids. */
+static int
+registered(struct listing *l, const struct buf *id)
+{
+	return id != NULL && l->a->skip->n > 0 &&
+	    strmap_get(l->a->skip, id->data ? id->data : "", id->len) != NULL;
 }
 
 int
@@ -174,9 +216,11 @@ listing_emit(struct listing *l)
 	size_t start, n;
 	int64_t limit = l->a->limit;
 	int e, k = 0, left = json_size(j, 0);
+	const struct buf *id;
 	const char *why;
 	double d;
 
+	l->hub_items += left;
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
 		k++;
 		if (l->a->min_downloads >= 0) {
@@ -191,8 +235,17 @@ listing_emit(struct listing *l)
 				break;
 			}
 		}
-		if (repeated(l, e)) {
+		if (mark_like(l, e)) {
+			skip_item(l, e, k, "looks like a state mark");
+			continue;
+		}
+		id = item_id(l, e);
+		if (repeated(l, id)) {
 			l->repeats++;
+			continue;
+		}
+		if (registered(l, id)) {
+			l->registered++;
 			continue;
 		}
 		/* Minified where it lies: no second copy of the page. */

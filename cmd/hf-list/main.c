@@ -2,7 +2,9 @@
  * line: one listing (listing.c), or with --jobs its orgs in lanes
  * (lanes.c). */
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "buf.h"
 #include "stage.h"
+#include "strmap.h"
 #include "util.h"
 #include "list.h"
 
@@ -20,13 +23,18 @@
 enum {
 	OPT_AUTHOR = 256, OPT_EXPAND, OPT_FILTER, OPT_GATED, OPT_MAX_JOBS,
 	OPT_NO_GATED, OPT_NO_PROGRESS, OPT_NUM_PARAMETERS, OPT_PARAM,
-	OPT_PIPELINE_TAG, OPT_PROGRESS, OPT_SEARCH, OPT_SORT, OPT_TIMEOUT,
+	OPT_PIPELINE_TAG, OPT_PROGRESS, OPT_SEARCH, OPT_SKIP_IDS, OPT_SORT,
+	OPT_STATE_MARKS, OPT_TIMEOUT,
 };
 
-/* The options as parsed: the arguments of the run, and --gated. */
+/* The options as parsed: the arguments of the run, --gated, --stats and
+ * --skip-ids. */
 struct opts {
 	struct list_args a;
 	int		 gated;		/* -1: either */
+	int64_t		 stats;		/* -1: no --stats */
+	const char	*skip_path;
+	struct strmap	 skip;
 };
 
 static void	opts_init(struct opts *);
@@ -36,6 +44,7 @@ static void	add_expand(struct list_args *, const char *);
 static void	add_author(struct list_args *, const char *);
 static const char *sort_key(const char *);
 static void	add_param_arg(struct buf *, const char *);
+static int	run(struct opts *);
 static void	args_free(struct list_args *);
 
 #define OPTS_INT64(name, member, min, max) \
@@ -58,8 +67,11 @@ static const struct stage_option list_options[] = {
 	STAGE_CALL_OPT("pipeline-tag", required_argument, OPT_PIPELINE_TAG),
 	STAGE_CALL_OPT("progress", no_argument, OPT_PROGRESS),
 	STAGE_CALL_OPT("search", required_argument, OPT_SEARCH),
+	STAGE_STRING_OPT("skip-ids", struct opts, skip_path),
 	STAGE_CALL_OPT("sort", required_argument, OPT_SORT),
 	STAGE_STRING_OPT("state", struct opts, a.state_path),
+	STAGE_FLAG_OPT("state-marks", struct opts, a.state_marks),
+	OPTS_INT64("stats", stats, 0, INT_MAX),
 	STAGE_CALL_OPT("timeout", required_argument, OPT_TIMEOUT),
 	{ 0 },
 };
@@ -82,7 +94,8 @@ static const char list_usage[] =
     "               [--min-downloads n]\n"
     "               [--num-parameters range] [--page-size n]\n"
     "               [--param key=value] [--pipeline-tag tag]\n"
-    "               [--search text] [--sort key] [--state file]\n"
+    "               [--search text] [--skip-ids file] [--sort key]\n"
+    "               [--state file [--state-marks]] [--stats fd]\n"
     "               [--timeout seconds]\n"
     "       hf-list --max-jobs\n";
 
@@ -111,11 +124,17 @@ static const char list_help[] =
     "                         draw a progress line on standard error, "
     "or not\n"
     "  --search text          only models whose id contains text\n"
+    "  --skip-ids file        leave out the models whose id is a line of "
+    "file\n"
     "  --sort key             downloads (default), likes, createdAt, "
     "lastModified,\n"
     "                         trendingScore; always descending\n"
     "  --state file           keep the position in file; resume from "
     "it\n"
+    "  --state-marks          read --state, never write it: print its "
+    "lines on stdout\n"
+    "  --stats fd             write the counts of the run to file "
+    "descriptor fd\n"
     "  --timeout seconds      give up on a transfer silent this long, or "
     "lasting\n"
     "                         5 times as long (default 120)\n";
@@ -135,23 +154,47 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o;
-	int64_t lanes;
 	int rv;
 
 	opts_init(&o);
 	opts_check(&o, stage_options(&list_usage_stage, &o, argc, argv, NULL),
 	    argc, argv);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	lanes = o.a.state_path != NULL ? state_lanes(o.a.state_path) : 0;
-	if (lanes == -1)
-		rv = HF_EXIT_FATAL;
-	else if (lanes >= 2 || (lanes == 0 && o.a.jobs > 1 &&
-	    o.a.nauthors > 1 && o.a.limit == 0))
-		rv = lanes_run(&o.a);
-	else
-		rv = listing_run(&o.a);
+	rv = run(&o);
 	args_free(&o.a);
+	strmap_free(&o.skip);
 	return hf_finish(rv);
+}
+
+/* The listing, in turn or in lanes, and its --stats (not after a usage
+ * error: nothing was listed). */
+static int
+run(struct opts *o)
+{
+	struct list_stats st = { 0 };
+	int64_t lanes = 0;
+	int rv = HF_EXIT_OK;
+
+	if (o->skip_path != NULL &&
+	    run_skip_load(&o->skip, o->skip_path) == -1)
+		rv = HF_EXIT_FATAL;
+	else if (o->a.state_path != NULL &&
+	    (lanes = state_lanes(o->a.state_path)) == -1)
+		rv = HF_EXIT_FATAL;
+	else if (lanes >= 2 && o->a.state_marks) {
+		say("--state %s: a listing in lanes (--jobs) cannot go on "
+		    "with --state-marks", o->a.state_path);
+		rv = HF_EXIT_FATAL;
+	}
+	if (rv == HF_EXIT_OK && (lanes >= 2 || (lanes == 0 &&
+	    o->a.jobs > 1 && o->a.nauthors > 1 && o->a.limit == 0)))
+		rv = lanes_run(&o->a, &st);
+	else if (rv == HF_EXIT_OK)
+		rv = listing_run(&o->a, &st);
+	if (o->stats >= 0 && rv != HF_EXIT_USAGE &&
+	    run_stats_write((int)o->stats, &st) == -1)
+		rv = hf_worst(rv, HF_EXIT_FATAL);
+	return rv;
 }
 
 static void
@@ -165,6 +208,8 @@ opts_init(struct opts *o)
 	o->a.min_downloads = -1;
 	o->a.timeout = 120;
 	o->a.progress = -1;
+	o->stats = -1;
+	o->a.skip = &o->skip;
 	add_expand(&o->a, DEFAULT_EXPAND);
 }
 
@@ -226,6 +271,16 @@ opts_check(struct opts *o, int first, int argc, char *argv[])
 	if (a->min_downloads >= 0 && strcmp(a->sort, "downloads") != 0)
 		stage_usage_errorx(&list_usage_stage,
 		    "--min-downloads needs --sort downloads (not %s)", a->sort);
+	if (a->state_marks && a->state_path == NULL)
+		stage_usage_errorx(&list_usage_stage,
+		    "--state-marks needs --state");
+	if (a->state_marks && a->jobs > 1)
+		stage_usage_errorx(&list_usage_stage,
+		    "--state-marks cannot be used with --jobs above 1");
+	/* the counts must have somewhere to go before anything is asked */
+	if (o->stats >= 0 && fcntl((int)o->stats, F_GETFD) == -1)
+		stage_usage_errorx(&list_usage_stage,
+		    "--stats: file descriptor %d is not open", (int)o->stats);
 	if (a->progress == -1)
 		a->progress = isatty(STDERR_FILENO);
 	run_label(a->label, NULL);

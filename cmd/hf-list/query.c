@@ -17,7 +17,10 @@ query_param(struct buf *q, const char *key, const char *value)
 	url_encode(q, value);
 }
 
-/* All the authors make the --state identity; a page asks for one. */
+/* All the authors make the --state identity; a page asks for one. With
+ * --limit N the Hub is asked for at most N items a page, N plus the
+ * --skip-ids ids when some may be left out, as huggingface_hub's
+ * list_models is asked for max_models + len(existing). */
 char *
 query_build(const struct list_args *a, size_t from, size_t to)
 {
@@ -26,8 +29,9 @@ query_build(const struct list_args *a, size_t from, size_t to)
 	char num[32];
 	size_t i;
 
-	if (a->limit > 0 && a->limit < n)
-		n = a->limit;
+	if (a->limit > 0 && a->skip->n < (size_t)n &&
+	    a->limit < n - (int64_t)a->skip->n)
+		n = a->limit + (int64_t)a->skip->n;
 	buf_add(&q, a->filters.data, a->author_at);
 	for (i = from; i < to; i++)
 		query_param(&q, "author", a->authors[i]);

@@ -18,6 +18,7 @@
 #endif
 
 #include "buf.h"
+#include "strmap.h"
 #include "util.h"
 #include "list.h"
 
@@ -156,6 +157,57 @@ int
 run_orphaned(pid_t parent)
 {
 	return parent != 0 && getppid() != parent;
+}
+
+/* One write, so that a reader of a pipe gets all the lines or none. */
+int
+run_stats_write(int fd, const struct list_stats *st)
+{
+	struct buf b = { 0 };
+	ssize_t n;
+	int rv = 0;
+
+	buf_addf(&b, "listed %" PRId64 "\npages %" PRId64 "\nhub_items %"
+	    PRId64 "\nregistered %" PRId64 "\nmalformed %" PRId64
+	    "\ncomplete %d\n", st->listed, st->pages, st->hub_items,
+	    st->registered, st->malformed, st->complete);
+	fflush(stdout);
+	do
+		n = write(fd, b.data, b.len);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)b.len) {
+		say_errno("--stats %d", fd);
+		rv = -1;
+	}
+	buf_free(&b);
+	return rv;
+}
+
+/* An id is a whole line; a CR before the LF is no part of it, and an
+ * empty line is no id. */
+int
+run_skip_load(struct strmap *m, const char *path)
+{
+	struct buf text = { 0 };
+	const char *p, *end, *nl;
+	size_t n;
+
+	if (buf_read_file(&text, path) == -1) {
+		say_errno("--skip-ids %s", path);
+		buf_free(&text);
+		return -1;
+	}
+	end = text.data + text.len;
+	for (p = text.data; p != NULL && p < end; p = nl ? nl + 1 : NULL) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0)
+			(void)strmap_add(m, p, n);
+	}
+	buf_free(&text);
+	return 0;
 }
 
 double

@@ -3,7 +3,9 @@
  * {"hf_list_state":1,"endpoint":…,"query":…,"next":URL|null,"part":I,
  * "count":N,"done":bool}, part being the --author next belongs to. The
  * lanes: {"hf_list_state":1,"endpoint":…,"query":…,"lanes":N,"out":K,
- * "count":C,"done":bool}. */
+ * "count":C,"done":bool}. With --state-marks the same line is printed on
+ * stdout as {"hf_list_state":STATE}, and whoever stores it adds
+ * "records_bytes" first: a key of no other meaning here. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "list.h"
 
 static int	state_read(const char *, struct buf *);
+static int	known_keys(const struct list_state *, const struct json *);
 static int	take_turn(struct list_state *, const struct json *);
 static int	take_lanes(struct list_state *, const struct json *);
 
@@ -87,10 +90,38 @@ state_take(struct list_state *s, const char *text, size_t len)
 	    s->query, strlen(s->query)))
 		say("%s: the state of another listing (endpoint or query "
 		    "differ); use another file or remove it", s->path);
-	else
+	else if (known_keys(s, &j) == 0)
 		rv = s->lanes == 0 ? take_turn(s, &j) : take_lanes(s, &j);
 	json_free(&j);
 	return rv;
+}
+
+/* The keys a state is written with, and the one a consumer of the marks
+ * adds; any other is no state of this program's. */
+static int
+known_keys(const struct list_state *s, const struct json *j)
+{
+	static const char *const keys[] = {
+		"hf_list_state", "endpoint", "query", "next", "part", "lanes",
+		"out", "count", "done", "records_bytes",
+	};
+	struct buf name = { 0 };
+	size_t i;
+	int k, left = json_size(j, 0);
+
+	for (k = 1; left-- > 0; k = json_skip(j, k)) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (json_str_eq(j, k, keys[i], strlen(keys[i])))
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			(void)json_str(j, k, &name, NULL);
+			say("%s: not an hf-list state file: unknown key %s",
+			    s->path, buf_cstr(&name));
+			buf_free(&name);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* A listing in turn: the count, the part and the page to go on from. */
@@ -153,10 +184,12 @@ state_save(const struct list_state *s)
 {
 	struct buf b = { 0 };
 	struct jw w;
-	int rv;
+	int rv = 0;
 
 	if (s->path == NULL)
 		return 0;
+	if (s->marks)
+		buf_adds(&b, "{\"hf_list_state\":");
 	jw_init(&w, &b, 0, 0);
 	jw_obj(&w);
 	jw_key(&w, "hf_list_state");
@@ -181,9 +214,18 @@ state_save(const struct list_state *s)
 	jw_key(&w, "done");
 	jw_bool(&w, s->done);
 	jw_end(&w);
+	if (s->marks)
+		buf_addc(&b, '}');
 	buf_addc(&b, '\n');
 	jw_free(&w);
-	if ((rv = atomic_write_nosync(s->path, b.data, b.len)) == -1)
+	if (s->marks) {
+		/* after the page's items, which it vouches for */
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fflush(stdout) == EOF) {
+			say_errno("stdout");
+			rv = -1;
+		}
+	} else if ((rv = atomic_write_nosync(s->path, b.data, b.len)) == -1)
 		say_errno("%s", s->path);
 	buf_free(&b);
 	return rv;

@@ -2,9 +2,10 @@
  * arbitrary bytes. The first byte (mod 4) picks the parser, the rest is
  * its input:
  *   0  a page body: fetch_parse, then listing_emit (minified items,
- *      repeated ids left out, --min-downloads and --limit) with the
- *      options the second byte gives; every line printed must be valid
- *      JSON without insignificant white space
+ *      repeated ids left out, --min-downloads, --limit and --skip-ids
+ *      of the ids "a" and "a/b") with the options the second byte gives,
+ *      under a small cap on the parser's memory or none; every line
+ *      printed must be valid JSON without insignificant white space
  *   1  a Link header value: link_next (its URL must be a part of the
  *      value), then url_same_origin against the endpoint, and
  *      url_resolve against a page's URL (an absolute URL comes back as
@@ -21,6 +22,7 @@
 #include "http.h"
 #include "idset.h"
 #include "json.h"
+#include "strmap.h"
 #include "util.h"
 #include "../../cmd/hf-list/list.h"
 
@@ -63,6 +65,7 @@ page(const uint8_t *data, size_t size)
 	static const int64_t limits[] = { 0, 1, 3, 1000 };
 	struct list_args a = { 0 };
 	struct listing l = { 0 };
+	struct strmap skip = { 0 };
 	size_t len;
 	char *out;
 
@@ -70,6 +73,12 @@ page(const uint8_t *data, size_t size)
 		return;
 	a.limit = limits[(data[0] >> 1) & 3];
 	a.min_downloads = data[0] & 1 ? 500 : -1;
+	if (data[0] & 8) {
+		strmap_add(&skip, "a", 1);
+		strmap_add(&skip, "a/b", 3);
+	}
+	a.skip = &skip;
+	l.json.max_bytes = data[0] & 16 ? 4096 : 0;
 	l.a = &a;
 	l.http.body.data = copy(data + 1, size - 1, 0);
 	l.http.body.len = l.http.body.cap = size - 1;
@@ -78,13 +87,16 @@ page(const uint8_t *data, size_t size)
 		listing_emit(&l);
 		out = fuzz_end(&len);
 		if ((a.limit > 0 && l.st.count > a.limit) ||
-		    l.st.count > json_size(&l.json, 0))
+		    l.st.count + l.registered > json_size(&l.json, 0))
 			fuzz_fail("more items printed than asked or sent");
 		fuzz_check_ndjson(out, len, (size_t)l.st.count, NULL);
 		check_minified(out, len);
 	}
+	else if (l.json.too_big && l.json.n != 0)
+		fuzz_fail("tokens kept after a parse stopped by the cap");
 	json_free(&l.json);
 	idset_free(&l.seen);
+	strmap_free(&skip);
 	buf_free(&l.http.body);
 }
 
