@@ -176,11 +176,8 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 	static const char *const drop[] = { "quant_library" };
 	const char *lib;
 
-	if (q != Q_LOADABLE) {
-		if (stage_write(l->data, l->len) != HF_EXIT_OK)
-			return HF_EXIT_FATAL;
-		return stage_write("\n", 1);
-	}
+	if (q != Q_LOADABLE)
+		return stage_write_line(l->data, l->len);
 	buf_reset(&f->base.out);
 	if (json_copy_open(&f->base.out, &f->base.j, 0, drop, 1) > 0)
 		buf_addc(&f->base.out, ',');
@@ -212,7 +209,8 @@ filter_free(void *arg)
 
 const struct stage filter_quant_stage = {
 	.usage = "usage: hf-filter-quant [--invert] [--keep-loadable] "
-	    "[--line-buffered] [file ...]\n",
+	    "[--line-buffered] [--quiet]\n"
+	    "                       [--label text] [file ...]\n",
 	.help =
 	    "  --invert               print the records the policy leaves "
 	    "out, and only them\n"
