@@ -376,6 +376,16 @@ stage_write_line(const char *data, size_t len)
 	return stage_write("\n", 1);
 }
 
+int
+stage_write_record(const struct nd_line *l, const char *data, size_t len)
+{
+	if (len >= sizeof(STAGE_MARK) - 1 &&
+	    memcmp(data, STAGE_MARK, sizeof(STAGE_MARK) - 1) == 0)
+		return nd_skip(l, "hf_list_state: the key of hf-list's state "
+		    "marks, not of a record");
+	return stage_write(data, len);
+}
+
 void
 stage_summary(const char *fmt, ...)
 {

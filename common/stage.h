@@ -134,6 +134,11 @@ int	stage_record(struct json *j, const struct nd_line *l,
 int	stage_write(const char *, size_t len);
 /* The same for a line without its newline, then the newline. */
 int	stage_write_line(const char *, size_t len);
+/* stage_write for a record the stage built from line l (with its
+ * newline), unless it begins like a state mark (json_copy_open left out
+ * the members before an "hf_list_state" key): then l is reported and
+ * skipped (HF_EXIT_SKIPPED), so that no later stage takes it for one. */
+int	stage_write_record(const struct nd_line *l, const char *, size_t len);
 /* The stage's summary line on stderr, as warnx(3), unless --quiet. */
 void	stage_summary(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

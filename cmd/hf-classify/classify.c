@@ -51,7 +51,7 @@ static int	classify_start(void *);
 static int	classify_line(struct nd_line *, void *);
 static void	author_of(struct classify *, int, int);
 static int	wanted(struct classify *, int, int, int, int64_t);
-static int	emit(struct classify *, int, int);
+static int	emit(struct classify *, const struct nd_line *, int, int);
 static int	classify_end(void *, int);
 static void	classify_free(void *);
 
@@ -97,7 +97,10 @@ classify_line(struct nd_line *l, void *arg)
 		downloads = 0;
 	if (!wanted(c, has_arch, supported, canonical, downloads))
 		return HF_EXIT_OK;
-	return emit(c, supported, canonical);
+	/* a record that would read as a state mark is skipped: no record */
+	if ((rv = emit(c, l, supported, canonical)) == HF_EXIT_SKIPPED)
+		c->records--;
+	return rv;
 }
 
 /* The record's author, else the id's part before the first '/'. */
@@ -152,14 +155,15 @@ wanted(struct classify *c, int has_arch, int supported, int canonical,
 /* The record's bytes up to its closing brace, then the two keys (an
  * earlier "supported" or "canonical" is replaced, never duplicated). */
 static int
-emit(struct classify *c, int supported, int canonical)
+emit(struct classify *c, const struct nd_line *l, int supported,
+    int canonical)
 {
 	buf_reset(&c->base.out);
 	if (json_copy_open(&c->base.out, &c->base.j, 0, added, 2) > 0)
 		buf_addc(&c->base.out, ',');
 	buf_addf(&c->base.out, "\"supported\":%s,\"canonical\":%s}\n",
 	    supported ? "true" : "false", canonical ? "true" : "false");
-	return stage_write(c->base.out.data, c->base.out.len);
+	return stage_write_record(l, c->base.out.data, c->base.out.len);
 }
 
 /* The one line for the records left out by design, each reason in

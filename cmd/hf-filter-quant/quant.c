@@ -165,7 +165,10 @@ filter_line(struct nd_line *l, void *arg)
 		f->left_out++;
 		return HF_EXIT_OK;
 	}
-	return emit(f, l, f->invert ? Q_NONE : q);
+	/* a record that would read as a state mark is skipped: no record */
+	if ((rv = emit(f, l, f->invert ? Q_NONE : q)) == HF_EXIT_SKIPPED)
+		f->records--;
+	return rv;
 }
 
 /* The line as it came; a loadable record kept by --keep-loadable gets
@@ -184,7 +187,7 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 	lib = library_of(f->id.data, f->id.len);
 	buf_addf(&f->base.out, "\"quant_library\":%s%s%s}\n",
 	    lib ? "\"" : "", lib ? lib : "null", lib ? "\"" : "");
-	return stage_write(f->base.out.data, f->base.out.len);
+	return stage_write_record(l, f->base.out.data, f->base.out.len);
 }
 
 /* The one line for the records left out by design. */
