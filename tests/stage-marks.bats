@@ -147,3 +147,18 @@ raw_without_marks() {
 		wait "$pid"
 	done
 }
+
+@test "stage marks: a record that would come out looking like a mark is reported and skipped" {
+	run -3 --separate-stderr hf-classify --registry "$R" <<<'{"supported":true,"hf_list_state":1,"id":"o/a"}
+{"id":"o/b","hf_list_state":1}'
+	assert_output '{"id":"o/b","hf_list_state":1,"supported":false,"canonical":false}'
+	assert_equal "$stderr" "hf-classify: <stdin>:1: hf_list_state: the key of hf-list's state marks, not of a record"
+	run -3 --separate-stderr hf-filter-quant --keep-loadable <<<'{"quant_library":"x","hf_list_state":1,"id":"o/m-AWQ"}
+{"id":"o/n-GGUF"}'
+	assert_output ""
+	assert_equal "$stderr" "hf-filter-quant: <stdin>:1: hf_list_state: the key of hf-list's state marks, not of a record
+hf-filter-quant: 1 of 1 record left out (quantized, not loadable by transformers)"
+	# copied as it came, such a record cannot begin like a mark
+	run -0 --separate-stderr hf-filter-quant <<<'{ "hf_list_state":1,"id":"o/m"}'
+	assert_output '{ "hf_list_state":1,"id":"o/m"}'
+}
