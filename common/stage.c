@@ -47,6 +47,7 @@ static int	take_option(const struct stage *, void *,
 		    const struct stage_option *, const char *);
 static void	buffer_stdio(int line_buffered);
 static int	parse(const struct stage *, void *, int, char *[]);
+static const char *label_check(const struct stage *, const char *);
 static int	drive_line(struct nd_line *, void *);
 static char	*label_on(const char *);
 static void	label_off(char *, char *);
@@ -200,9 +201,7 @@ parse(const struct stage *s, void *state, int argc, char *argv[])
 			shared.line_buffered = 1;
 			break;
 		case OPT_LABEL:
-			if (*optarg == '\0')
-				stage_usage_errorx(s, "--label: empty");
-			shared.label = optarg;
+			shared.label = label_check(s, optarg);
 			break;
 		case OPT_QUIET:
 			shared.quiet = 1;
@@ -229,6 +228,21 @@ buffer_stdio(int line_buffered)
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	setvbuf(stdin, ibuf, _IOFBF, sizeof(ibuf));
+}
+
+/* A label is text for a message of one line: not empty, no control
+ * byte (a newline would split each message in two). */
+static const char *
+label_check(const struct stage *s, const char *label)
+{
+	const unsigned char *p;
+
+	if (*label == '\0')
+		stage_usage_errorx(s, "--label: empty");
+	for (p = (const unsigned char *)label; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			stage_usage_errorx(s, "--label: a control character");
+	return label;
 }
 
 /* A state mark is passed on (or dropped) here, before any parsing: the

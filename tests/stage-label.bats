@@ -25,9 +25,11 @@ setup() {
 	done
 }
 
-@test "stage label: --label=TEXT, any bytes, copied as they are" {
+@test "stage label: --label=TEXT, any printable bytes, copied as they are" {
 	run -3 --separate-stderr hf-arch --label='task: text-generation (caf'$'\303\251'')' <<<'x'
 	assert_equal "$stderr" "hf-arch: task: text-generation (caf"$'\303\251'"): <stdin>:1: not valid JSON (bad literal)"
+	run -3 --separate-stderr hf-arch --label='%s%n %d' <<<'x'
+	assert_equal "$stderr" "hf-arch: %s%n %d: <stdin>:1: not valid JSON (bad literal)"
 }
 
 @test "stage label: the wrong-format hint and what follows it carry the label" {
@@ -67,7 +69,7 @@ setup() {
 	assert_equal "$stderr" "hf-score: main scan: left out: 1 supported record, 1 record with no architecture"
 }
 
-@test "stage label: an empty label is a usage error (exit 2), nothing read" {
+@test "stage label: an empty label, or one with a control character, is a usage error (exit 2), nothing read" {
 	local p
 	for p in $STAGES; do
 		run -2 --separate-stderr "$p" --label '' <<<'{"id":"o/m"}'
@@ -78,6 +80,11 @@ setup() {
 		assert_equal "${stderr_lines[0]}" "$p: --label: empty"
 		run -2 --separate-stderr "$p" --label
 		assert_equal "${stderr_lines[0]}" "$p: option '--label' requires an argument"
+		run -2 --separate-stderr "$p" --label $'main\nscan' <<<'{"id":"o/m"}'
+		assert_equal "$output" ""
+		assert_equal "${stderr_lines[0]}" "$p: --label: a control character"
+		run -2 --separate-stderr "$p" --label $'a\tb' </dev/null
+		assert_equal "${stderr_lines[0]}" "$p: --label: a control character"
 	done
 }
 
