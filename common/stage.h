@@ -1,9 +1,10 @@
 /* stage.h: the driver every program shares. A record stage (hf-arch,
  * hf-filter-quant, hf-classify, hf-score) declares its options, its state
  * and its per-line function in a struct stage; stage_main does the rest:
- * --help, --version, --line-buffered, unknown options, stdout buffering,
- * the operands with "-", the exit status. hf-list and hf-merge, which are
- * not line filters, use stage_options alone. */
+ * --help, --version, --line-buffered, --label, --quiet, unknown options,
+ * stdout buffering, the operands with "-", hf-list's state marks, the exit
+ * status. hf-list and hf-merge, which are not line filters, use
+ * stage_options alone. */
 #ifndef HF_STAGE_H
 #define HF_STAGE_H
 
@@ -15,6 +16,12 @@
 #include "ndjson.h"
 
 #define STAGE_MAX_OPTIONS	32	/* a stage's own, the shared ones too */
+
+/* How a state mark of hf-list --state-marks begins: a line that begins
+ * with exactly these bytes is no record. A record stage copies it to its
+ * output unchanged, in its place among the records, so that the last
+ * program of a pipeline knows which records came before it. */
+#define STAGE_MARK	"{\"hf_list_state\":"
 
 /* Where an option's value goes: to the stage's option function, or
  * straight into the state at an offset. */
@@ -63,11 +70,16 @@ struct stage {
 	const char		*usage;
 	const char		*help;
 	/* The stage's own options, {0}-terminated, or NULL; the driver
-	 * adds --help, --version and, with lines, --line-buffered. */
+	 * adds --help, --version and, with lines, --line-buffered, --label
+	 * and --quiet. */
 	const struct stage_option *options;
 	/* The size of the state, zeroed before use; a record stage's state
 	 * begins with a struct stage_base. */
 	size_t			 size;
+	/* A stage that aggregates (hf-score) drops the state marks: its
+	 * output comes after the whole input, so a mark would mean nothing
+	 * there. The others pass them on. */
+	int			 drop_marks;
 	/* Each callback but line may be NULL. */
 	void	(*init)(void *state);	/* defaults, before the options */
 	/* A STAGE_CALL option and its argument (NULL if none): 0, or -1 for
@@ -85,7 +97,10 @@ struct stage {
 };
 
 /* The whole program: parse argv, run every operand (none: stdin) through
- * s->line, flush stdout. Returns the exit status. */
+ * s->line (a state mark is passed on or dropped by the driver, never
+ * given to s->line), flush stdout. With --label TEXT, every message of
+ * the run begins "PROG: TEXT: " (err(3)'s program name is set to it).
+ * Returns the exit status. */
 int	stage_main(const struct stage *, int argc, char *argv[]);
 /* The same without touching stdout's buffering or closing it, for a
  * harness that runs a stage many times in one process. */
@@ -117,7 +132,17 @@ int	stage_record(struct json *j, const struct nd_line *l,
 	    const char *const keys[], int n, int f[]);
 /* Write len bytes to stdout: HF_EXIT_OK, or HF_EXIT_FATAL reported. */
 int	stage_write(const char *, size_t len);
-/* "N of M records left out (what)", on stderr, when N is not 0. */
+/* The same for a line without its newline, then the newline. */
+int	stage_write_line(const char *, size_t len);
+/* stage_write for a record the stage built from line l (with its
+ * newline), unless it begins like a state mark (json_copy_open left out
+ * the members before an "hf_list_state" key): then l is reported and
+ * skipped (HF_EXIT_SKIPPED), so that no later stage takes it for one. */
+int	stage_write_record(const struct nd_line *l, const char *, size_t len);
+/* The stage's summary line on stderr, as warnx(3), unless --quiet. */
+void	stage_summary(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+/* "N of M records left out (what)", a summary, when N is not 0. */
 void	stage_left_out(int64_t n, int64_t of, const char *what);
 
 #endif

@@ -265,7 +265,8 @@ arch_free(void *arg)
 }
 
 const struct stage arch_stage = {
-	.usage = "usage: hf-arch [--line-buffered] [file ...]\n",
+	.usage = "usage: hf-arch [--line-buffered] [--quiet] [--label text] "
+	    "[file ...]\n",
 	.size = sizeof(struct arch_run),
 	.line = arch_line,
 	.free = arch_free,

@@ -32,7 +32,8 @@ struct classify {
 	int		 canonical_only;
 	int64_t		 records;
 	int64_t		 out_arch;	/* left out by each filter */
-	int64_t		 out_canonical;
+	int64_t		 out_unsupported;	/* --canonical-only's */
+	int64_t		 out_noncanonical;
 	int64_t		 out_downloads;
 };
 
@@ -50,7 +51,7 @@ static int	classify_start(void *);
 static int	classify_line(struct nd_line *, void *);
 static void	author_of(struct classify *, int, int);
 static int	wanted(struct classify *, int, int, int, int64_t);
-static int	emit(struct classify *, int, int);
+static int	emit(struct classify *, const struct nd_line *, int, int);
 static int	classify_end(void *, int);
 static void	classify_free(void *);
 
@@ -96,7 +97,10 @@ classify_line(struct nd_line *l, void *arg)
 		downloads = 0;
 	if (!wanted(c, has_arch, supported, canonical, downloads))
 		return HF_EXIT_OK;
-	return emit(c, supported, canonical);
+	/* a record that would read as a state mark is skipped: no record */
+	if ((rv = emit(c, l, supported, canonical)) == HF_EXIT_SKIPPED)
+		c->records--;
+	return rv;
 }
 
 /* The record's author, else the id's part before the first '/'. */
@@ -134,7 +138,10 @@ wanted(struct classify *c, int has_arch, int supported, int canonical,
 		}
 	}
 	if (c->canonical_only && !(supported && canonical)) {
-		c->out_canonical++;
+		if (supported)
+			c->out_noncanonical++;
+		else
+			c->out_unsupported++;
 		return 0;
 	}
 	if (c->min_downloads >= 0 && downloads < c->min_downloads &&
@@ -148,28 +155,40 @@ wanted(struct classify *c, int has_arch, int supported, int canonical,
 /* The record's bytes up to its closing brace, then the two keys (an
  * earlier "supported" or "canonical" is replaced, never duplicated). */
 static int
-emit(struct classify *c, int supported, int canonical)
+emit(struct classify *c, const struct nd_line *l, int supported,
+    int canonical)
 {
 	buf_reset(&c->base.out);
 	if (json_copy_open(&c->base.out, &c->base.j, 0, added, 2) > 0)
 		buf_addc(&c->base.out, ',');
 	buf_addf(&c->base.out, "\"supported\":%s,\"canonical\":%s}\n",
 	    supported ? "true" : "false", canonical ? "true" : "false");
-	return stage_write(c->base.out.data, c->base.out.len);
+	return stage_write_record(l, c->base.out.data, c->base.out.len);
 }
 
-/* The one line for the records left out by design. */
+/* The one line for the records left out by design, each reason in
+ * words (the log of a wrapper that passed the options shows it to
+ * someone who never typed them). */
 static int
 classify_end(void *arg, int status)
 {
 	const struct classify *c = arg;
-	char what[128];
+	struct buf what = { 0 };
+	char min[FMT_I64_MAX + 32];
 
-	snprintf(what, sizeof(what), "--architecture: %" PRId64
-	    ", --canonical-only: %" PRId64 ", --min-downloads: %" PRId64,
-	    c->out_arch, c->out_canonical, c->out_downloads);
-	stage_left_out(c->out_arch + c->out_canonical + c->out_downloads,
-	    c->records, what);
+	buf_add_count(&what, c->out_arch, "of another architecture",
+	    "of other architectures");
+	buf_add_count(&what, c->out_unsupported, "unsupported",
+	    "unsupported");
+	buf_add_count(&what, c->out_noncanonical,
+	    "supported but not of a canonical org",
+	    "supported but not of a canonical org");
+	snprintf(min, sizeof(min), "under %" PRId64 " downloads",
+	    c->min_downloads);
+	buf_add_count(&what, c->out_downloads, min, min);
+	stage_left_out(c->out_arch + c->out_unsupported + c->out_noncanonical +
+	    c->out_downloads, c->records, buf_cstr(&what));
+	buf_free(&what);
 	return status;
 }
 
@@ -184,9 +203,11 @@ classify_free(void *arg)
 }
 
 const struct stage classify_stage = {
-	.usage = "usage: hf-classify [--canonical-only] [--line-buffered]\n"
-	    "                   [--architecture arch] [--min-downloads n]\n"
-	    "                   [--registry file] [file ...]\n",
+	.usage = "usage: hf-classify [--canonical-only] [--line-buffered] "
+	    "[--quiet]\n"
+	    "                   [--architecture arch] [--label text]\n"
+	    "                   [--min-downloads n] [--registry file] "
+	    "[file ...]\n",
 	.help =
 	    "  --architecture arch    only the records of this "
 	    "architecture\n"

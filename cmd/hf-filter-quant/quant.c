@@ -165,7 +165,10 @@ filter_line(struct nd_line *l, void *arg)
 		f->left_out++;
 		return HF_EXIT_OK;
 	}
-	return emit(f, l, f->invert ? Q_NONE : q);
+	/* a record that would read as a state mark is skipped: no record */
+	if ((rv = emit(f, l, f->invert ? Q_NONE : q)) == HF_EXIT_SKIPPED)
+		f->records--;
+	return rv;
 }
 
 /* The line as it came; a loadable record kept by --keep-loadable gets
@@ -176,18 +179,15 @@ emit(struct filter *f, const struct nd_line *l, enum quant q)
 	static const char *const drop[] = { "quant_library" };
 	const char *lib;
 
-	if (q != Q_LOADABLE) {
-		if (stage_write(l->data, l->len) != HF_EXIT_OK)
-			return HF_EXIT_FATAL;
-		return stage_write("\n", 1);
-	}
+	if (q != Q_LOADABLE)
+		return stage_write_line(l->data, l->len);
 	buf_reset(&f->base.out);
 	if (json_copy_open(&f->base.out, &f->base.j, 0, drop, 1) > 0)
 		buf_addc(&f->base.out, ',');
 	lib = library_of(f->id.data, f->id.len);
 	buf_addf(&f->base.out, "\"quant_library\":%s%s%s}\n",
 	    lib ? "\"" : "", lib ? lib : "null", lib ? "\"" : "");
-	return stage_write(f->base.out.data, f->base.out.len);
+	return stage_write_record(l, f->base.out.data, f->base.out.len);
 }
 
 /* The one line for the records left out by design. */
@@ -212,7 +212,8 @@ filter_free(void *arg)
 
 const struct stage filter_quant_stage = {
 	.usage = "usage: hf-filter-quant [--invert] [--keep-loadable] "
-	    "[--line-buffered] [file ...]\n",
+	    "[--line-buffered] [--quiet]\n"
+	    "                       [--label text] [file ...]\n",
 	.help =
 	    "  --invert               print the records the policy leaves "
 	    "out, and only them\n"

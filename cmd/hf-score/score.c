@@ -403,7 +403,7 @@ summary(const struct score *sc)
 		buf_addf(&b, " of %zu architecture%s supported by the "
 		    "registry", adapted, adapted == 1 ? "" : "s");
 	if (b.len > 0)
-		warnx("left out: %s", buf_cstr(&b));
+		stage_summary("left out: %s", buf_cstr(&b));
 	buf_free(&b);
 }
 
@@ -448,13 +448,14 @@ score_free(void *arg)
 }
 
 const struct stage score_stage = {
-	.usage = "usage: hf-score [--line-buffered] [--registry file] "
-	    "[file ...]\n",
+	.usage = "usage: hf-score [--line-buffered] [--quiet] [--label text]\n"
+	    "                [--registry file] [file ...]\n",
 	.help =
 	    "  --registry file        leave out the architectures this "
 	    "registry supports\n",
 	.options = options,
 	.size = sizeof(struct score),
+	.drop_marks = 1,
 	.start = score_start,
 	.line = score_line,
 	.end = score_end,

@@ -92,6 +92,10 @@ named(const uint8_t *data, size_t size, struct names *nm)
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
+		/* a state mark is no record: hf-score ignores it */
+		if ((size_t)(nl - p) >= sizeof(STAGE_MARK) - 1 &&
+		    memcmp(p, STAGE_MARK, sizeof(STAGE_MARK) - 1) == 0)
+			continue;
 		if (json_parse(&j, p, (size_t)(nl - p), JSON_UTF8,
 		    NULL) == -1 || json_type(&j, 0) != JSON_OBJECT)
 			continue;

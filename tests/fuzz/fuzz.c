@@ -24,7 +24,19 @@ static size_t	 out_len;
 static const struct stage	*run_stage;
 static struct fuzz_run		*run_seen;
 
+/* The input not yet given to the stage: the line at p is lineno; the
+ * output is checked up to out_pos. */
+static struct {
+	const char	*p, *end;
+	unsigned long	 lineno;
+	size_t		 out_pos;
+} run_in;
+
 static int	count_line(struct nd_line *, void *);
+static int	is_mark(const char *, size_t);
+static size_t	next_line(void);
+static void	pass_marks(unsigned long);
+static void	drop_marks(struct fuzz_run *);
 static void	left_out_line(const char *, size_t, struct fuzz_run *);
 static void	remove_registry(void);
 
@@ -112,6 +124,73 @@ fuzz_check_ndjson(const char *out, size_t len, size_t n, const char *key)
 		fuzz_fail("output lines: not as many as expected");
 }
 
+static int
+is_mark(const char *s, size_t n)
+{
+	return n >= sizeof(STAGE_MARK) - 1 &&
+	    memcmp(s, STAGE_MARK, sizeof(STAGE_MARK) - 1) == 0;
+}
+
+/* Step over the input line at run_in.p: its length, without '\n'. */
+static size_t
+next_line(void)
+{
+	const char *nl;
+	size_t n;
+
+	nl = memchr(run_in.p, '\n', (size_t)(run_in.end - run_in.p));
+	n = (size_t)((nl != NULL ? nl : run_in.end) - run_in.p);
+	run_in.p = nl != NULL ? nl + 1 : run_in.end;
+	run_in.lineno++;
+	return n;
+}
+
+/* The input lines before line upto (0: to the end), which the stage's
+ * line did not get: each must be a state mark, found in the output
+ * (flushed) where the stage's last line left off, unless the stage drops
+ * them. */
+static void
+pass_marks(unsigned long upto)
+{
+	const char *line;
+	size_t n;
+
+	while (run_in.p < run_in.end &&
+	    (upto == 0 || run_in.lineno < upto)) {
+		line = run_in.p;
+		n = next_line();
+		if (!is_mark(line, n))
+			fuzz_fail("a line was not given to the stage");
+		run_seen->marks++;
+		if (run_stage->drop_marks)
+			continue;
+		if (out_len - run_in.out_pos < n + 1 ||
+		    memcmp(out_data + run_in.out_pos, line, n) != 0 ||
+		    out_data[run_in.out_pos + n] != '\n')
+			fuzz_fail("a state mark is not in the output, "
+			    "unchanged, in its place");
+		run_in.out_pos += n + 1;
+	}
+}
+
+/* r->out without the state marks (checked by then): the records alone. */
+static void
+drop_marks(struct fuzz_run *r)
+{
+	char *p = r->out, *end = r->out + r->len, *to = r->out, *nl;
+	size_t n;
+
+	for (; p < end; p += n) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		if (!is_mark(p, nl != NULL ? n - 1 : n)) {
+			memmove(to, p, n);
+			to += n;
+		}
+	}
+	r->len = (size_t)(to - r->out);
+}
+
 /* The stage's own line, and what it printed: nothing, or one line. */
 static int
 count_line(struct nd_line *l, void *state)
@@ -121,12 +200,18 @@ count_line(struct nd_line *l, void *state)
 	size_t before, n;
 	int rv;
 
-	if (l->lineno != r->lines + 1)
-		fuzz_fail("a line was not given to the stage");
-	r->lines++;
 	/* open_memstream updates out_data and out_len on fflush */
 	if (fflush(stdout) == EOF)
 		fuzz_fail("open_memstream: fflush");
+	pass_marks(l->lineno);
+	if (run_in.lineno != l->lineno)
+		fuzz_fail("a line was not given to the stage");
+	if (is_mark(l->data, l->len))
+		fuzz_fail("a state mark was given to the stage");
+	if (out_len != run_in.out_pos)
+		fuzz_fail("printed between two lines: not a state mark");
+	next_line();
+	r->lines++;
 	before = out_len;
 	rv = run_stage->line(l, state);
 	if (fflush(stdout) == EOF)
@@ -140,8 +225,11 @@ count_line(struct nd_line *l, void *state)
 	} else if (n > 0) {
 		if (p[n - 1] != '\n' || memchr(p, '\n', n - 1) != NULL)
 			fuzz_fail("a line printed more than one line");
+		if (is_mark(p, n - 1))
+			fuzz_fail("a record printed looks like a state mark");
 		r->printed++;
 	}
+	run_in.out_pos = out_len;
 	return rv;
 }
 
@@ -191,6 +279,10 @@ fuzz_stage(const struct stage *s, const char *const opts[],
 	counted.line = count_line;
 	run_stage = s;
 	run_seen = r;
+	run_in.p = (const char *)data;
+	run_in.end = run_in.p + size;
+	run_in.lineno = 1;
+	run_in.out_pos = 0;
 
 	if ((errs = open_memstream(&err_data, &err_len)) == NULL)
 		fuzz_fail("open_memstream");
@@ -199,6 +291,11 @@ fuzz_stage(const struct stage *s, const char *const opts[],
 	r->status = stage_run(&counted, argc, argv);
 	stderr = saved_err;
 	r->out = fuzz_end(&r->len);
+	/* the marks after the last line; what the end printed after them */
+	pass_marks(0);
+	if (!s->drop_marks && r->len != run_in.out_pos)
+		fuzz_fail("printed after the last line: not a state mark");
+	drop_marks(r);
 	if (fclose(errs) == EOF)
 		fuzz_fail("open_memstream: fclose");
 	fwrite(err_data, 1, err_len, stderr);	/* /dev/null in driver.c */
@@ -209,7 +306,8 @@ fuzz_stage(const struct stage *s, const char *const opts[],
 
 	if (r->status != (r->skipped > 0 ? HF_EXIT_SKIPPED : HF_EXIT_OK))
 		fuzz_fail("exit status: not 3 with a skipped line, else 0");
-	if (r->lines != fuzz_count_lines((const char *)data, size))
+	if (r->lines + r->marks !=
+	    fuzz_count_lines((const char *)data, size))
 		fuzz_fail("not every line was given to the stage");
 }
 

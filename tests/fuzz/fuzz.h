@@ -37,6 +37,7 @@ struct fuzz_run {
 	size_t	 len;
 	int	 status;	/* what stage_run returned */
 	size_t	 lines;		/* input lines given to the stage's line */
+	size_t	 marks;		/* ... not given: state marks (STAGE_MARK) */
 	size_t	 skipped;	/* ... of which it skipped (HF_EXIT_SKIPPED) */
 	size_t	 printed;	/* ... for which it printed one line */
 	/* The stage's "N of M records left out" line, if it printed one
@@ -49,11 +50,15 @@ struct fuzz_run {
  * options opts (NULL-terminated, NULL for none) and no operand, stdout
  * and stderr captured (stderr then passed on). The stage's line callback
  * is wrapped to count the lines, the skipped ones and the printed ones.
- * Aborts, as the harnesses' shared oracles, unless every line is given
- * to the stage (lineno 1, 2, ...: as many as fuzz_count_lines), a
- * skipped line prints nothing, any other prints nothing or one line
- * ending in a newline, and the exit status is HF_EXIT_SKIPPED if a line
- * was skipped, else HF_EXIT_OK. */
+ * Aborts, as the harnesses' shared oracles, unless every line but the
+ * state marks is given to the stage (lineno 1, 2, ...: as many as
+ * fuzz_count_lines, less the marks), each mark is in the output
+ * unchanged, with a newline, in its place among the records (nothing, if
+ * s drops the marks), no record printed looks like a mark, a skipped line
+ * prints nothing, any other prints nothing or one line ending in a
+ * newline, and the exit status is HF_EXIT_SKIPPED if a line was skipped,
+ * else HF_EXIT_OK. The marks are then taken out of r->out, so that it
+ * holds the stage's records alone. */
 void	fuzz_stage(const struct stage *s, const char *const opts[],
 	    const uint8_t *data, size_t size, struct fuzz_run *r);
 
