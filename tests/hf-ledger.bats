@@ -46,7 +46,7 @@ stable() {
 	run -2 --separate-stderr hf-ledger update -l ''
 	assert_equal "${stderr_lines[0]}" "hf-ledger: -l ledger is required"
 	run -2 --separate-stderr hf-ledger dedupe -l x
-	assert_equal "${stderr_lines[0]}" "hf-ledger: -l, --import and --supported are for hf-ledger update"
+	assert_equal "${stderr_lines[0]}" "hf-ledger: -l and --supported are for hf-ledger update and reclassify"
 	run -2 --separate-stderr hf-ledger import
 	assert_equal "${stderr_lines[0]}" "hf-ledger: one gaps-file expected"
 	run -2 --separate-stderr hf-ledger import a b
