@@ -35,9 +35,9 @@ parse(struct reclassify *r, struct nd_line *l)
 {
 	const char *why;
 
-	if (json_parse(&r->j, l->data, l->len, JSON_UTF8, &why) == 0)
+	if (json_parse(&r->j, l->data, l->len, JSON_UTF8, &why) != -1)
 		return &r->j;
-	if (pyjson_parse(&r->py, l->data, l->len, PYJSON_NAN, NULL) == 0)
+	if (pyjson_parse(&r->py, l->data, l->len, PYJSON_NAN, NULL) != -1)
 		return &r->py.j;
 	nd_skip(l, why);
 	return NULL;
