@@ -279,7 +279,7 @@ hf-ledger: led: left as it was"
 	done < <(man_examples "$ROOT/man/hf-ledger.1")
 	assert_equal "$(cat n)" 1
 	assert_equal "$(wc -l <data/scrape_ledger.ndjson)" 4
-	assert_equal "$(cat st.json)" '{"records_bytes":31,"hf_list_state":1,"count":1}'
+	assert_equal "$(cat st.json)" '{"records_bytes":30,"hf_list_state":1,"count":1}'
 	assert_equal "$(cat scan-records.ndjson)" '{"id":"a","architecture":"X"}'
 	assert_equal "$(stat -c %s new.ndjson)" 0
 }
