@@ -168,6 +168,10 @@ hf-ledger: led:4: id: not a string"
 	assert_equal "$(stat -c %a real/led)" 640
 	assert_equal "$(tail -n 1 real/led)" '{"id":"n/new","architecture":"Foo","supported":false}'
 	assert_equal "$(ls -A real)" led
+	# the temporaries a killed update left beside the target are cleared
+	touch real/.led.Ab12Cd
+	run -0 --separate-stderr hf-ledger update -l led more
+	assert_equal "$(ls -A real)" led
 }
 
 @test "hf-ledger reclassify and update: a read-only ledger is refused, exit 1, nothing changed" {

@@ -3,6 +3,7 @@
  * it, on disk (fsync) before it is renamed over the old one, under a
  * lock on its directory so that two updates do not lose each other's
  * records. */
+#define _XOPEN_SOURCE 700	/* realpath */
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -98,15 +99,22 @@ run_import(const struct ledger_args *a)
 	return rv;
 }
 
-/* Lock the directory of path (its descriptor, kept open until exit: the
- * lock ends with the process) and clear the temporaries a killed update
- * left there: 0, or -1 warned. *dir is the directory. */
+/* Lock the directory of the ledger at path (its descriptor, kept open
+ * until exit: the lock ends with the process) and clear the temporaries
+ * a killed update left there: 0, or -1 warned. *dir is the directory.
+ * A ledger reached through a symbolic link is replaced in its target's
+ * directory, where its temporaries are: that directory is the one
+ * locked, so that two links to one ledger exclude each other too. */
 static int
-lock_dir(const char *path, char **dir)
+lock_dir(const char *ledger, char **dir)
 {
+	struct stat st;
+	char *real = lstat(ledger, &st) == 0 && S_ISLNK(st.st_mode) ?
+	    realpath(ledger, NULL) : NULL;	/* NULL: dangling, or no link */
+	const char *path = real ? real : ledger;
 	const char *slash = strrchr(path, '/');
 	const char *names[2] = { slash ? slash + 1 : path, NULL };
-	int fd, r;
+	int fd, r = -1;
 
 	if (slash == NULL)
 		*dir = xstrdup(".");
@@ -115,7 +123,7 @@ lock_dir(const char *path, char **dir)
 		    (size_t)(slash - path));
 	if ((fd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", *dir);
-		return -1;
+		goto out;
 	}
 	if ((r = flock(fd, LOCK_EX | LOCK_NB)) == -1 && errno == EWOULDBLOCK) {
 		warnx("%s: waiting for another hf-ledger", *dir);
@@ -125,10 +133,12 @@ lock_dir(const char *path, char **dir)
 	if (r == -1) {
 		warn("cannot lock %s", *dir);
 		close(fd);
-		return -1;
+		goto out;
 	}
 	dir_remove_stale(*dir, names);
-	return 0;
+out:
+	free(real);
+	return r == -1 ? -1 : 0;
 }
 
 static void
