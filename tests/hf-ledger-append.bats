@@ -197,6 +197,11 @@ hf-ledger: <stdin>:4: truncated JSON"
 	    < <(rec "$big"; mark 2)
 	assert_equal "$stderr" "hf-ledger: rec: File too large"
 	cmp st st.1
+	# no counts after a failure
+	run -1 --separate-stderr sh -c 'trap "" XFSZ; ulimit -f 1
+	    exec hf-ledger append --state st --stats 1 rec' sh \
+	    < <(rec "$big"; mark 2)
+	assert_output ""
 	assert_equal "$(cat rec)" "$(rec a/1)"
 	# the state cannot be written
 	run -1 --separate-stderr sh -c 'trap "" XFSZ; ulimit -f 1

@@ -483,7 +483,7 @@ run_append(const struct ledger_args *a)
 	buf_addf(&lines, "records %" PRId64 "\nappended %" PRId64
 	    "\nmarks %" PRId64 "\ndiscarded %" PRId64 "\n",
 	    had + ap.appended, ap.appended, ap.marks, ap.pending);
-	if (write_stats(a, &lines) == -1)
+	if (rv != HF_EXIT_FATAL && write_stats(a, &lines) == -1)
 		rv = HF_EXIT_FATAL;
 out:
 	close(r.fd);
