@@ -38,15 +38,15 @@ stable() {
 	assert_equal "${stderr_lines[0]}" "hf-ledger: unrecognized option '--bogus'"
 	assert_equal "${stderr_lines[1]}" "$USAGE1"
 	run -2 --separate-stderr hf-ledger
-	assert_equal "${stderr_lines[0]}" "hf-ledger: dedupe, import or update expected"
+	assert_equal "${stderr_lines[0]}" "hf-ledger: dedupe, import, update, append or reclassify expected"
 	run -2 --separate-stderr hf-ledger merge
-	assert_equal "${stderr_lines[0]}" "hf-ledger: not dedupe, import or update: merge"
+	assert_equal "${stderr_lines[0]}" "hf-ledger: not dedupe, import, update, append or reclassify: merge"
 	run -2 --separate-stderr hf-ledger update
 	assert_equal "${stderr_lines[0]}" "hf-ledger: -l ledger is required"
 	run -2 --separate-stderr hf-ledger update -l ''
 	assert_equal "${stderr_lines[0]}" "hf-ledger: -l ledger is required"
 	run -2 --separate-stderr hf-ledger dedupe -l x
-	assert_equal "${stderr_lines[0]}" "hf-ledger: -l, --import and --supported are for hf-ledger update"
+	assert_equal "${stderr_lines[0]}" "hf-ledger: -l and --supported are for hf-ledger update and reclassify"
 	run -2 --separate-stderr hf-ledger import
 	assert_equal "${stderr_lines[0]}" "hf-ledger: one gaps-file expected"
 	run -2 --separate-stderr hf-ledger import a b
@@ -271,12 +271,17 @@ hf-ledger: led: left as it was"
 	cp records.ndjson classified.ndjson
 	cp "$L/python-gaps.json" data/architecture_gaps.json
 	cp "$ROOT/data/registry.json" registry.json
+	printf '%s\n' '{"id":"a","architecture":"X"}' \
+	    '{"hf_list_state":{"hf_list_state":1,"count":1}}' >scan.ndjson
 	local cmd
 	while IFS= read -r -d '' cmd; do
 		run -0 sh -c "$cmd"
 	done < <(man_examples "$ROOT/man/hf-ledger.1")
 	assert_equal "$(cat n)" 1
 	assert_equal "$(wc -l <data/scrape_ledger.ndjson)" 4
+	assert_equal "$(cat st.json)" '{"records_bytes":30,"hf_list_state":1,"count":1}'
+	assert_equal "$(cat scan-records.ndjson)" '{"id":"a","architecture":"X"}'
+	assert_equal "$(stat -c %s new.ndjson)" 0
 }
 
 # Issue 20, item 1: on a directory without a ledger, a gaps file hf-merge

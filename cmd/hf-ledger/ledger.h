@@ -1,8 +1,10 @@
 /* ledger.h: what hf-ledger's units share. main.c parses the arguments;
  * dedupe.c keeps the first record of each id; import.c reads the gaps
  * file the Python tool wrote; update.c merges new records into the
- * ledger; run.c does each mode's files (the lock, the atomic replace,
- * the count file). */
+ * ledger; append.c commits a scan's records page by page beside
+ * hf-list's state; reclassify.c takes the now supported models out of
+ * the ledger; run.c does each mode's files (the lock, the atomic
+ * replace, the count file). */
 #ifndef HF_LEDGER_H
 #define HF_LEDGER_H
 
@@ -13,9 +15,13 @@
 #include "json.h"
 #include "ndjson.h"
 #include "pyjson.h"
+#include "registry.h"
 #include "strmap.h"
 
-enum ledger_mode { LEDGER_DEDUPE, LEDGER_IMPORT, LEDGER_UPDATE };
+enum ledger_mode {
+	LEDGER_DEDUPE, LEDGER_IMPORT, LEDGER_UPDATE, LEDGER_APPEND,
+	LEDGER_RECLASSIFY,
+};
 
 /* The command line, as main.c parsed it. */
 struct ledger_args {
@@ -24,6 +30,10 @@ struct ledger_args {
 	const char		*ledger;	/* -l */
 	const char		*import;	/* --import */
 	const char		*supported;	/* --supported */
+	const char		*state;		/* --state */
+	const char		*registry;	/* --registry */
+	const char		*arch;		/* --architecture */
+	int64_t			 stats;		/* --stats, -1: none */
 	int			 argc;		/* operands after the mode */
 	char			**argv;
 };
@@ -86,9 +96,60 @@ int	update_old_text(struct update *, const char *, size_t);
 void	update_rest(struct update *);
 void	update_free(struct update *);
 
+/*
+ * append.c: a scan's record lines and hf-list's mark lines, one line at
+ * a time (append_line). Records are held until the next mark; at a mark
+ * they are handed to flush (which appends them to the records file and
+ * sets *size to its new size: 0, or -1 reported), then the state the
+ * mark carries, with "records_bytes" first, to save (0, or -1
+ * reported). A mark that is not {"hf_list_state":OBJECT} is skipped.
+ */
+#define APPEND_MARK	"{\"hf_list_state\":"
+struct append {
+	int		(*flush)(void *arg, const char *, size_t, int64_t *size);
+	int		(*save)(void *arg, const char *, size_t);
+	void		*arg;
+	struct json	 j;
+	struct buf	 page;		/* the records since the last mark */
+	struct buf	 state;		/* the state being saved */
+	int64_t		 pending;	/* records in page */
+	int64_t		 appended, marks;
+};
+int	append_line(struct nd_line *, void *append);
+void	append_free(struct append *);
+
+/*
+ * reclassify.c: each ledger line (reclassify_line) is kept (put), or,
+ * when its architecture is now supported (and is only, when given), a
+ * model's record is written to supported as hf-classify prints a
+ * supported record, and an imported gap entry is dropped; each moved
+ * or dropped line is counted under its architecture.
+ */
+struct reclassify {
+	const struct registry *reg;
+	const char	*only;		/* --architecture, or NULL */
+	FILE		*supported;
+	void		(*put)(void *arg, const char *, size_t);
+	void		*arg;
+	struct json	 j;
+	struct pyjson	 py;
+	struct buf	 arch, author, out;
+	struct strmap	 archs;		/* architecture: index in count */
+	int64_t		(*count)[2];	/* moved, dropped */
+	size_t		 ncount, capcount;
+	int64_t		 moved, dropped;
+	int		 write_error;	/* supported could not be written */
+};
+int	reclassify_line(struct nd_line *, void *reclassify);
+/* The --stats lines into out. */
+void	reclassify_stats(const struct reclassify *, struct buf *out);
+void	reclassify_free(struct reclassify *);
+
 /* run.c: the modes: an hf_exit status. */
 int	run_dedupe(const struct ledger_args *);
 int	run_import(const struct ledger_args *);
 int	run_update(const struct ledger_args *);
+int	run_append(const struct ledger_args *);
+int	run_reclassify(const struct ledger_args *);
 
 #endif

@@ -1,9 +1,11 @@
 /* hf-ledger: the scrape ledger of hf-scraper and the de-duplication of
- * its records: dedupe, import and update (hf-ledger(1)). main parses the
+ * its records: dedupe, import, update, append and reclassify
+ * (hf-ledger(1)). main parses the
  * arguments and runs the mode (run.c). */
 #include <err.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,32 +15,53 @@
 
 #define ARG(name, member)	STAGE_STRING_OPT(name, struct ledger_args, member)
 static const struct stage_option options[] = {
+	ARG("architecture", arch),
 	ARG("count", count),
 	ARG("import", import),
 	{ "ledger", required_argument, 'l', STAGE_STRING,
 	    offsetof(struct ledger_args, ledger), 0, 0 },
+	ARG("registry", registry),
+	ARG("state", state),
+	STAGE_INT64_OPT("stats", struct ledger_args, stats, 0, INT_MAX),
 	ARG("supported", supported),
 	{ 0 },
 };
 
 static void	args(struct ledger_args *, int, char *[]);
+static void	modes_required(const struct ledger_args *);
+static void	usage(const char *) __attribute__((noreturn));
 
 static const struct stage ledger_usage_stage = {
 	.usage = "usage: hf-ledger dedupe [--count file] [file ...]\n"
 	    "       hf-ledger import [--count file] gaps-file\n"
 	    "       hf-ledger update -l ledger [--count file] "
 	    "[--import gaps-file]\n"
-	    "                 [--supported file] [file ...]\n",
-	.help =
+	    "                 [--supported file] [file ...]\n"
+	    "       hf-ledger append --state state [--stats fd] records\n"
+	    "       hf-ledger reclassify -l ledger [--architecture arch] "
+	    "[--registry file]\n"
+	    "                 [--stats fd] --supported file\n",
+.help =
+	    "  --architecture arch    reclassify: only the models of this "
+	    "architecture\n"
 	    "  --count file           write the number of records printed "
 	    "(dedupe) or gap\n"
 	    "                         entries imported (import, update) to "
 	    "file\n"
 	    "  --import gaps-file     update: with no ledger yet, import this "
 	    "gaps file first\n"
-	    "  -l, --ledger ledger    update: the ledger to replace\n"
-	    "  --supported file       update: write the supported records to "
-	    "file\n",
+	    "  -l, --ledger ledger    update, reclassify: the ledger to "
+	    "replace\n"
+	    "  --registry file        reclassify: the architecture registry "
+	    "(default:\n"
+	    "                         HF_SCRAPER_REGISTRY, else the installed "
+	    "one)\n"
+	    "  --state state          append: hf-list's state, the records "
+	    "it covers added\n"
+	    "  --stats fd             append, reclassify: write the counts to "
+	    "descriptor fd\n"
+	    "  --supported file       update, reclassify: write the supported "
+	    "records to file\n",
 	.options = options,
 };
 
@@ -47,33 +70,70 @@ static void
 args(struct ledger_args *a, int argc, char *argv[])
 {
 	static const char *const modes[] = { "dedupe", "import", "update",
-	    NULL };	/* in enum ledger_mode's order */
-	int first = stage_options(&ledger_usage_stage, a, argc, argv, NULL);
+	    "append", "reclassify", NULL };	/* enum ledger_mode's order */
+	int first;
+
+	a->stats = -1;
+	first = stage_options(&ledger_usage_stage, a, argc, argv, NULL);
 
 	argc -= first;
 	argv += first;
 	a->mode = stage_mode(&ledger_usage_stage, modes, argc, argv);
 	a->argc = argc - 1;
 	a->argv = argv + 1;
-	if (a->mode != LEDGER_UPDATE && (a->ledger != NULL ||
-	    a->import != NULL || a->supported != NULL))
-		stage_usage_errorx(&ledger_usage_stage,
-		    "%s", "-l, --import and --supported are for "
-		    "hf-ledger update");
-	if (a->mode == LEDGER_UPDATE && (a->ledger == NULL ||
-	    *a->ledger == '\0'))
-		stage_usage_errorx(&ledger_usage_stage,
-		    "%s", "-l ledger is required");
+	if (a->mode != LEDGER_UPDATE && a->mode != LEDGER_RECLASSIFY &&
+	    (a->ledger != NULL || a->supported != NULL))
+		usage("-l and --supported are for hf-ledger update and "
+		    "reclassify");
+	if (a->mode != LEDGER_UPDATE && a->import != NULL)
+		usage("--import is for hf-ledger update");
+	if (a->mode != LEDGER_RECLASSIFY && (a->registry != NULL ||
+	    a->arch != NULL))
+		usage("--architecture and --registry are for hf-ledger "
+		    "reclassify");
+	if (a->mode != LEDGER_APPEND && a->state != NULL)
+		usage("--state is for hf-ledger append");
+	if (a->mode != LEDGER_APPEND && a->mode != LEDGER_RECLASSIFY &&
+	    a->stats >= 0)
+		usage("--stats is for hf-ledger append and reclassify");
+	if (a->mode >= LEDGER_APPEND && a->count != NULL)
+		usage("--count is for hf-ledger dedupe, import and update");
+	modes_required(a);
+}
+
+/* What each mode cannot do without. */
+static void
+modes_required(const struct ledger_args *a)
+{
+	if ((a->mode == LEDGER_UPDATE || a->mode == LEDGER_RECLASSIFY) &&
+	    (a->ledger == NULL || *a->ledger == '\0'))
+		usage("-l ledger is required");
 	if (a->mode == LEDGER_IMPORT && a->argc != 1)
-		stage_usage_errorx(&ledger_usage_stage,
-		    "%s", "one gaps-file expected");
+		usage("one gaps-file expected");
+	if (a->mode == LEDGER_APPEND && (a->state == NULL ||
+	    *a->state == '\0'))
+		usage("--state state is required");
+	if (a->mode == LEDGER_APPEND && (a->argc != 1 || *a->argv[0] == '\0'))
+		usage("one records file expected");
+	if (a->mode == LEDGER_RECLASSIFY && (a->supported == NULL ||
+	    *a->supported == '\0'))
+		usage("--supported file is required");
+	if (a->mode == LEDGER_RECLASSIFY && a->argc != 0)
+		usage("reclassify takes no file operand");
+}
+
+static void
+usage(const char *what)
+{
+	stage_usage_errorx(&ledger_usage_stage, "%s", what);
 }
 
 int
 main(int argc, char *argv[])
 {
 	static int (*const run[])(const struct ledger_args *) = {
-		run_dedupe, run_import, run_update,	/* enum ledger_mode */
+		run_dedupe, run_import, run_update, run_append,
+		run_reclassify,				/* enum ledger_mode */
 	};
 	struct ledger_args a = { 0 };
 

@@ -3,7 +3,9 @@
  * it, on disk (fsync) before it is renamed over the old one, under a
  * lock on its directory so that two updates do not lose each other's
  * records. */
+#define _XOPEN_SOURCE 700	/* realpath */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
@@ -30,6 +32,19 @@ static int	open_outputs(const struct ledger_args *, struct update *,
 static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
 static int	close_supported(const struct ledger_args *, struct update *);
+static int	writable(const char *);
+static int	write_fd(int, const char *, size_t);
+static int	write_stats(const struct ledger_args *, const struct buf *);
+static int	stats_open(const struct ledger_args *);
+static int	records_lines(int, int64_t, int64_t *, int64_t *);
+static int	state_bytes(const char *, int64_t *);
+static int	records_open(const struct ledger_args *, int64_t *);
+static int	flush_records(void *, const char *, size_t, int64_t *);
+static int	save_state(void *, const char *, size_t);
+static int	reclassify_open(const struct ledger_args *, FILE **,
+		    struct atomic *);
+static int	reclassify_finish(const struct ledger_args *,
+		    struct reclassify *, struct atomic *, FILE *);
 
 /* The number n, one line, into path (when given): 0, or -1 warned. */
 static int
@@ -84,15 +99,22 @@ run_import(const struct ledger_args *a)
 	return rv;
 }
 
-/* Lock the directory of path (its descriptor, kept open until exit: the
- * lock ends with the process) and clear the temporaries a killed update
- * left there: 0, or -1 warned. *dir is the directory. */
+/* Lock the directory of the ledger at path (its descriptor, kept open
+ * until exit: the lock ends with the process) and clear the temporaries
+ * a killed update left there: 0, or -1 warned. *dir is the directory.
+ * A ledger reached through a symbolic link is replaced in its target's
+ * directory, where its temporaries are: that directory is the one
+ * locked, so that two links to one ledger exclude each other too. */
 static int
-lock_dir(const char *path, char **dir)
+lock_dir(const char *ledger, char **dir)
 {
+	struct stat st;
+	char *real = lstat(ledger, &st) == 0 && S_ISLNK(st.st_mode) ?
+	    realpath(ledger, NULL) : NULL;	/* NULL: dangling, or no link */
+	const char *path = real ? real : ledger;
 	const char *slash = strrchr(path, '/');
 	const char *names[2] = { slash ? slash + 1 : path, NULL };
-	int fd, r;
+	int fd, r = -1;
 
 	if (slash == NULL)
 		*dir = xstrdup(".");
@@ -101,7 +123,7 @@ lock_dir(const char *path, char **dir)
 		    (size_t)(slash - path));
 	if ((fd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", *dir);
-		return -1;
+		goto out;
 	}
 	if ((r = flock(fd, LOCK_EX | LOCK_NB)) == -1 && errno == EWOULDBLOCK) {
 		warnx("%s: waiting for another hf-ledger", *dir);
@@ -111,10 +133,12 @@ lock_dir(const char *path, char **dir)
 	if (r == -1) {
 		warn("cannot lock %s", *dir);
 		close(fd);
-		return -1;
+		goto out;
 	}
 	dir_remove_stale(*dir, names);
-	return 0;
+out:
+	free(real);
+	return r == -1 ? -1 : 0;
 }
 
 static void
@@ -160,6 +184,25 @@ close_supported(const struct ledger_args *a, struct update *u)
 	return 0;
 }
 
+/* Whether the ledger at path may be replaced: 0 when it is writable (or
+ * does not exist yet), else -1 warned. A rename would replace a file
+ * its owner made read-only all the same; that is taken as a "keep out",
+ * also for root, whom access(2) lets write anything. */
+static int
+writable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return 0;	/* none yet, or the replace will say why */
+	if ((st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0 &&
+	    access(path, W_OK) == 0)
+		return 0;
+	warnx("%s: read-only (mode %03o): not replaced; make it writable "
+	    "(chmod u+w) to change it", path, (unsigned)(st.st_mode & 07777));
+	return -1;
+}
+
 /* The old ledger's lines, or the imported ones when there was none. */
 static int
 old_lines(const struct ledger_args *a, struct update *u,
@@ -183,7 +226,7 @@ run_update(const struct ledger_args *a)
 	int64_t n = 0;
 	int exists, rv = HF_EXIT_FATAL;
 
-	if (lock_dir(a->ledger, &dir) == -1)
+	if (lock_dir(a->ledger, &dir) == -1 || writable(a->ledger) == -1)
 		goto out;
 	exists = access(a->ledger, F_OK) == 0;
 	/* the gaps file whole and checked before anything is written */
@@ -222,6 +265,324 @@ out:
 	close_supported(a, &u);
 	buf_free(&imported);
 	update_free(&u);
+	free(dir);
+	return rv;
+}
+
+/* All of data to descriptor fd: 0, or -1 with errno. */
+static int
+write_fd(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, data, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Whether --stats names an open descriptor: 0, or -1 warned (before any
+ * work, so that a wrong descriptor costs nothing). */
+static int
+stats_open(const struct ledger_args *a)
+{
+	if (a->stats < 0 || fcntl((int)a->stats, F_GETFD) != -1)
+		return 0;
+	warn("--stats %" PRId64, a->stats);
+	return -1;
+}
+
+/* The --stats lines, if asked for: 0, or -1 warned. */
+static int
+write_stats(const struct ledger_args *a, const struct buf *lines)
+{
+	if (a->stats < 0 || write_fd((int)a->stats, lines->data,
+	    lines->len) == 0)
+		return 0;
+	warn("--stats %" PRId64, a->stats);
+	return -1;
+}
+
+/* The records_bytes of the state file at path into *n: 1, 0 when there
+ * is no state file, or -1 warned. A state hf-list wrote by itself has
+ * none: which records it covers cannot be told, so it is refused. */
+static int
+state_bytes(const char *path, int64_t *n)
+{
+	struct buf text = { 0 };
+	struct json j = { 0 };
+	const char *why = NULL;
+	int k, rv = -1;
+
+	if (buf_read_file(&text, path) == -1) {
+		if (errno == ENOENT)
+			rv = 0;
+		else
+			warn("%s", path);
+		goto out;
+	}
+	if (json_parse(&j, text.data ? text.data : "", text.len, JSON_UTF8,
+	    &why) == -1)
+		warnx("%s: %s", path, why);
+	else if (json_type(&j, 0) != JSON_OBJECT)
+		warnx("%s: not a JSON object", path);
+	else if ((k = json_get(&j, 0, "records_bytes")) == -1)
+		warnx("%s: no records_bytes: a state hf-list wrote without "
+		    "hf-ledger append, which cannot tell which records it "
+		    "covers; remove it and the records file to scan again",
+		    path);
+	else if (json_i64(&j, k, n) == -1 || *n < 0)
+		warnx("%s: records_bytes: not a non-negative integer", path);
+	else
+		rv = 1;
+out:
+	json_free(&j);
+	buf_free(&text);
+	return rv;
+}
+
+/* The records file fd's lines up to byte size into *lines, and where
+ * the last of them ends into *end: 0, or -1 with errno. */
+static int
+records_lines(int fd, int64_t size, int64_t *lines, int64_t *end)
+{
+	char chunk[65536], *p, *nl;
+	int64_t at = 0;
+	ssize_t n;
+	size_t want;
+
+	*lines = *end = 0;
+	while (at < size) {
+		want = size - at < (int64_t)sizeof(chunk) ?
+		    (size_t)(size - at) : sizeof(chunk);
+		if ((n = pread(fd, chunk, want, (off_t)at)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		for (p = chunk; (nl = memchr(p, '\n',
+		    (size_t)(chunk + n - p))) != NULL; p = nl + 1) {
+			(*lines)++;
+			*end = at + (nl - chunk) + 1;
+		}
+		at += n;
+	}
+	return 0;
+}
+
+/* Open --state's records file, cut to what the state covers: all that
+ * the state's records_bytes counts, or, with no state yet, its whole
+ * lines. The descriptor (appending), or -1 warned; *lines the records
+ * it holds. */
+static int
+records_open(const struct ledger_args *a, int64_t *lines)
+{
+	const char *path = a->argv[0];
+	struct stat st;
+	int64_t keep = 0, end;
+	int fd, have;
+
+	if ((have = state_bytes(a->state, &keep)) == -1)
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1 || fstat(fd, &st) == -1) {
+		warn("%s", path);
+		goto fail;
+	}
+	if (have && keep > (int64_t)st.st_size) {
+		warnx("%s: records_bytes %" PRId64 ", but %s holds %" PRId64
+		    " bytes: not the records of this state", a->state, keep,
+		    path, (int64_t)st.st_size);
+		goto fail;
+	}
+	if (records_lines(fd, have ? keep : (int64_t)st.st_size, lines,
+	    &end) == -1) {
+		warn("%s", path);
+		goto fail;
+	}
+	if (!have)
+		keep = end;	/* a line cut short by a kill goes */
+	if (keep < (int64_t)st.st_size && ftruncate(fd, (off_t)keep) == -1) {
+		warn("%s", path);
+		goto fail;
+	}
+	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/* The records file of run_append. */
+struct records {
+	const char	*path;
+	const char	*state;
+	int		 fd;
+	int64_t		 size;
+};
+
+/* append's flush: a page's records on disk before its state is. */
+static int
+flush_records(void *arg, const char *data, size_t len, int64_t *size)
+{
+	struct records *r = arg;
+
+	if (len > 0 && (write_fd(r->fd, data, len) == -1 ||
+	    fdatasync(r->fd) == -1)) {
+		warn("%s", r->path);
+		/* tidy only: the state's size cuts a part written anyway */
+		if (ftruncate(r->fd, (off_t)r->size) == -1)
+			warn("%s", r->path);
+		return -1;
+	}
+	r->size += (int64_t)len;
+	*size = r->size;
+	return 0;
+}
+
+static int
+save_state(void *arg, const char *data, size_t len)
+{
+	struct records *r = arg;
+
+	if (atomic_write(r->state, data, len) == 0)
+		return 0;
+	warn("%s", r->state);
+	return -1;
+}
+
+int
+run_append(const struct ledger_args *a)
+{
+	struct records r = { a->argv[0], a->state, -1, 0 };
+	struct append ap = { 0 };
+	struct buf lines = { 0 };
+	struct stat st;
+	int64_t had = 0;
+	int rv = HF_EXIT_FATAL;
+
+	if (stats_open(a) == -1 || (r.fd = records_open(a, &had)) == -1)
+		return rv;
+	if (fstat(r.fd, &st) == -1) {
+		warn("%s", r.path);
+		goto out;
+	}
+	r.size = (int64_t)st.st_size;
+	ap.flush = flush_records;
+	ap.save = save_state;
+	ap.arg = &r;
+	rv = nd_each(0, NULL, append_line, &ap);
+	buf_addf(&lines, "records %" PRId64 "\nappended %" PRId64
+	    "\nmarks %" PRId64 "\ndiscarded %" PRId64 "\n",
+	    had + ap.appended, ap.appended, ap.marks, ap.pending);
+	if (rv != HF_EXIT_FATAL && write_stats(a, &lines) == -1)
+		rv = HF_EXIT_FATAL;
+out:
+	close(r.fd);
+	append_free(&ap);
+	buf_free(&lines);
+	return rv;
+}
+
+/* reclassify's outputs: --supported (truncated now) and the ledger's
+ * temporary: 0, or -1 warned. */
+static int
+reclassify_open(const struct ledger_args *a, FILE **supported,
+    struct atomic *at)
+{
+	if ((*supported = fopen(a->supported, "w")) == NULL) {
+		warn("%s", a->supported);
+		return -1;
+	}
+	if (atomic_open(at, a->ledger) == -1) {
+		warn("%s", a->ledger);
+		return -1;
+	}
+	return 0;
+}
+
+/* The moved records on disk, then the ledger without them in place (or
+ * left as it was when nothing left it): 0, or -1 warned, the ledger as
+ * it was. */
+static int
+reclassify_finish(const struct ledger_args *a, struct reclassify *r,
+    struct atomic *at, FILE *supported)
+{
+	if (fflush(supported) == EOF || fsync(fileno(supported)) == -1) {
+		warn("%s", a->supported);
+		atomic_abort(at);
+		return -1;
+	}
+	if (r->moved + r->dropped == 0) {
+		atomic_abort(at);
+		return 0;
+	}
+	if (atomic_commit(at, 1) == -1) {
+		warn("%s", a->ledger);
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_reclassify(const struct ledger_args *a)
+{
+	struct registry reg = { 0 };
+	struct reclassify r = { 0 };
+	struct atomic at = { .fd = -1 };
+	struct buf lines = { 0 };
+	FILE *supported = NULL;
+	char *dir = NULL, *argv[1] = { (char *)a->ledger };
+	int rv = HF_EXIT_FATAL;
+
+	if (stats_open(a) == -1 ||
+	    registry_open(&reg, a->registry) != HF_EXIT_OK)
+		goto out;
+	if (lock_dir(a->ledger, &dir) == -1 || writable(a->ledger) == -1)
+		goto out;
+	if (access(a->ledger, F_OK) == -1) {
+		warn("%s", a->ledger);
+		goto out;
+	}
+	if (reclassify_open(a, &supported, &at) == -1)
+		goto out;
+	r.reg = &reg;
+	r.only = a->arch;
+	r.supported = supported;
+	r.put = put_atomic;
+	r.arg = &at;
+	rv = nd_each(1, argv, reclassify_line, &r);
+	if (r.write_error)
+		warn("%s", a->supported);
+	if (rv == HF_EXIT_FATAL) {
+		warnx("%s: left as it was", a->ledger);
+		atomic_abort(&at);
+		goto out;
+	}
+	if (reclassify_finish(a, &r, &at, supported) == -1) {
+		rv = HF_EXIT_FATAL;
+		goto out;
+	}
+	reclassify_stats(&r, &lines);
+	if (write_stats(a, &lines) == -1)
+		rv = HF_EXIT_FATAL;
+out:
+	if (supported != NULL && fclose(supported) == EOF &&
+	    rv != HF_EXIT_FATAL) {
+		warn("%s", a->supported);
+		rv = HF_EXIT_FATAL;
+	}
+	registry_free(&reg);
+	reclassify_free(&r);
+	buf_free(&lines);
 	free(dir);
 	return rv;
 }

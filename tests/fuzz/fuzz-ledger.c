@@ -11,7 +11,16 @@
  * file when import takes it): every ledger line is a JSON object, no key
  * twice, each kept record is a line; updating the new ledger with the
  * same records again gives the same ledger and the same supported
- * records. */
+ * records.
+ * append (the whole input, as the stream of a scan): the records file is
+ * the record lines before the last mark taken (a JSON object whose
+ * "hf_list_state" is an object), each state saved is one line, a JSON
+ * object whose first member is "records_bytes", the size of the records
+ * file then; the counts add up.
+ * reclassify (the old part as a ledger, fuzz_registry): every moved
+ * record a JSON object with "supported":true, every line kept, moved,
+ * dropped or skipped; reclassifying what was kept moves nothing and
+ * keeps it byte for byte. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +28,7 @@
 #include "json.h"
 #include "ndjson.h"
 #include "pyjson.h"
+#include "registry.h"
 #include "strmap.h"
 #include "util.h"
 #include "fuzz.h"
@@ -31,6 +41,20 @@ static void	update(const char *, size_t, const char *, size_t, int,
 		    struct buf *, struct buf *);
 static void	check_ledger(const struct buf *);
 static void	update_twice(const char *, size_t, const char *, size_t, int);
+static int	flush_buf(void *, const char *, size_t, int64_t *);
+static int	save_buf(void *, const char *, size_t);
+static int	mark_taken(const char *, size_t);
+static void	append(const uint8_t *, size_t);
+static size_t	reclassify(const char *, size_t, struct buf *, struct buf *,
+		    int64_t *);
+static void	reclassify_twice(const char *, size_t);
+
+/* append's files, in memory. */
+struct append_files {
+	struct buf	 records;
+	int64_t		 saves;
+};
+
 
 static void
 put_buf(void *arg, const char *data, size_t len)
@@ -185,6 +209,156 @@ update_twice(const char *old, size_t nold, const char *new, size_t nnew,
 	buf_free(&sup2);
 }
 
+static int
+flush_buf(void *arg, const char *data, size_t len, int64_t *size)
+{
+	struct append_files *f = arg;
+
+	buf_add(&f->records, data, len);
+	*size = (int64_t)f->records.len;
+	return 0;
+}
+
+/* A state as append saves it: one line, an object, "records_bytes" its
+ * first member, the records file's size. */
+static int
+save_buf(void *arg, const char *data, size_t len)
+{
+	struct append_files *f = arg;
+	struct json j = { 0 };
+	int64_t n;
+
+	if (len == 0 || data[len - 1] != '\n' ||
+	    memchr(data, '\n', len - 1) != NULL)
+		fuzz_fail("append: a state that is not one line");
+	if (json_parse(&j, data, len - 1, JSON_UTF8, NULL) == -1 ||
+	    json_type(&j, 0) != JSON_OBJECT)
+		fuzz_fail("append: a state that is not a JSON object");
+	if (!json_str_eq(&j, 1, "records_bytes", 13) ||
+	    json_i64(&j, 2, &n) == -1 || n != (int64_t)f->records.len)
+		fuzz_fail("append: records_bytes is not first, or wrong");
+	json_free(&j);
+	f->saves++;
+	return 0;
+}
+
+/* Whether mark line p[0..len) commits: a JSON object whose
+ * "hf_list_state" is an object. */
+static int
+mark_taken(const char *p, size_t len)
+{
+	struct json j = { 0 };
+	int taken;
+
+	taken = json_parse(&j, p, len, JSON_UTF8, NULL) != -1 &&
+	    json_type(&j, 0) == JSON_OBJECT &&
+	    json_type(&j, json_get(&j, 0, "hf_list_state")) == JSON_OBJECT;
+	json_free(&j);
+	return taken;
+}
+
+static void
+append(const uint8_t *data, size_t size)
+{
+	static const size_t marklen = sizeof(APPEND_MARK) - 1;
+	struct append_files f = { 0 };
+	struct append a = { 0 };
+	struct buf want = { 0 }, page = { 0 };
+	const char *p, *nl, *end = (const char *)data + size;
+	int64_t records = 0;
+	size_t len;
+
+	a.flush = flush_buf;
+	a.save = save_buf;
+	a.arg = &f;
+	fuzz_begin(data, size);
+	nd_each(0, NULL, append_line, &a);
+	fuzz_end(&len);
+	for (p = (const char *)data; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p)
+			continue;
+		if ((size_t)(nl - p) < marklen ||
+		    memcmp(p, APPEND_MARK, marklen) != 0) {
+			buf_add(&page, p, (size_t)(nl - p));
+			buf_addc(&page, '\n');
+			records++;
+		} else if (mark_taken(p, (size_t)(nl - p))) {
+			buf_add(&want, page.data, page.len);
+			buf_reset(&page);
+		}
+	}
+	if (want.len != f.records.len || (want.len > 0 &&
+	    memcmp(want.data, f.records.data, want.len) != 0))
+		fuzz_fail("append: the records file is not the committed lines");
+	if (a.marks != f.saves || a.appended + a.pending != records)
+		fuzz_fail("append: the counts do not add up");
+	append_free(&a);
+	buf_free(&f.records);
+	buf_free(&want);
+	buf_free(&page);
+}
+
+/* One reclassify of ledger[0..len): the kept lines into kept, the moved
+ * records into moved, the lines moved or dropped into *out; returns the
+ * lines skipped. */
+static size_t
+reclassify(const char *ledger, size_t len, struct buf *kept,
+    struct buf *moved, int64_t *out)
+{
+	struct reclassify r = { 0 };
+	const char *o;
+	size_t n;
+	int rv;
+
+	r.reg = fuzz_registry();
+	r.put = put_buf;
+	r.arg = kept;
+	fuzz_begin((const uint8_t *)ledger, len);
+	r.supported = stdout;
+	rv = nd_each(0, NULL, reclassify_line, &r);
+	o = fuzz_end(&n);
+	buf_add(moved, o, n);
+	if (rv == HF_EXIT_FATAL)
+		fuzz_fail("reclassify: reading the ledger failed");
+	*out = r.moved + r.dropped;
+	if (fuzz_count_lines(moved->data ? moved->data : "", moved->len) !=
+	    (size_t)r.moved)
+		fuzz_fail("reclassify: not one line a moved record");
+	reclassify_free(&r);
+	return fuzz_count_lines(ledger, len) - (size_t)*out -
+	    fuzz_count_lines(kept->data ? kept->data : "", kept->len);
+}
+
+static void
+reclassify_twice(const char *ledger, size_t len)
+{
+	struct buf kept = { 0 }, moved = { 0 }, kept2 = { 0 }, moved2 = { 0 };
+	struct pyjson p = { 0 };
+	const char *s, *nl, *end;
+	int64_t out, out2;
+
+	reclassify(ledger, len, &kept, &moved, &out);
+	end = moved.data + moved.len;
+	for (s = moved.data; s != NULL && s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (pyjson_parse(&p, s, (size_t)(nl - s), PYJSON_NAN,
+		    NULL) == -1 || json_type(&p.j, json_get(&p.j, 0,
+		    "supported")) != JSON_TRUE)
+			fuzz_fail("reclassify: a moved record not supported");
+	}
+	if (reclassify(kept.data ? kept.data : "", kept.len, &kept2, &moved2,
+	    &out2) != 0 || out2 != 0 || kept.len != kept2.len ||
+	    (kept.len > 0 && memcmp(kept.data, kept2.data, kept.len) != 0))
+		fuzz_fail("reclassify: what was kept changes again");
+	pyjson_free(&p);
+	buf_free(&kept);
+	buf_free(&moved);
+	buf_free(&kept2);
+	buf_free(&moved2);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -203,6 +377,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	import((const char *)data, size);
 	import(old, nold);
 	update_twice(old, nold, new, nnew, 0);
+	append(data, size);
+	reclassify_twice(old, nold);
 	if (import_take("fuzz", old, nold, &imported, &n) == 0)
 		update_twice(imported.data ? imported.data : "", imported.len,
 		    new, nnew, 1);
