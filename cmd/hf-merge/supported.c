@@ -3,6 +3,7 @@
  * entry for each new model, under headers counted afresh (see merge.h). */
 #include <err.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 #include "json.h"
@@ -37,6 +38,7 @@ static void	report_dup(struct merge *, int);
 static void	plan_old(struct merge *, struct plan *, struct strmap *,
 		    struct strmap *);
 static void	plan(struct merge *, struct plan *);
+static void	count(struct merge *, const struct plan *, int);
 
 /* One of the record's integers, or null. */
 static void
@@ -204,6 +206,30 @@ plan(struct merge *m, struct plan *p)
 	strmap_free(&archs);
 }
 
+/* What --stats reports, from the plan and the file's n entries. */
+static void
+count(struct merge *m, const struct plan *p, int n)
+{
+	struct merge_stats *st = &m->st;
+	size_t i, op;
+
+	st->before = n;
+	st->total = p->total;
+	st->narch = p->narch;
+	st->nverified = p->nverified;
+	st->added = 0;
+	st->from = xreallocarray(st->from, st->nops + 1, sizeof(*st->from));
+	memset(st->from, 0, (st->nops + 1) * sizeof(*st->from));
+	for (i = 0, op = 0; i < m->nin; i++) {
+		while (op < st->nops && i >= st->upto[op])
+			op++;
+		if (p->keep_new[i]) {
+			st->added++;
+			st->from[op]++;
+		}
+	}
+}
+
 void
 supported_format(struct merge *m, struct merge_out *out)
 {
@@ -217,6 +243,7 @@ supported_format(struct merge *m, struct merge_out *out)
 	p.keep_old = xmalloc((size_t)n + 1);
 	p.keep_new = xmalloc(m->nin + 1);
 	plan(m, &p);
+	count(m, &p, n);
 	jw_init(&w, &out->buf, 1, 2);
 	jw_obj(&w);
 	merge_head(&w, m);
