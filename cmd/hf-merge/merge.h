@@ -129,6 +129,10 @@ void	gaps_format(struct merge *, struct merge_out *out);
  * status. */
 int	report_summary(struct merge *);
 int	report_ids(struct merge *);
+/* Their text, from m's file and g's (the gaps file), read already. */
+void	report_summary_text(struct buf *, const struct merge *m,
+	    const struct merge *g);
+void	report_ids_text(struct buf *, const struct merge *m);
 
 /* merge.c */
 /* Create m->dir, take its lock (unless --no-lock) and clear what killed writers left: 0,

@@ -31,6 +31,8 @@ static int64_t	member_i64(const struct pyjson *, int, const char *);
 static void	summary_supported(struct buf *, const struct merge *);
 static void	summary_gaps(struct buf *, const struct merge *);
 static int	load_gaps(struct merge *, const struct merge *);
+static int	ids_text(struct buf *, const struct merge *,
+		    int (*)(const char *, size_t));
 
 /* More models first, then byte order, as the reference's summary. */
 static int
@@ -178,6 +180,15 @@ load_gaps(struct merge *g, const struct merge *m)
 	return existing_load(g);
 }
 
+void
+report_summary_text(struct buf *out, const struct merge *m,
+    const struct merge *g)
+{
+	summary_supported(out, m);
+	buf_addc(out, '\n');
+	summary_gaps(out, g);
+}
+
 int
 report_summary(struct merge *m)
 {
@@ -187,9 +198,7 @@ report_summary(struct merge *m)
 
 	if (existing_load(m) == -1 || load_gaps(&g, m) == -1)
 		goto out;
-	summary_supported(&out, m);
-	buf_addc(&out, '\n');
-	summary_gaps(&out, &g);
+	report_summary_text(&out, m, &g);
 	rv = stage_write(out.data, out.len);
 out:
 	buf_free(&out);
@@ -197,16 +206,16 @@ out:
 	return rv;
 }
 
-int
-report_ids(struct merge *m)
+/* One id a line into out; put hands out what there is from time to time
+ * (MERGE_SPILL) and returns an hf_exit status, or is NULL. */
+static int
+ids_text(struct buf *out, const struct merge *m,
+    int (*put)(const char *, size_t))
 {
 	const struct pyjson *d = &m->doc;
-	struct buf out = { 0 }, id = { 0 };
-	int list, n, k, e, rv = HF_EXIT_OK;
+	struct buf id = { 0 };
+	int list = m->has_doc ? m->models : -1, n, k, e, rv = HF_EXIT_OK;
 
-	if (existing_load(m) == -1)
-		return HF_EXIT_FATAL;
-	list = m->has_doc ? m->models : -1;
 	e = json_first(&d->j, list);
 	for (k = 0, n = json_size(&d->j, list); k < n; k++,
 	    e = json_skip(&d->j, e)) {
@@ -217,17 +226,35 @@ report_ids(struct merge *m)
 		    NULL) == -1 || (id.len > 0 &&
 		    memchr(id.data, '\n', id.len) != NULL))
 			continue;
-		buf_add(&out, id.data, id.len);
-		buf_addc(&out, '\n');
-		if (out.len >= MERGE_SPILL) {
-			if ((rv = stage_write(out.data, out.len)) != HF_EXIT_OK)
+		buf_add(out, id.data, id.len);
+		buf_addc(out, '\n');
+		if (put != NULL && out->len >= MERGE_SPILL) {
+			if ((rv = put(out->data, out->len)) != HF_EXIT_OK)
 				break;
-			buf_reset(&out);
+			buf_reset(out);
 		}
 	}
+	buf_free(&id);
+	return rv;
+}
+
+void
+report_ids_text(struct buf *out, const struct merge *m)
+{
+	(void)ids_text(out, m, NULL);
+}
+
+int
+report_ids(struct merge *m)
+{
+	struct buf out = { 0 };
+	int rv;
+
+	if (existing_load(m) == -1)
+		return HF_EXIT_FATAL;
+	rv = ids_text(&out, m, stage_write);
 	if (rv == HF_EXIT_OK && out.len > 0)
 		rv = stage_write(out.data, out.len);
 	buf_free(&out);
-	buf_free(&id);
 	return rv;
 }
