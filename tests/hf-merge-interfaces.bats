@@ -343,3 +343,20 @@ x/y'
 	run -2 --separate-stderr hf-merge ids -o e --stats 1
 	assert_equal "${stderr_lines[0]}" "hf-merge: hf-merge ids takes -o dir alone"
 }
+
+@test "hf-merge interfaces: tags of any form are written as the reference writes them" {
+	local t i=0
+	: >r
+	for t in '[]' '[ ]' '["a","b"]' '[ "a" , "b" ]' "$(printf '[\t"a",\t"b" ]')" \
+	    '["a", 1]' '[["a"]]' '["a\"b"]' '["\u00e9"]' '["é"]' '["", "x"]' \
+	    '["a\\"]' '["a", null, {"b": []}]' '["~ !#$%&()*+,-./:;<=>?@[]^_`{|}"]' \
+	    '"notalist"' 'null' '{"a": 1}' '["\u007f"]' '["a","\ud83d\ude00"]'; do
+		i=$((i + 1))
+		printf '{"id":"t/%d","architecture":"A","supported":true,"tags":%s}\n' "$i" "$t" >>r
+	done
+	run -0 --separate-stderr hf-merge supported -o d --date 2026-04-16 r
+	python3 "$ORACLES/merge_ref.py" supported "" 2026-04-16 <r >want
+	cmp want d/supported_models.json
+	run -0 jq -c '[.models[].metadata.tags]' d/supported_models.json
+	assert_output '[[],[],["a","b"],["a","b"],["a","b"],["a",1],[["a"]],["a\"b"],["é"],["é"],["","x"],["a\\"],["a",null,{"b":[]}],["~ !#$%&()*+,-./:;<=>?@[]^_`{|}"],[],[],[],["\u007f"],["a","😀"]]'
+}
