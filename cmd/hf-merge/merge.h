@@ -30,8 +30,8 @@ enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
  * architecture_id. supported: what its new entry needs, taken when the
  * line is parsed so that it is not parsed again: the canonical id and
  * architecture (what pyjson_dump writes for them, each between quotes
- * kept in text), the text of its tags array, last_modified as written
- * and the three integers. The strings are one allocation, text: a copy
+ * kept in text), the text of its tags array, last_modified as the
+ * record has it (converted when written) and the three integers. The strings are one allocation, text: a copy
  * of m->in shares them (the fuzz harness merges twice with the same
  * lines).
  */
@@ -41,7 +41,8 @@ struct input {
 	size_t		 id, idlen;	/* offsets into text */
 	size_t		 arch, archlen;
 	size_t		 tags, tagslen;	/* tagslen 0: not an array */
-	size_t		 iso, isolen;	/* isolen 0: null */
+	size_t		 modified, modlen;	/* last_modified, unescaped */
+	char		 has_modified;	/* 0: not a string */
 	int64_t		 num[INPUT_NNUMS];
 	char		 has_num[INPUT_NNUMS];	/* 0: null */
 };

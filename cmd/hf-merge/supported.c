@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "json.h"
 #include "jsonw.h"
 #include "pyjson.h"
@@ -120,14 +121,17 @@ write_tags(struct jw *w, const struct input *l, struct pyjson *p)
 static void
 write_metadata(struct jw *w, const struct input *l, struct pyjson *p)
 {
+	char iso[DATE_ISO_MAX];
+
 	jw_obj(w);
 	KEY(w, "downloads");
 	write_num(w, l, INPUT_DOWNLOADS);
 	KEY(w, "likes");
 	write_num(w, l, INPUT_LIKES);
 	KEY(w, "last_modified");
-	if (l->isolen > 0)
-		jw_str(w, l->text + l->iso, l->isolen);
+	if (l->has_modified && date_iso_utc(l->text + l->modified, l->modlen,
+	    iso) == 0)
+		jw_str(w, iso, strlen(iso));
 	else
 		jw_null(w);
 	KEY(w, "tags");
