@@ -237,10 +237,12 @@ written architecture_gaps.json"
 
 @test "hf-merge interfaces: summary prints the reference's summary body" {
 	data
-	records 1 z Zeta >z.ndjson
-	records 1 a Alpha >>z.ndjson
-	records 1 l alpha >>z.ndjson
-	records 1 b BertLike >>z.ndjson
+	{
+		records 1 z Zeta
+		records 1 a Alpha
+		records 1 l alpha
+		records 1 b BertLike
+	} >z.ndjson
 	hf-merge supported -o data --date 2026-04-16 "$M/records.ndjson" z.ndjson 2>/dev/null
 	gaps23 | hf-merge gaps -o data --date 2026-04-16
 	chmod 444 data/*.json	# read, not written
