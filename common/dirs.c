@@ -53,14 +53,14 @@ out:
 }
 
 int
-dir_lock(const char *path, const char *who)
+dir_lock(const char *dir, const char *who)
 {
 	int fd, r, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0666)) == -1)
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
 	if ((r = flock(fd, LOCK_EX | LOCK_NB)) == -1 && errno == EWOULDBLOCK) {
-		warnx("%s: waiting for another %s", path, who);
+		warnx("%s: waiting for another %s", dir, who);
 		while ((r = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
 			;
 	}

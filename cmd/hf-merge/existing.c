@@ -64,7 +64,7 @@ existing_take(struct merge *m, const char *text, size_t len)
 		return -1;
 	}
 	json_pick(&m->doc.j, 0, keys, 2, k);
-	if (m->mode == MODE_SUPPORTED && k[0] != -1 &&
+	if (m->mode != MODE_GAPS && k[0] != -1 &&
 	    json_type(&m->doc.j, k[0]) != JSON_ARRAY) {
 		warnx("%s: models: not a list; left as it is", m->path);
 		return -1;
@@ -95,7 +95,8 @@ file_kind(mode_t mode)
 /* Whether the file at m->path, of status st, may be replaced: a regular
  * file its owner may write. Decided by the mode bits, not access(2),
  * which lets root write anything: a file made read-only is left alone
- * whoever runs hf-merge. 0, or -1 (warned). */
+ * whoever runs hf-merge. A file only read (summary, ids) may be
+ * read-only. 0, or -1 (warned). */
 static int
 check_file(const struct merge *m, const struct stat *st)
 {
@@ -104,7 +105,7 @@ check_file(const struct merge *m, const struct stat *st)
 		    file_kind(st->st_mode));
 		return -1;
 	}
-	if ((st->st_mode & S_IWUSR) == 0) {
+	if (!m->read_only && (st->st_mode & S_IWUSR) == 0) {
 		warnx("%s: read-only: not replaced (chmod u+w to allow it)",
 		    m->path);
 		return -1;

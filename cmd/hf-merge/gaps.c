@@ -97,6 +97,8 @@ gaps_format(struct merge *m, struct merge_out *out)
 	struct jw w;
 	size_t i;
 
+	m->st.narch = (int64_t)m->nin;
+	m->st.total = total;
 	jw_init(&w, &out->buf, 1, 2);
 	jw_obj(&w);
 	merge_head(&w, m);

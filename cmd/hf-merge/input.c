@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "date.h"
 #include "json.h"
 #include "jsonw.h"
 #include "ndjson.h"
@@ -91,7 +90,6 @@ keep_record(struct merge *m, const int k[])
 	const struct json *j = &m->rec.j;
 	struct buf *t = &m->kept;
 	struct input *l = new_input(m);
-	char iso[DATE_ISO_MAX];
 	size_t a;
 	int i;
 
@@ -106,12 +104,12 @@ keep_record(struct merge *m, const int k[])
 	for (i = 0; i < INPUT_NNUMS; i++)
 		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
 		    &l->num[i]) == 0;
+	/* converted when written: most records of a re-run are not */
 	buf_reset(&m->modified);
-	if (json_str(j, k[K_LAST_MODIFIED], &m->modified, NULL) == 0 &&
-	    date_iso_utc(m->modified.data ? m->modified.data : "",
-	    m->modified.len, iso) == 0) {
-		l->isolen = strlen(iso);
-		l->iso = put_at(t, iso, l->isolen);
+	if (json_str(j, k[K_LAST_MODIFIED], &m->modified, NULL) == 0) {
+		l->has_modified = 1;
+		l->modlen = m->modified.len;
+		l->modified = put_at(t, m->modified.data, l->modlen);
 	}
 	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
 		a = json_start(j, k[K_TAGS]);

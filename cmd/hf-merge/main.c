@@ -2,6 +2,9 @@
  * write hf-score's gap list into architecture_gaps.json, formatted as
  * Python's json.dump(obj, f, indent=2) and replaced atomically. */
 #include <err.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include "buf.h"
 #include "date.h"
 #include "json.h"
+#include "jsonw.h"
 #include "ndjson.h"
 #include "pyjson.h"
 #include "stage.h"
@@ -21,39 +25,116 @@
 #include "merge.h"
 
 enum {
-	OPT_DATE = 256, OPT_SCAN_INFO,
+	OPT_DATE = 256, OPT_SCAN_INFO, OPT_STATS, OPT_TASK, OPT_DURATION,
 };
 
 static const struct stage_option longopts[] = {
 	STAGE_CALL_OPT("date", required_argument, OPT_DATE),
+	STAGE_CALL_OPT("duration", required_argument, OPT_DURATION),
+	STAGE_FLAG_OPT("keep-scan-info", struct merge, keep_scan),
+	STAGE_INT64_OPT("min-downloads", struct merge, min_downloads, 0,
+	    INT64_MAX),
+	STAGE_FLAG_OPT("no-lock", struct merge, no_lock),
 	STAGE_FLAG_OPT("no-metadata", struct merge, no_metadata),
 	STAGE_CALL_OPT("output", required_argument, 'o'),
 	STAGE_CALL_OPT("scan-info", required_argument, OPT_SCAN_INFO),
+	STAGE_INT64_OPT("scanned", struct merge, scanned, 0, INT64_MAX),
+	STAGE_CALL_OPT("stats", required_argument, OPT_STATS),
+	STAGE_CALL_OPT("task", required_argument, OPT_TASK),
 	{ 0 },
 };
 
 static int	option(void *, int, const char *);
 
+#define SCAN_OPTS \
+	"[--scan-info json | --keep-scan-info]\n" \
+	"                [--scanned n --task task --min-downloads n " \
+	"--duration seconds]\n" \
+	"                [file ...]\n"
+
 static const struct stage merge_usage_stage = {
 	.usage = "usage: hf-merge supported -o dir [--no-metadata] "
-	    "[--date yyyy-mm-dd]\n"
-	    "                [--scan-info json] [file ...]\n"
-	    "       hf-merge gaps -o dir [--date yyyy-mm-dd] "
-	    "[--scan-info json] [file ...]\n",
+	    "[--no-lock] [--date yyyy-mm-dd]\n"
+	    "                [--stats fd] " SCAN_OPTS
+	    "       hf-merge gaps -o dir [--no-lock] [--date yyyy-mm-dd] "
+	    "[--stats fd]\n"
+	    "                " SCAN_OPTS
+	    "       hf-merge summary -o dir\n"
+	    "       hf-merge ids -o dir\n",
 	.help =
 	    "  -o, --output dir       the directory of the registry files "
 	    "(required)\n"
 	    "  --no-metadata          new entries get \"metadata\": null "
 	    "(supported only)\n"
+	    "  --no-lock              the caller holds the lock on dir\n"
 	    "  --date yyyy-mm-dd      generated_at (default: today, local "
 	    "time)\n"
-	    "  --scan-info json       the scan_info object to write\n",
+	    "  --stats fd             write the statistics to descriptor fd\n"
+	    "  --scan-info json       the scan_info object to write\n"
+	    "  --keep-scan-info       keep the file's scan_info\n"
+	    "  --scanned n            scan_info's total_scanned\n"
+	    "  --task task            scan_info's task_filter (repeatable)\n"
+	    "  --min-downloads n      scan_info's min_downloads\n"
+	    "  --duration seconds     scan_info's scan_duration_seconds\n",
 	.options = longopts,
 	.option = option,
 };
 
+static int	duration_valid(const char *);
+static int	stats_fd(struct merge *, const char *);
+static void	build_scan_info(struct merge *);
+static void	check_scan_args(struct merge *);
 static void	check_args(struct merge *, int, char *[]);
+static int	read_input(struct merge *, int, char *[]);
 static int	run(struct merge *, int, char *[]);
+
+/* Whether s is a decimal as a JSON number writes it, without sign or
+ * exponent: 12, 0.5, 12.30. */
+static int
+duration_valid(const char *s)
+{
+	const char *p = s;
+
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	else
+		return 0;
+	if (*p == '.') {
+		if (*++p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0' && p - s <= 64;
+}
+
+/* --stats FD: a descriptor open for writing, checked now, before any
+ * input is read. 0, or -1 (warned). */
+static int
+stats_fd(struct merge *m, const char *arg)
+{
+	int64_t fd;
+	int fl;
+
+	if (str_to_i64(arg, strlen(arg), &fd, NULL) == -1 || fd < 0 ||
+	    fd > INT_MAX) {
+		warnx("--stats: not a file descriptor: %s", arg);
+		return -1;
+	}
+	if ((fl = fcntl((int)fd, F_GETFL)) == -1) {
+		warn("--stats %s", arg);
+		return -1;
+	}
+	if ((fl & O_ACCMODE) == O_RDONLY) {
+		warnx("--stats %s: not open for writing", arg);
+		return -1;
+	}
+	m->stats_fd = (int)fd;
+	return 0;
+}
 
 /* One option: 0, or -1 for a usage error (warned). */
 static int
@@ -70,13 +151,29 @@ option(void *state, int val, const char *arg)
 		}
 		memcpy(m->date, arg, sizeof(m->date));
 		break;
+	case OPT_DURATION:
+		if (!duration_valid(arg)) {
+			warnx("--duration: not seconds as a decimal such as "
+			    "12.3: %s", arg);
+			return -1;
+		}
+		m->duration = arg;
+		break;
 	case OPT_SCAN_INFO:
+		pyjson_free(&m->scan);
 		if (pyjson_parse(&m->scan, arg, strlen(arg), PYJSON_NAN,
 		    &why) == -1 || json_type(&m->scan.j, 0) != JSON_OBJECT) {
 			warnx("--scan-info: not a JSON object: %s", arg);
 			return -1;
 		}
 		m->has_scan = 1;
+		break;
+	case OPT_STATS:
+		return stats_fd(m, arg);
+	case OPT_TASK:
+		if (m->ntasks++ > 0)
+			buf_addc(&m->tasks, ',');
+		buf_add(&m->tasks, arg, strlen(arg));
 		break;
 	case 'o':
 		free(m->dir);
@@ -88,13 +185,60 @@ option(void *state, int val, const char *arg)
 	return 0;
 }
 
-/* The operand "supported" or "gaps" at argv[0], -o, what goes with
- * which, m->path, and today's date when --date was not given. */
+/* scan_info from the --scanned group, as the object the wrapper passed
+ * to --scan-info before, and through the same parse: the file is the
+ * same byte for byte. */
+static void
+build_scan_info(struct merge *m)
+{
+	struct buf text = { 0 };
+
+	buf_adds(&text, "{\"total_scanned\":");
+	buf_add_i64(&text, m->scanned);
+	buf_adds(&text, ",\"task_filter\":\"");
+	if (jw_escape(&text, m->tasks.data, m->tasks.len, 0) == -1)
+		stage_usage_errorx(&merge_usage_stage, "--task: not UTF-8: %s",
+		    buf_cstr(&m->tasks));
+	buf_adds(&text, "\",\"min_downloads\":");
+	buf_add_i64(&text, m->min_downloads);
+	buf_adds(&text, ",\"scan_duration_seconds\":");
+	buf_adds(&text, m->duration);
+	buf_addc(&text, '}');
+	if (pyjson_parse(&m->scan, text.data, text.len, 0, NULL) == -1)
+		stage_usage_errorx(&merge_usage_stage, "--task: not UTF-8: %s",
+		    buf_cstr(&m->tasks));
+	m->has_scan = 1;
+	buf_free(&text);
+}
+
+/* The options of scan_info: one way at most, and the --scanned group
+ * whole. */
+static void
+check_scan_args(struct merge *m)
+{
+	int given = (m->scanned != -1) + (m->ntasks > 0) +
+	    (m->min_downloads != -1) + (m->duration != NULL);
+
+	if (m->has_scan + m->keep_scan + (given > 0) > 1)
+		stage_usage_errorx(&merge_usage_stage, "%s", "--scan-info, "
+		    "--keep-scan-info and --scanned ... exclude each other");
+	if (given > 0 && given < 4)
+		stage_usage_errorx(&merge_usage_stage, "%s", "--scanned, "
+		    "--task, --min-downloads and --duration go together");
+	if (given == 4)
+		build_scan_info(m);
+}
+
+/* The operand "supported", "gaps", "summary" or "ids" at argv[0], -o,
+ * what goes with which, m->path, and today's date when --date was not
+ * given. */
 static void
 check_args(struct merge *m, int argc, char *argv[])
 {
 	/* in enum merge_mode's order */
-	static const char *const modes[] = { "supported", "gaps", NULL };
+	static const char *const modes[] = {
+		"supported", "gaps", "summary", "ids", NULL,
+	};
 	struct buf path = { 0 };
 	time_t now;
 	struct tm tm;
@@ -104,13 +248,26 @@ check_args(struct merge *m, int argc, char *argv[])
 	if (m->dir == NULL || *m->dir == '\0')
 		stage_usage_errorx(&merge_usage_stage,
 		    "%s", "-o dir is required");
-	if (m->no_metadata && m->mode == MODE_GAPS)
+	if (m->no_metadata && m->mode != MODE_SUPPORTED)
 		stage_usage_errorx(&merge_usage_stage,
 		    "%s", "--no-metadata is for hf-merge supported");
+	if (m->mode == MODE_SUMMARY || m->mode == MODE_IDS) {
+		if (m->no_lock || m->date[0] != '\0' || m->stats_fd != -1 ||
+		    m->has_scan || m->keep_scan || m->ntasks > 0 ||
+		    m->scanned != -1 || m->min_downloads != -1 ||
+		    m->duration != NULL)
+			stage_usage_errorx(&merge_usage_stage, "hf-merge %s "
+			    "takes -o dir alone", modes[m->mode]);
+		if (argc > 1)
+			stage_usage_errorx(&merge_usage_stage, "hf-merge %s "
+			    "reads no file: %s", modes[m->mode], argv[1]);
+		m->read_only = 1;
+	}
+	check_scan_args(m);
 	for (n = strlen(m->dir); n > 1 && m->dir[n - 1] == '/'; n--)
 		m->dir[n - 1] = '\0';
-	buf_addf(&path, "%s/%s", m->dir, m->mode == MODE_SUPPORTED ?
-	    MERGE_SUPPORTED_FILE : MERGE_GAPS_FILE);
+	buf_addf(&path, "%s/%s", m->dir, m->mode == MODE_GAPS ?
+	    MERGE_GAPS_FILE : MERGE_SUPPORTED_FILE);
 	m->path = xstrdup(buf_cstr(&path));
 	buf_free(&path);
 	if (m->date[0] != '\0')
@@ -119,6 +276,30 @@ check_args(struct merge *m, int argc, char *argv[])
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(m->date, sizeof(m->date), "%Y-%m-%d", &tm) != 10)
 		errx(HF_EXIT_FATAL, "cannot tell today's date");
+}
+
+/* Every operand (none: stdin) into m->in, one at a time, so that
+ * m->st.upto tells which operand each line came from: an hf_exit
+ * status. */
+static int
+read_input(struct merge *m, int argc, char *argv[])
+{
+	int (*fn)(struct nd_line *, void *) = m->mode == MODE_SUPPORTED ?
+	    input_record : input_gap;
+	int i, rv = HF_EXIT_OK;
+
+	m->st.nops = argc > 0 ? (size_t)argc : 1;
+	m->st.upto = xreallocarray(NULL, m->st.nops, sizeof(*m->st.upto));
+	if (argc == 0) {
+		rv = nd_each(0, argv, fn, m);
+		m->st.upto[0] = m->nin;
+		return rv;
+	}
+	for (i = 0; i < argc && rv != HF_EXIT_FATAL; i++) {
+		rv = hf_worst(rv, nd_each(1, argv + i, fn, m));
+		m->st.upto[i] = m->nin;
+	}
+	return rv;
 }
 
 /* All the input first, then the directory: nothing is written when an
@@ -132,8 +313,11 @@ run(struct merge *m, int argc, char *argv[])
 	char *made = NULL;
 	int rv, w;
 
-	rv = nd_each(argc, argv, m->mode == MODE_SUPPORTED ? input_record :
-	    input_gap, m);
+	if (m->mode == MODE_SUMMARY)
+		return report_summary(m);
+	if (m->mode == MODE_IDS)
+		return report_ids(m);
+	rv = read_input(m, argc, argv);
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: not written", m->path);
 		return rv;
@@ -157,6 +341,8 @@ run(struct merge *m, int argc, char *argv[])
 	if (w != 0)
 		return HF_EXIT_FATAL;
 	merge_summary(m);
+	if (merge_stats(m, argv) == -1)
+		return HF_EXIT_FATAL;
 	return rv;
 }
 
@@ -166,6 +352,8 @@ main(int argc, char *argv[])
 	struct merge m = { 0 };
 	int first, rv;
 
+	m.stats_fd = -1;
+	m.scanned = m.min_downloads = -1;
 	first = stage_options(&merge_usage_stage, &m, argc, argv, NULL);
 	check_args(&m, argc - first, argv + first);
 	rv = run(&m, argc - first - 1, argv + first + 1);

@@ -29,20 +29,19 @@ merge_open_dir(const struct merge *m)
 		MERGE_SUPPORTED_FILE, MERGE_GAPS_FILE, MERGE_HISTORY_FILE,
 		NULL,
 	};
-	struct buf lock = { 0 };
-	int rv = 0;
 
 	if (dir_make(m->dir) == -1)
 		return -1;
-	buf_addf(&lock, "%s/%s", m->dir, MERGE_LOCK_FILE);
-	/* the descriptor stays open until exit: the lock dies with us */
-	if (dir_lock(buf_cstr(&lock), "hf-merge") == -1) {
-		warn("cannot lock %s", lock.data);
-		rv = -1;
-	} else
-		dir_remove_stale(m->dir, files);
-	buf_free(&lock);
-	return rv;
+	/* The directory itself, so that no lock file is left in it. The
+	 * descriptor stays open until exit: the lock dies with us. With
+	 * --no-lock our caller holds it: a lock taken through another open
+	 * of the directory would wait for the caller forever. */
+	if (!m->no_lock && dir_lock(m->dir, "hf-merge") == -1) {
+		warn("cannot lock %s", m->dir);
+		return -1;
+	}
+	dir_remove_stale(m->dir, files);
+	return 0;
 }
 
 void
@@ -162,6 +161,61 @@ merge_summary(const struct merge *m)
 	buf_free(&b);
 }
 
+/* One "NAME VALUE" line of the statistics. */
+static void
+stat_line(struct buf *b, const char *name, int64_t v)
+{
+	buf_adds(b, name);
+	buf_addc(b, ' ');
+	buf_add_i64(b, v);
+	buf_addc(b, '\n');
+}
+
+int
+merge_stats(const struct merge *m, char *argv[])
+{
+	const struct merge_stats *st = &m->st;
+	struct buf b = { 0 };
+	size_t i, off;
+	ssize_t n;
+	int rv = 0;
+
+	if (m->stats_fd == -1)
+		return 0;
+	if (m->mode == MODE_SUPPORTED) {
+		stat_line(&b, "models_before", st->before);
+		stat_line(&b, "new_models", st->added);
+		for (i = 0; i < st->nops; i++) {
+			buf_adds(&b, "new_from ");
+			buf_add_i64(&b, st->from[i]);
+			buf_addf(&b, " %s\n", argv == NULL || argv[0] == NULL ?
+			    "-" : argv[i]);
+		}
+		stat_line(&b, "total_models", st->total);
+		stat_line(&b, "total_architectures", st->narch);
+		stat_line(&b, "total_verified", st->nverified);
+		buf_addf(&b, "written %s\n", MERGE_SUPPORTED_FILE);
+	} else {
+		stat_line(&b, "total_architectures", st->narch);
+		stat_line(&b, "total_models", st->total);
+		buf_addf(&b, "written %s\n", MERGE_GAPS_FILE);
+	}
+	/* one write, so that a reader of a pipe gets all or nothing; the
+	 * loop only for a descriptor that takes less at a time */
+	for (off = 0; off < b.len; off += (size_t)n)
+		if ((n = write(m->stats_fd, b.data + off, b.len - off)) == -1) {
+			if (errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			warn("--stats %d", m->stats_fd);
+			rv = -1;
+			break;
+		}
+	buf_free(&b);
+	return rv;
+}
+
 void
 merge_free(struct merge *m)
 {
@@ -172,6 +226,9 @@ merge_free(struct merge *m)
 	free(m->in);
 	free(m->dir);
 	free(m->path);
+	free(m->st.upto);
+	free(m->st.from);
+	buf_free(&m->tasks);
 	pyjson_free(&m->scan);
 	pyjson_free(&m->doc);
 	pyjson_free(&m->rec);

@@ -20,9 +20,7 @@
 #define MERGE_SUPPORTED_FILE	"supported_models.json"
 #define MERGE_GAPS_FILE		"architecture_gaps.json"
 #define MERGE_HISTORY_FILE	"verification_history.json"
-#define MERGE_LOCK_FILE		".hf-merge.lock"
-
-enum merge_mode { MODE_SUPPORTED, MODE_GAPS };
+enum merge_mode { MODE_SUPPORTED, MODE_GAPS, MODE_SUMMARY, MODE_IDS };
 
 /* The integers of a record, in struct input's num. */
 enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
@@ -32,8 +30,8 @@ enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
  * architecture_id. supported: what its new entry needs, taken when the
  * line is parsed so that it is not parsed again: the canonical id and
  * architecture (what pyjson_dump writes for them, each between quotes
- * kept in text), the text of its tags array, last_modified as written
- * and the three integers. The strings are one allocation, text: a copy
+ * kept in text), the text of its tags array, last_modified as the
+ * record has it (converted when written) and the three integers. The strings are one allocation, text: a copy
  * of m->in shares them (the fuzz harness merges twice with the same
  * lines).
  */
@@ -43,9 +41,20 @@ struct input {
 	size_t		 id, idlen;	/* offsets into text */
 	size_t		 arch, archlen;
 	size_t		 tags, tagslen;	/* tagslen 0: not an array */
-	size_t		 iso, isolen;	/* isolen 0: null */
+	size_t		 modified, modlen;	/* last_modified, unescaped */
+	char		 has_modified;	/* 0: not a string */
 	int64_t		 num[INPUT_NNUMS];
 	char		 has_num[INPUT_NNUMS];	/* 0: null */
+};
+
+/* What --stats FD reports: the counts the formatters make. */
+struct merge_stats {
+	int64_t		 before;	/* the file's entries before */
+	int64_t		 added;		/* new entries */
+	int64_t		 total, narch, nverified;
+	size_t		*upto;		/* m->nin after each operand */
+	int64_t		*from;		/* new entries of each operand */
+	size_t		 nops;
 };
 
 struct merge {
@@ -53,9 +62,19 @@ struct merge {
 	char		*dir;
 	char		*path;		/* DIR/supported_models.json or gaps */
 	char		 date[11];	/* --date, else today's: YYYY-MM-DD */
-	struct pyjson	 scan;		/* --scan-info */
-	int		 has_scan;
+	struct pyjson	 scan;		/* --scan-info, or built from the */
+	int		 has_scan;	/* --scanned group */
+	int		 keep_scan;	/* --keep-scan-info */
+	/* The --scanned group: -1 (NULL, 0) when not given. */
+	int64_t		 scanned, min_downloads;
+	struct buf	 tasks;		/* joined by ',' */
+	int		 ntasks;
+	const char	*duration;
 	int		 no_metadata;
+	int		 no_lock;	/* the caller holds DIR's lock */
+	int		 stats_fd;	/* --stats, or -1 */
+	int		 read_only;	/* summary, ids: a file not replaced */
+	struct merge_stats st;
 	struct pyjson	 doc;		/* the existing file */
 	int		 has_doc;
 	int		 models;	/* the doc's models and scan_info */
@@ -107,8 +126,17 @@ int	existing_take(struct merge *, const char *text, size_t len);
 void	supported_format(struct merge *, struct merge_out *out);
 void	gaps_format(struct merge *, struct merge_out *out);
 
+/* report.c: hf-merge summary and hf-merge ids, on stdout: an hf_exit
+ * status. */
+int	report_summary(struct merge *);
+int	report_ids(struct merge *);
+/* Their text, from m's file and g's (the gaps file), read already. */
+void	report_summary_text(struct buf *, const struct merge *m,
+	    const struct merge *g);
+void	report_ids_text(struct buf *, const struct merge *m);
+
 /* merge.c */
-/* Create m->dir, take its lock and clear what killed writers left: 0,
+/* Create m->dir, take its lock (unless --no-lock) and clear what killed writers left: 0,
  * or -1 (warned). */
 int	merge_open_dir(const struct merge *);
 /* generated_at and scan_info: --scan-info, else the file's, else null. */
@@ -132,6 +160,8 @@ int	merge_replace(const struct merge *, struct atomic *a);
 int	merge_history(const struct merge *, char **made);
 /* The design drops, in one line on stderr. */
 void	merge_summary(const struct merge *);
+/* --stats: m->st in one write to m->stats_fd: 0, or -1 (warned). */
+int	merge_stats(const struct merge *, char *argv[]);
 void	merge_free(struct merge *);
 
 #endif

@@ -3,8 +3,10 @@
  * entry for each new model, under headers counted afresh (see merge.h). */
 #include <err.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
+#include "date.h"
 #include "json.h"
 #include "jsonw.h"
 #include "pyjson.h"
@@ -21,6 +23,19 @@ static const char *const supported_keys[] = {
 	"total_verified", "models", NULL,
 };
 
+/*
+ * The members every new entry has with the same values, as jw writes
+ * them at an entry's depth: mid, "status" and "verified_date" after
+ * "model_id"; tail, "note" and the phase scores after "metadata". jw
+ * writes straight into its buffer and keeps no state but the nesting,
+ * which they leave as they found it (the entry is not empty before them
+ * and no key is pending after them): so they are formatted once, by jw
+ * itself, and copied into each entry.
+ */
+struct fixed {
+	struct buf	 mid, tail;
+};
+
 /* What plan decides and counts for the headers. */
 struct plan {
 	char		*keep_old;	/* per entry of the file */
@@ -29,14 +44,19 @@ struct plan {
 };
 
 static void	write_num(struct jw *, const struct input *, int);
+static int	write_plain_tags(struct jw *, const struct input *);
+static void	write_tags(struct jw *, const struct input *, struct pyjson *);
 static void	write_metadata(struct jw *, const struct input *,
 		    struct pyjson *);
-static void	write_entry(struct jw *, struct merge *, const struct input *);
+static void	fixed_members(struct fixed *);
+static void	write_entry(struct jw *, struct merge *, const struct input *,
+		    const struct fixed *);
 static int	verified(const struct pyjson *, int);
 static void	report_dup(struct merge *, int);
 static void	plan_old(struct merge *, struct plan *, struct strmap *,
 		    struct strmap *);
 static void	plan(struct merge *, struct plan *);
+static void	count(struct merge *, const struct plan *, int);
 
 /* One of the record's integers, or null. */
 static void
@@ -48,66 +68,140 @@ write_num(struct jw *w, const struct input *l, int i)
 		jw_null(w);
 }
 
+/* Tags whose array holds only strings written as Python writes them
+ * (printable ASCII, no escape), the common case: each string's text is
+ * copied as it stands instead of the array being parsed again. 0, or -1
+ * (nothing written) if they are not such. The text parsed as an array
+ * (input.c): '[' first, ']' last, and with no backslash a '"' always
+ * ends the string it is in. */
+static int
+write_plain_tags(struct jw *w, const struct input *l)
+{
+	const char *s = l->text + l->tags, *end = s + l->tagslen - 1, *q;
+	const unsigned char *c;
+	int in = 0;
+
+	for (c = (const unsigned char *)s + 1; c < (const unsigned char *)end;
+	    c++) {
+		if (*c == '"')
+			in = !in;
+		else if (in ? *c < 0x20 || *c > 0x7e || *c == '\\' :
+		    *c != ',' && *c != ' ' && *c != '\n' && *c != '\t' &&
+		    *c != '\r')
+			return -1;
+	}
+	jw_arr(w);
+	while ((s = memchr(s, '"', (size_t)(end - s))) != NULL) {
+		q = memchr(s + 1, '"', (size_t)(end - s - 1));
+		jw_raw(w, s, (size_t)(q - s) + 1);
+		s = q + 1;
+	}
+	jw_end(w);
+	return 0;
+}
+
+/* The tags of a record kept by input.c, [] if they are not a list; p is
+ * scratch. */
+static void
+write_tags(struct jw *w, const struct input *l, struct pyjson *p)
+{
+	if (l->tagslen > 0 && write_plain_tags(w, l) == 0)
+		return;
+	/* the array's text alone: it parsed as part of the record */
+	if (l->tagslen > 0 &&
+	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1) {
+		pyjson_dump(w, p, 0);
+		return;
+	}
+	jw_arr(w);
+	jw_end(w);
+}
+
 /* The metadata object of a record kept by input.c; p is scratch. */
 static void
 write_metadata(struct jw *w, const struct input *l, struct pyjson *p)
 {
+	char iso[DATE_ISO_MAX];
+
 	jw_obj(w);
 	KEY(w, "downloads");
 	write_num(w, l, INPUT_DOWNLOADS);
 	KEY(w, "likes");
 	write_num(w, l, INPUT_LIKES);
 	KEY(w, "last_modified");
-	if (l->isolen > 0)
-		jw_str(w, l->text + l->iso, l->isolen);
+	if (l->has_modified && date_iso_utc(l->text + l->modified, l->modlen,
+	    iso) == 0)
+		jw_str(w, iso, strlen(iso));
 	else
 		jw_null(w);
 	KEY(w, "tags");
-	/* the array's text alone: it parsed as part of the record */
-	if (l->tagslen > 0 &&
-	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1)
-		pyjson_dump(w, p, 0);
-	else {
-		jw_arr(w);
-		jw_end(w);
-	}
+	write_tags(w, l, p);
 	KEY(w, "parameter_count");
 	write_num(w, l, INPUT_PARAMS);
 	jw_end(w);
 }
 
-/* A new model: the reference's keys, in its order. */
+/* f's members, formatted by a jw in an entry as deep as supported_format
+ * writes them. */
 static void
-write_entry(struct jw *w, struct merge *m, const struct input *l)
+fixed_members(struct fixed *f)
+{
+	struct buf b = { 0 };
+	struct jw w;
+	size_t at;
+
+	jw_init(&w, &b, 1, 2);
+	jw_obj(&w);		/* the file */
+	KEY(&w, "models");
+	jw_arr(&w);
+	jw_obj(&w);		/* an entry */
+	KEY(&w, "model_id");
+	jw_null(&w);
+	at = b.len;
+	KEY(&w, "status");
+	jw_i64(&w, 0);
+	KEY(&w, "verified_date");
+	jw_null(&w);
+	buf_add(&f->mid, b.data + at, b.len - at);
+	KEY(&w, "metadata");
+	jw_null(&w);
+	at = b.len;
+	KEY(&w, "note");
+	jw_null(&w);
+	KEY(&w, "phase1_score");
+	jw_null(&w);
+	KEY(&w, "phase2_score");
+	jw_null(&w);
+	KEY(&w, "phase3_score");
+	jw_null(&w);
+	KEY(&w, "phase4_score");
+	jw_null(&w);
+	KEY(&w, "phase7_score");
+	jw_null(&w);
+	KEY(&w, "phase8_score");
+	jw_null(&w);
+	buf_add(&f->tail, b.data + at, b.len - at);
+	jw_free(&w);
+	buf_free(&b);
+}
+
+/* A new model: the reference's keys, in its order (see struct fixed). */
+static void
+write_entry(struct jw *w, struct merge *m, const struct input *l,
+    const struct fixed *f)
 {
 	jw_obj(w);
 	KEY(w, "architecture_id");
 	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
 	KEY(w, "model_id");
 	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
-	KEY(w, "status");
-	jw_i64(w, 0);
-	KEY(w, "verified_date");
-	jw_null(w);
+	buf_add(w->out, f->mid.data, f->mid.len);
 	KEY(w, "metadata");
 	if (m->no_metadata)
 		jw_null(w);
 	else
 		write_metadata(w, l, &m->rec);
-	KEY(w, "note");
-	jw_null(w);
-	KEY(w, "phase1_score");
-	jw_null(w);
-	KEY(w, "phase2_score");
-	jw_null(w);
-	KEY(w, "phase3_score");
-	jw_null(w);
-	KEY(w, "phase4_score");
-	jw_null(w);
-	KEY(w, "phase7_score");
-	jw_null(w);
-	KEY(w, "phase8_score");
-	jw_null(w);
+	buf_add(w->out, f->tail.data, f->tail.len);
 	jw_end(w);
 }
 
@@ -190,8 +284,9 @@ plan(struct merge *m, struct plan *p)
 	plan_old(m, p, &ids, &archs);
 	for (i = 0; i < m->nin; i++) {
 		l = &m->in[i];
-		p->keep_new[i] = (char)strmap_add(&ids, l->text + l->id,
-		    l->idlen);
+		/* input.c kept each id once: only the file's are looked up */
+		p->keep_new[i] = strmap_get(&ids, l->text + l->id,
+		    l->idlen) == NULL;
 		if (!p->keep_new[i]) {
 			m->present++;
 			continue;
@@ -204,12 +299,37 @@ plan(struct merge *m, struct plan *p)
 	strmap_free(&archs);
 }
 
+/* What --stats reports, from the plan and the file's n entries. */
+static void
+count(struct merge *m, const struct plan *p, int n)
+{
+	struct merge_stats *st = &m->st;
+	size_t i, op;
+
+	st->before = n;
+	st->total = p->total;
+	st->narch = p->narch;
+	st->nverified = p->nverified;
+	st->added = 0;
+	st->from = xreallocarray(st->from, st->nops + 1, sizeof(*st->from));
+	memset(st->from, 0, (st->nops + 1) * sizeof(*st->from));
+	for (i = 0, op = 0; i < m->nin; i++) {
+		while (op < st->nops && i >= st->upto[op])
+			op++;
+		if (p->keep_new[i]) {
+			st->added++;
+			st->from[op]++;
+		}
+	}
+}
+
 void
 supported_format(struct merge *m, struct merge_out *out)
 {
 	const struct pyjson *d = &m->doc;
 	int list = m->has_doc ? m->models : -1;
 	int n = json_size(&d->j, list), i, e;
+	struct fixed f = { 0 };
 	struct plan p;
 	struct jw w;
 	size_t k;
@@ -217,6 +337,7 @@ supported_format(struct merge *m, struct merge_out *out)
 	p.keep_old = xmalloc((size_t)n + 1);
 	p.keep_new = xmalloc(m->nin + 1);
 	plan(m, &p);
+	count(m, &p, n);
 	jw_init(&w, &out->buf, 1, 2);
 	jw_obj(&w);
 	merge_head(&w, m);
@@ -234,11 +355,14 @@ supported_format(struct merge *m, struct merge_out *out)
 			pyjson_dump(&w, d, e);
 			merge_spill(out, MERGE_SPILL);
 		}
+	fixed_members(&f);
 	for (k = 0; k < m->nin; k++)
 		if (p.keep_new[k]) {
-			write_entry(&w, m, &m->in[k]);
+			write_entry(&w, m, &m->in[k], &f);
 			merge_spill(out, MERGE_SPILL);
 		}
+	buf_free(&f.mid);
+	buf_free(&f.tail);
 	jw_end(&w);
 	if (m->has_doc)
 		pyjson_dump_members(&w, d, 0, supported_keys);
