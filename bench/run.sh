@@ -552,6 +552,7 @@ if part stages; then
 		b=$(wc -c <"$2" | tr -d ' ')
 		n=$(wc -l <"$2" | tr -d ' ')
 		w=$(stat "$1" wall)
+		w=$(calc "$w < 0.01 ? 0.01 : $w")	# GNU time's resolution
 		if [ -n "$3" ]; then
 			jw=$(stat "$3" wall)
 			jcol=$(calc "$b / 1e6 / $jw" | awk '{ printf "%.0f", $1 }')
