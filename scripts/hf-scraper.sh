@@ -1,45 +1,51 @@
 #!/bin/sh
 # hf-scraper: compose the hf-* programs into the TransformerLens registry
-# scrape, with the Python reference's flags and defaults, checkpoints that
-# survive SIGKILL, and exact gap merging through a per-model ledger.
+# scrape, with the Python reference's flags and defaults. The programs
+# compute; this script plans, starts them, checks their statuses and logs
+# the figures they declare (--stats lines, hf-registry's answers, hf-merge
+# summary). It parses no JSON.
 #
-# Files in the output directory DIR:
+# Files in the output directory DIR (hf-scraper(7)):
 #   supported_models.json, architecture_gaps.json, verification_history.json
-#   scrape_ledger.ndjson           every unsupported model of the main scans
-#   scrape_checkpoint.json         what the unfinished scan is (its identity)
-#   scrape_checkpoint.*            its sidecars: hf-list states, raw pages
-#   .hf-scraper.lock               one run at a time (flock)
-#   .hf-scraper.tmp.PID.*          this run's temporary files
+#   scrape_ledger.ndjson          every unsupported model of the main scans
+#   scrape_checkpoint.json        what the unfinished scan is (its identity)
+#   scrape_checkpoint.taskN.*     a main scan's hf-list state and records
+#   scrape_checkpoint.sweep.*     the sweep's hf-list state and raw pages
+# The lock is DIR itself; temporaries live in a directory of TMPDIR.
 set -eu
 
 VERSION='@VERSION@'
 PROG=hf-scraper
 TL_INIT=transformer_lens/tools/model_registry/__init__.py
-TL_DATA=transformer_lens/tools/model_registry/data/
+TL_DATA=transformer_lens/tools/model_registry/data
 
 usage() {
 	cat <<-EOF
 	usage: hf-scraper [--force] [--full-scan] [--keep-loadable-quant]
-	                  [--no-canonical-sweep] [--no-metadata] [--quiet]
-	                  [--architecture arch] [--checkpoint-interval n]
-	                  [--jobs n] [--limit n] [--min-downloads n]
-	                  [-o dir] [--registry file] [--report file]
-	                  [--task task] [--timeout seconds]
+	                  [--no-canonical-sweep] [--no-metadata] [--offline]
+	                  [--quiet] [--architecture arch]
+	                  [--checkpoint-interval n] [--jobs n] [--limit n]
+	                  [--min-downloads n] [-o dir] [--registry file]
+	                  [--report file] [--task task ...] [--timeout seconds]
 	       hf-scraper --help | --version
 
 	Scrape the Hugging Face Hub for the TransformerLens model registry.
 
 	  --architecture ARCH       only models whose config.architectures[0] is ARCH
 	  --full-scan               scan every model matching --task (no --limit)
-	  --limit N                 at most N models in the main scan (default 10000)
-	  --task TASK               Hub tag filter (default text-generation)
-	  -o, --output DIR          where the JSON files go
-	                            (default $TL_DATA)
+	  --limit N                 scan at most N models not yet in
+	                            supported_models.json (default 10000)
+	  --task TASK               Hub tag filter (default text-generation);
+	                            repeat it to scan several tasks in one run
+	  -o, --output DIR          where the JSON files go (default: the data/
+	                            directory of the TransformerLens checkout)
 	  --min-downloads N         stop the main scan below N downloads (default 500)
 	  --checkpoint-interval N   checkpoint at least every N models (default 5000)
 	  --no-canonical-sweep      skip the sweep of canonical orgs
 	  --keep-loadable-quant     keep AWQ, GPTQ, bnb, HQQ, int/bit forms
 	  --jobs N                  lanes of orgs swept in parallel (default 4)
+	  --offline                 no Hub request: reclassify the ledger with the
+	                            current registry (also HF_HUB_OFFLINE=1)
 	  --registry FILE           the architecture registry to use
 	  --report FILE             write what the run changed in the registry to
 	                            FILE, as a pull-request body (Markdown)
@@ -63,960 +69,757 @@ usage() {
 	    # Output to custom directory
 	    hf-scraper --full-scan -o ./my_data/
 
-	    # After adding an adapter: only that architecture's canonical orgs
+	    # After adding an adapter: its models out of the gaps, no request;
+	    # then the models of its canonical orgs
+	    hf-scraper --offline
 	    hf-scraper --architecture Qwen3ForCausalLM
 	EOF
 }
 
-# --- logging ---------------------------------------------------------------
+# --- the log ---------------------------------------------------------------
 
+# A log line never fails the run: stderr may be on a full disk.
 log() {	# log LEVEL message...
-	level=$1
+	_level=$1
 	shift
-	[ "$quiet" = 1 ] && [ "$level" = INFO ] && return 0
-	stamp
-	printf '%s: %s %s: %s\n' "$PROG" "$now" "$level" "$*" >&2
+	[ "$quiet" = 1 ] && [ "$_level" = INFO ] && return 0
+	printf '%s: %s %s: %s\n' "$PROG" "$(date '+%Y-%m-%d %H:%M:%S')" \
+	    "$_level" "$*" >&2 2>/dev/null || :
 }
 info() { log INFO "$@"; }
 warn() { log WARNING "$@"; }
 fail() { log ERROR "$@"; exit 1; }
 die_usage() {
-	printf '%s: %s\n' "$PROG" "$1" >&2
-	printf 'usage: hf-scraper [options]; see hf-scraper --help\n' >&2
+	{ printf '%s: %s\n' "$PROG" "$1"
+	  echo 'usage: hf-scraper [options]; see hf-scraper --help'; } >&2 || :
 	exit 2
 }
 
 # --- arguments -------------------------------------------------------------
 
-need_value() {	# need_value FLAG ARGC
-	[ "$2" -ge 2 ] || die_usage "$1 needs a value"
-}
-
-number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
-	case $2 in
-	''|*[!0-9]*) die_usage "$1: not a number: $2" ;;
-	esac
-	[ "${#2}" -le 15 ] || die_usage "$1: too large: $2"
-	[ "$2" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
-	num=$2
-	while :; do
-		case $num in
-		0?*) num=${num#0} ;;	# no leading zeros (not octal anywhere)
-		*) break ;;
-		esac
-	done
-}
-
 parse_args() {
-	arch='' arch_set=0 full=0 limit=10000 task=text-generation out=''
-	min_dl=500 interval=5000 sweep=1 keep_quant=0 jobs=4 registry=
-	force=0 metadata=1 quiet=0 timeout=120 report=
+	arch='' arch_set=0 full=0 limit=10000 tasks='' out='' min_dl=500
+	interval=5000 sweep=1 keep_quant=0 jobs=4 registry='' force=0
+	metadata=1 quiet=0 timeout=120 report='' offline=0
+	case ${HF_HUB_OFFLINE-} in 1|[Tt][Rr][Uu][Ee]|[Yy][Ee][Ss]|[Oo][Nn]) offline=1 ;; esac
 	while [ $# -gt 0 ]; do
+		case $1 in	# --flag=value: as --flag value
+		--*=*) _f=${1%%=*} _v=${1#*=}; shift; set -- "$_f" "$_v" "$@" ;;
+		esac
 		case $1 in
-		--architecture)	need_value "$1" $#; arch=$2; arch_set=1; shift ;;
-		--architecture=*) arch=${1#*=}; arch_set=1 ;;
-		--checkpoint-interval) need_value "$1" $#
-				number "$1" "$2" 1; interval=$num; shift ;;
-		--checkpoint-interval=*)
-				number "${1%%=*}" "${1#*=}" 1; interval=$num ;;
-		--force)	force=1 ;;
-		--full-scan)	full=1 ;;
-		-h|--help)	usage; exit 0 ;;
-		--jobs)		need_value "$1" $#; number "$1" "$2" 1; jobs=$num; shift ;;
-		--jobs=*)	number "${1%%=*}" "${1#*=}" 1; jobs=$num ;;
+		--architecture|--checkpoint-interval|--jobs|--limit|--min-downloads|-o|--output|--registry|--report|--task|--timeout)
+			[ $# -ge 2 ] || die_usage "$1 needs a value"
+			option "$1" "$2"
+			shift ;;
+		--force) force=1 ;;
+		--full-scan) full=1 ;;
+		-h|--help) usage; exit 0 ;;
 		--keep-loadable-quant) keep_quant=1 ;;
-		--limit)	need_value "$1" $#; number "$1" "$2" 1; limit=$num; shift ;;
-		--limit=*)	number "${1%%=*}" "${1#*=}" 1; limit=$num ;;
-		--min-downloads) need_value "$1" $#
-				number "$1" "$2" 0; min_dl=$num; shift ;;
-		--min-downloads=*) number "${1%%=*}" "${1#*=}" 0; min_dl=$num ;;
 		--no-canonical-sweep) sweep=0 ;;
-		--no-metadata)	metadata=0 ;;
-		-o|--output)	need_value "$1" $#; out=$2; shift ;;
-		--output=*)	out=${1#*=} ;;
-		--quiet)	quiet=1 ;;
-		--registry)	need_value "$1" $#; registry=$2; shift ;;
-		--registry=*)	registry=${1#*=} ;;
-		--report)	need_value "$1" $#; report=$2; shift ;;
-		--report=*)	report=${1#*=} ;;
-		--task)		need_value "$1" $#; task=$2; shift ;;
-		--task=*)	task=${1#*=} ;;
-		--timeout)	need_value "$1" $#
-				number "$1" "$2" 1; timeout=$num; shift ;;
-		--timeout=*)	number "${1%%=*}" "${1#*=}" 1; timeout=$num ;;
-		--version)	printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
-		*)		die_usage "unknown option: $1" ;;
+		--no-metadata) metadata=0 ;;
+		--offline) offline=1 ;;
+		--quiet) quiet=1 ;;
+		--version) printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
+		*) die_usage "unknown option: $1" ;;
 		esac
 		shift
 	done
-	[ "$arch_set" = 0 ] || [ -n "$arch" ] ||
-	    die_usage "--architecture: empty value"
-	[ -n "$task" ] || die_usage "--task: empty value"
+	[ -n "$tasks" ] || tasks=text-generation
+	[ "$full" = 0 ] || limit=0
 	case $report in */) die_usage "--report: a file, not a directory: $report" ;; esac
 	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
-	if [ -z "$out" ]; then
-		[ -f "$TL_INIT" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found): pass -o DIR"
-		out=$TL_DATA
-	fi
-	[ "$full" = 1 ] && limit=0
-	return 0
 }
 
-# --- programs and registry -------------------------------------------------
-
-stage() {	# stage VAR NAME: VAR is the path of stage NAME: beside this
-	# script, else on PATH
-	# shellcheck disable=SC2034 # found is read by the eval
-	if [ -x "$here/$2" ]; then
-		eval "$1=\$here/\$2"
-	elif found=$(command -v "$2" 2>/dev/null); then
-		eval "$1=\$found"
-	else
-		fail "$2: not found beside $0 nor on PATH"
-	fi
-}
-
-find_stages() {
-	case $0 in
-	*/*) here=${0%/*} ;;
-	*) here=. ;;
+option() {	# option FLAG VALUE
+	case $1 in
+	--architecture) plain "$1" "$2"; arch=$2 arch_set=1 ;;
+	--checkpoint-interval) number "$1" "$2" 1; interval=$num ;;
+	--jobs) number "$1" "$2" 1; jobs=$num ;;
+	--limit) number "$1" "$2" 1; limit=$num ;;
+	--min-downloads) number "$1" "$2" 0; min_dl=$num ;;
+	-o|--output) out=$2 ;;
+	--registry) registry=$2 ;;
+	--report) report=$2 ;;
+	--task) plain "$1" "$2"
+		case $2 in *,*) die_usage "$1: a comma in a task: $2" ;; esac
+		case ,$tasks, in *,"$2",*) ;; *) tasks=${tasks:+$tasks,}$2 ;; esac ;;
+	--timeout) number "$1" "$2" 1; timeout=$num ;;
 	esac
-	case $here in	# absolute, without a process
-	'') here=/ ;;
-	/*) ;;
-	.) here=$PWD ;;
-	*) here=$PWD/${here#./} ;;
-	esac
-	hf_list='' hf_arch='' hf_filter_quant='' hf_classify='' hf_score='' hf_merge=''
-	hf_registry=''
-	hf_ledger=''
-	stage hf_list hf-list
-	stage hf_arch hf-arch
-	stage hf_filter_quant hf-filter-quant
-	stage hf_classify hf-classify
-	stage hf_score hf-score
-	stage hf_merge hf-merge
-	stage hf_registry hf-registry
-	stage hf_ledger hf-ledger
-	hf_diff=
-	[ -z "$report" ] || stage hf_diff hf-diff
 }
 
-# Registry: --registry, else a TransformerLens checkout's __init__.py read
-# with ast, else the installed registry.json, found as the stages find it.
+number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
+	case $2 in ''|*[!0-9]*) die_usage "$1: not a number: $2" ;; esac
+	[ "${#2}" -le 15 ] || die_usage "$1: too large: $2"
+	num=$2
+	while :; do	# no leading zeros (not octal anywhere)
+		case $num in 0?*) num=${num#0} ;; *) break ;; esac
+	done
+	[ "$num" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
+}
+
+# A value the checkpoint holds as a JSON string: nothing to escape in it.
+plain() {	# plain WHAT VALUE
+	case $2 in
+	'') die_usage "$1: empty value" ;;
+	*[\"\\[:cntrl:]]*) die_usage "$1: a quote, backslash or control character: $2" ;;
+	esac
+}
+
+# --- where things are ------------------------------------------------------
+
+# $checkout: the root of the TransformerLens checkout holding the current
+# directory (from any subdirectory of it), or empty.
+find_checkout() {
+	checkout=$PWD
+	while [ ! -f "$checkout/$TL_INIT" ]; do
+		[ -n "$checkout" ] || return 0
+		checkout=${checkout%/*}
+	done
+	[ -n "$checkout" ] || checkout=/
+}
+
+# The programs are called by name, those beside this script first.
+find_programs() {
+	case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+	case $here in '') here=/ ;; /*) ;; *) here=$PWD/$here ;; esac
+	PATH=$here:$PATH
+	for _p in hf-list hf-arch hf-filter-quant hf-classify hf-score \
+	    hf-merge hf-registry hf-ledger ${report:+hf-diff}; do
+		command -v "$_p" >/dev/null 2>&1 ||
+		    fail "$_p: not found beside $0 nor on PATH"
+	done
+}
+
+# The registry: --registry; else a TransformerLens checkout's __init__.py,
+# read with Python's ast; else the stages' default, which hf-registry path
+# names. Every stage is given the same file.
 resolve_registry() {
-	if [ -n "$registry" ]; then
-		reg_src=$registry
-	elif [ -f "$TL_INIT" ]; then
+	reg_src='' reg_archs=0 arch_check='' arch_orgs='' all_orgs=''
+	if [ -z "$registry" ] && [ -n "$checkout" ]; then
 		command -v python3 >/dev/null 2>&1 ||
-		    fail "$TL_INIT: python3 is needed to read it"
-		reader=$here/tl-registry.py
-		[ -f "$reader" ] || reader=$here/../share/hf-scraper/tl-registry.py
-		python3 "$reader" "$TL_INIT" >"$tmp.registry.json" ||
-		    fail "$TL_INIT: cannot read the registry (see above)"
-		registry=$tmp.registry.json
-		reg_src=$TL_INIT
-	elif [ -n "${HF_SCRAPER_REGISTRY-}" ]; then
-		registry=$HF_SCRAPER_REGISTRY
-		reg_src="$registry (HF_SCRAPER_REGISTRY)"
-	else
-		registry=$here/../share/hf-scraper/registry.json
-		[ -f "$registry" ] || registry=$here/../data/registry.json
-		reg_src=$registry
+		    fail "$checkout/$TL_INIT: python3 is needed to read it"
+		_r=$here/tl-registry.py
+		[ -f "$_r" ] || _r=$here/../share/hf-scraper/tl-registry.py
+		python3 "$_r" "$checkout/$TL_INIT" >"$tmp/registry.json" ||
+		    fail "$checkout/$TL_INIT: cannot read the registry (see above)"
+		registry=$tmp/registry.json reg_src=$checkout/$TL_INIT
 	fi
-	[ -r "$registry" ] || fail "$registry: cannot read the registry"
-	case $registry in
-	/*) ;;
-	*) registry=$PWD/$registry ;;
-	esac
-	registry_read
+	set -- path
+	[ -z "$registry" ] || set -- --registry "$registry" path
+	registry=$(hf-registry "$@") || exit 1	# hf-registry said why
+	ask_registry reg_archs count
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
-	info "registry: $reg_src ($reg_archs supported architectures)"
-}
-
-# registry_read: what the wrapper needs of the registry, asked of
-# hf-registry(1), which reads it as the stages do and refuses (naming the
-# file and the reason) what they would refuse, before any request:
-#   reg_archs      how many supported architectures
-#   all_orgs       every canonical org, byte order, each once
-#   arch_orgs      the canonical orgs of --architecture (same order)
-#   arch_supported 1 when --architecture is a supported architecture
-#   arch_closest   else the supported one nearest to it (edit distance)
-#   arch_case      1 when it differs from arch_closest only in case
-registry_read() {
-	reg_archs=0 all_orgs='' arch_orgs='' arch_supported=0 arch_closest=''
-	arch_case=0
-	reg_archs=$("$hf_registry" --registry "$registry" count) ||
-	    fail "$registry: cannot read the registry"
-	[ "$sweep" = 0 ] || registry_orgs all_orgs
+	info "registry: ${reg_src:-$registry} ($reg_archs supported architectures)"
+	[ "$sweep" = 0 ] || [ "$offline" = 1 ] || ask_registry all_orgs orgs
 	[ "$arch_set" = 1 ] || return 0
-	registry_orgs arch_orgs -- "$arch"
-	answer=$("$hf_registry" --registry "$registry" check -- "$arch") ||
-	    fail "$registry: cannot read the registry"
-	case $answer in
-	supported) arch_supported=1 ;;
-	'case '*) arch_closest=${answer#case } arch_case=1 ;;
-	*) arch_closest=${answer#closest } ;;
-	esac
+	ask_registry arch_orgs orgs -- "$arch"
+	ask_registry arch_check check -- "$arch"
 }
 
-# registry_orgs VAR [-- ARCH]: VAR is hf-registry's orgs, one a line,
-# joined by spaces: each is one word (the sweep's operands)
-registry_orgs() {
+# ask_registry VAR QUERY...: VAR is hf-registry's answer, its lines joined
+# by spaces (an org name holding white space is refused).
+ask_registry() {
 	_var=$1
 	shift
-	_lines=$("$hf_registry" --registry "$registry" orgs "$@") ||
-	    fail "$registry: cannot read the registry"
-	_words=
-	set -f
-	_ifs=$IFS
+	_a=$(hf-registry --registry "$registry" "$@") || exit 1
+	case $1$_a in
+	orgs*[[:blank:]]*) fail "$registry: white space in a canonical org's name" ;;
+	esac
+	_w='' _ifs=$IFS
 	IFS='
 '
-	for _o in $_lines; do
-		case $_o in
-		*[[:space:]]*)
-			IFS=$_ifs
-			fail "$registry: canonical org \"$_o\": white space in an org name" ;;
-		esac
-		_words=${_words:+$_words }$_o
-	done
-	IFS=$_ifs
+	set -f
+	for _l in $_a; do _w=${_w:+$_w }$_l; done
 	set +f
-	eval "$_var=\$_words"
+	IFS=$_ifs
+	eval "$_var=\$_w"
 }
 
-# --- checkpoint ------------------------------------------------------------
+# --- the checkpoint --------------------------------------------------------
 
-json_str() {	# $js: a JSON string literal of $1
-	case $1 in
-	*[\"\\]* | *[[:cntrl:]]*) ;;
-	*) js="\"$1\""; return ;;	# nothing to escape: no process
-	esac
-	js=$(printf '%s' "$1" | awk '
-	BEGIN {
-		ORS = ""
-		for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
-		esc["\t"] = "\\t"; esc["\r"] = "\\r"
+identity() {	# the scan's identity, one key a line (values are plain)
+	_a=null _s=false
+	[ "$arch_set" = 0 ] || _a="\"$arch\""
+	[ "$sweep" = 0 ] || _s=true
+	cat <<-EOF
+	{
+	  "hf_scraper_checkpoint": 2,
+	  "endpoint": "$endpoint",
+	  "task": "$tasks",
+	  "limit": $limit,
+	  "min_downloads": $min_dl,
+	  "architecture": $_a,
+	  "canonical_sweep": $_s,
+	  "quantisation": "$quant_policy",
+	  "output": "$out"
 	}
-	{
-		if (NR > 1) print "\\n"
-		n = length($0)
-		for (i = 1; i <= n; i++) {
-			c = substr($0, i, 1)
-			if (c == "\\" || c == "\"") print "\\" c
-			else if (c in esc) print esc[c]
-			else print c
-		}
-	}' | { printf '"'; cat; printf '"'; })
+	EOF
 }
 
-identity() {	# the scan's identity, one key a line
-	json_str "$endpoint"
-	printf '  "endpoint": %s,\n' "$js"
-	json_str "$task"
-	printf '  "task": %s,\n' "$js"
-	printf '  "limit": %s,\n' "$limit"
-	printf '  "min_downloads": %s,\n' "$min_dl"
-	if [ "$arch_set" = 1 ]; then
-		json_str "$arch"
-		printf '  "architecture": %s,\n' "$js"
-	else
-		printf '  "architecture": null,\n'
-	fi
-	if [ "$sweep" = 1 ]; then
-		printf '  "canonical_sweep": true,\n'
-	else
-		printf '  "canonical_sweep": false,\n'
-	fi
-	printf '  "quantisation": "%s",\n' "$quant_policy"
-	json_str "$out_abs"
-	printf '  "output": %s\n' "$js"
-}
-
-# Written in place, not renamed (no process): a checkpoint cut short by a
-# kill lacks its last line, and the next run takes it for none.
-write_checkpoint() {
-	{
-		printf '{\n  "hf_scraper_checkpoint": 1,\n'
-		identity
-		printf '}\n'
-	} >"$ck"
-}
-
-ck_cut_short() {	# whether $ck is empty, or a checkpoint without its end
-	_first='' _last=
-	while IFS= read -r _l; do
-		[ -n "$_first" ] || _first=$_l
-		_last=$_l
-	done <"$ck"
-	[ -z "$_first" ] || { [ "$_first" = "{" ] && [ "$_last" != "}" ]; }
-}
-
-# Resume a checkpoint of the same scan, refuse one of another (naming the
-# difference) unless --force, start a new one otherwise.
+# Resume the checkpoint of the same scan; refuse another's (naming each
+# line that differs) unless --force. The file is this script's own text,
+# written before the first request; compared as text.
 open_checkpoint() {
 	ck=$out/scrape_checkpoint.json
-	ck_new=0
-	if [ ! -f "$ck" ] || ck_cut_short; then
-		rm_glob "$out"/scrape_checkpoint.*	# leftovers of a finished run
-		# written once the listings have started (see scrape): a run
-		# killed before that leaves states without a checkpoint, which
-		# the next run clears, as here
-		ck_new=1
+	ck_new=1
+	identity >"$tmp/identity"
+	ck_lines
+	if [ "$_n" = 0 ] || { [ "$_first" = "{" ] && [ "$_last" != "}" ] &&
+	    [ "$_n" -lt 11 ]; }; then	# none, or one cut short by a kill
+		rm_glob "$out"/scrape_checkpoint.*
 		return 0
 	fi
-	identity >"$tmp.identity"
-	sed -n 's/^\(  "[a-z_]*": .*[^,]\),*$/\1/p' "$ck" |
-	    grep -v '"hf_scraper_checkpoint"' >"$tmp.old" || true
-	sed 's/,$//' "$tmp.identity" >"$tmp.new"
-	if cmp -s "$tmp.old" "$tmp.new"; then
+	if cmp -s "$ck" "$tmp/identity"; then
+		ck_new=0
 		info "resuming the checkpoint in $ck"
 		return 0
 	fi
 	if [ "$force" = 1 ]; then
 		warn "--force: discarding the checkpoint of another scan in $ck"
-		rm -f "$out"/scrape_checkpoint.*
-		write_checkpoint
+		rm -f -- "$out"/scrape_checkpoint.*
 		return 0
 	fi
-	diff "$tmp.old" "$tmp.new" | sed -n 's/^< *//p' | while IFS= read -r l; do
-		log ERROR "checkpoint differs: $l (this run: $(grep -F "${l%%:*}:" "$tmp.new" | sed 's/^ *"[a-z_]*": //'))"
-	done
+	[ "$_second" = '  "hf_scraper_checkpoint": 2,' ] ||
+	    fail "$ck: not a checkpoint of this hf-scraper (the Python hf_scraper, or an older hf-scraper, writes one of this name): pass --force to discard it"
+	exec 7<"$tmp/identity"
+	while IFS= read -r _old; do
+		IFS= read -r _new <&7 || _new=
+		_old=${_old%,} _new=${_new%,}
+		[ "$_old" = "$_new" ] ||
+		    log ERROR "checkpoint differs: ${_old#  } (this run: ${_new#*: })"
+	done <"$ck"
+	exec 7<&-
 	fail "$ck belongs to another scan: rerun with its arguments, or pass --force to discard it"
 }
 
-# --- listing ---------------------------------------------------------------
-
-# A raw file cut by a kill can end in half a line: drop it.
-trim_partial() {
-	[ -s "$1" ] || return 0
-	[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] && return 0
-	sed '$d' "$1" >"$1.trim" && mv -f "$1.trim" "$1"
+ck_lines() {	# $_n lines in $ck, the $_first, $_second and $_last
+	_n=0 _first='' _second='' _last=''
+	[ -f "$ck" ] || return 0
+	while IFS= read -r _l || [ -n "$_l" ]; do
+		_n=$((_n + 1)) _last=$_l
+		[ "$_n" != 1 ] || _first=$_l
+		[ "$_n" != 2 ] || _second=$_l
+	done <"$ck"
 }
 
-# list NAME hf-list-args...: hf-list into DIR/scrape_checkpoint.NAME.raw,
-# resumable through NAME.state. Run it in the background: the subshell
-# becomes hf-list (exec), so its PID is the one to signal and wait for.
-list() {
-	name=$1
-	shift
-	raw=$out/scrape_checkpoint.$name.raw
-	trim_partial "$raw"
-	# it stops when this shell is killed (its lanes with it): see setup
-	HF_LIST_DIE_WITH_PARENT=1 exec "$hf_list" --no-progress \
-	    --page-size "$page_size" --timeout "$timeout" \
-	    --state "$out/scrape_checkpoint.$name.state" "$@" >>"$raw"
+# A run that fetched no page leaves no checkpoint.
+drop_empty_checkpoint() {
+	[ "$ck_new" = 1 ] || return 0
+	for _f in "$out"/scrape_checkpoint.*.state; do
+		[ ! -e "$_f" ] || return 0
+	done
+	rm_glob "$out"/scrape_checkpoint.*
 }
 
-# state_field NAME KEY: $field, an integer of NAME's hf-list state (one
-# line of JSON; 0 when absent), read without a process
-state_field() {
-	field=0
-	_l=
-	{ IFS= read -r _l || :; } <"$out/scrape_checkpoint.$1.state" 2>/dev/null || :
-	case $_l in
-	*"\"$2\":"[0-9]*)
-		_l=${_l##*\""$2"\":}
-		field=${_l%%[!0-9]*}
-		;;
-	esac
+ck_note() {	# what a failure message adds when a checkpoint stays
+	[ -z "$ck" ] || [ ! -f "$ck" ] ||
+	    printf '; the checkpoint is kept: rerun to resume'
 }
 
-# Progress of the main scan, read from hf-list --progress (one line a
-# page) instead of polling: a line redrawn on a terminal, else a log line
-# every 1,000 models. Other lines (hf-list's warnings) pass through.
+# --- listings and record stages -------------------------------------------
+
+# hf_list ARGS...: hf-list with the token (no other program sees it),
+# stopping when this shell dies (no trap runs on SIGKILL).
+hf_list() {
+	[ -z "${token+set}" ] || export HF_TOKEN="$token"
+	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
+}
+
+# Progress of a main scan, from hf-list --progress lines (their grammar is
+# declared in hf-list(1)): a line redrawn on a terminal, else a log line
+# every 1,000 models. Other lines pass through.
 progress_reader() {
-	tty=0
-	[ -t 2 ] && tty=1
-	# shellcheck disable=SC2086 # empty or -W interactive
-	awk $awk_unbuffered -v prog="$PROG" -v tty="$tty" -v quiet="$quiet" "$awk_now"'
-	/^hf-list: [0-9]+ models, [0-9]+ pages, [0-9.]+ s$/ {
-		n = $2; p = $4; s = $6; r = s > 0 ? int(n / s) : n
-		if (quiet) next
+	_tty=0
+	[ ! -t 2 ] || _tty=1
+	awk -v prog="$PROG" -v tty="$_tty" -v dc='date "+%Y-%m-%d %H:%M:%S"' '
+	/^hf-list: (.*: )?[0-9]+ models, [0-9]+ pages, [0-9.]+ s$/ {
+		s = $(NF - 1); p = $(NF - 3); n = $(NF - 5)
+		r = s > 0 ? int(n / s) : n
 		if (tty) {
 			printf "\r%s: %d models, %d pages, %d/s, %ds ", prog, n, p, r, s
 			drawn = 1
 		} else if (n >= next_at) {
-			printf "%s: %s INFO: scanned %d models (%d/s)\n", prog, now(), n, r
+			dc | getline t; close(dc)
+			printf "%s: %s INFO: scanned %d models (%d/s)\n", prog, t, n, r
 			next_at = (int(n / 1000) + 1) * 1000
 		}
-		fflush()
-		next
+		fflush(); next
 	}
 	{ if (drawn) { printf "\n"; drawn = 0 } print; fflush() }
-	END { if (drawn) printf "\n" }'
+	END { if (drawn) printf "\n" }' >&2
 }
 
+# classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the record stages
+# after hf-arch, one pipeline from stdin to stdout; each stage's status
+# is appended to $tmp/NAME.status as a "PROGRAM STATUS" line.
+classified() {
+	_st=$tmp/$1.status _label=$2
+	shift 2
+	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
+	# shellcheck disable=SC2086 # $qflag, $quant_flag: empty or one flag
+	{ hf-filter-quant --label "$_label" $qflag $quant_flag
+	  echo "hf-filter-quant $?" >>"$_st"; } |
+	{ hf-classify --label "$_label" $qflag --registry "$registry" "$@"
+	  echo "hf-classify $?" >>"$_st"; }
+}
+
+statuses() {	# statuses NAME LABEL: 3 is a warning, else 0 or fail
+	while read -r _p _rc; do
+		case $_rc in
+		0) ;;
+		3) skipped=1 ;;
+		*) fail "$2: $_p failed (exit $_rc)$(ck_note)" ;;
+		esac
+	done <"$tmp/$1.status"
+}
+
+# main_scan I TASK LABEL: one task's listing streamed through hf-arch into
+# hf-ledger append, which stores each page's records, then hf-list's
+# state: a kill at any moment resumes at the first page not stored, with
+# nothing else on disk. The other stages run once every task is listed
+# (update_ledger), so that a model two tasks list is counted once
+# whatever they keep of it.
 main_scan() {
-	set -- --filter "$task" --sort downloads --min-downloads "$min_dl"
-	[ "$limit" -gt 0 ] && set -- "$@" --limit "$limit"
-	if [ "$limit" -gt 0 ]; then
-		info "main scan: the $limit most downloaded models tagged $task with at least $min_dl downloads"
+	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3
+	set -- --filter "$2" --sort downloads --min-downloads "$min_dl"
+	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
+	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
+	mkfifo "$tmp/$_name.pages" "$tmp/$_name.progress"
+	_p=--no-progress rpid=''
+	if [ "$quiet" = 1 ]; then
+		exec 5>&2
 	else
-		info "main scan: every model tagged $task with at least $min_dl downloads"
+		progress_reader <"$tmp/$_name.progress" &
+		rpid=$! _p=--progress
+		exec 5>"$tmp/$_name.progress"
 	fi
-	# a listing from its first page, in one process: no id twice
-	main_fresh=0
-	[ -e "$out/scrape_checkpoint.main.state" ] ||
-	    [ -s "$out/scrape_checkpoint.main.raw" ] || main_fresh=1
-	if [ "$quiet" = 1 ]; then	# no progress to show: no reader
-		list main "$@" &
-		lpid=$!
-		rpid=
-	else
-		awk_features
-		mkfifo "$tmp.main.progress"
-		list main --progress "$@" 2>"$tmp.main.progress" &
-		lpid=$!
-		progress_reader <"$tmp.main.progress" >&2 &
-		rpid=$!
-	fi
-	children="$children $lpid $rpid"
-	set +e
-	wait "$lpid"
-	rc=$?
-	[ -z "$rpid" ] || wait "$rpid"
-	set -e
+	hf_list --label "$_label" "$_p" "$@" --page-size "$page_size" \
+	    --timeout "$timeout" --state "$_ck.state" --state-marks \
+	    --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" 2>&5 &
+	lpid=$!
+	exec 5>&-
+	: >"$tmp/$_name.status"
+	# shellcheck disable=SC2086 # empty or one flag
+	{ hf-arch --label "$_label" $qflag <"$tmp/$_name.pages"
+	  echo "hf-arch $?" >>"$tmp/$_name.status"; } |
+	    { hf-ledger append --state "$_ck.state" "$_ck.records"
+	      echo "hf-ledger $?" >>"$tmp/$_name.status"; } &
+	spid=$!
+	children="$sweep_pid $lpid $rpid $spid" lrc=0
+	wait "$lpid" || lrc=$?
+	wait "$spid" || :
+	[ -z "$rpid" ] || wait "$rpid" || :
 	children=$sweep_pid
-	case $rc in
+	statuses "$_name" "$_label"
+	case $lrc in
 	0) ;;
 	3) skipped=1 ;;	# done; malformed items were reported and skipped
-	*) fail "main scan failed (hf-list exit $rc); nothing written, the checkpoint is kept: rerun to resume" ;;
+	*) drop_empty_checkpoint
+	   fail "$_label failed (hf-list exit $lrc); nothing written$(ck_note)" ;;
 	esac
-	state_field main count
-	info "main scan listed $field models"
+	list_stats "$2" "$_label" "$tmp/$_name.list"
 }
 
-# The sweep: one hf-list --author ORG ... --jobs N, which lists the orgs
-# (in byte order) in N lanes of forked copies of itself and prints them in
-# that order; its state fixes the lanes, so that a resume with another
-# --jobs goes on with the same listings.
-start_sweep() {	# start_sweep ORG...: the sweep, in the background
-	sweep_pid=
+# list_stats TASK LABEL FILE: what hf-list --stats said, logged and added up
+list_stats() {
+	stat_of "$3" listed; _listed=$val
+	stat_of "$3" registered; _reg=$val
+	stat_of "$3" hub_items
+	[ "$_listed" != 0 ] || [ "$val" != 0 ] || [ -s "$_ck.records" ] ||
+	    warn "--task $1: the Hub has no model with this tag; is it misspelt?"
+	scanned=$((scanned + _listed)) registered_skipped=$((registered_skipped + _reg))
+	_w=
+	[ "$_reg" = 0 ] || _w=" ($_reg already in supported_models.json skipped)"
+	info "$2 listed $_listed models$_w"
+}
+
+# stat_of FILE NAME: $val, NAME's value among a program's --stats lines
+# ("NAME VALUE"), 0 when absent
+stat_of() {
+	val=0
+	while read -r _k _v; do
+		[ "$_k" != "$2" ] || { val=$_v; return 0; }
+	done <"$1"
+}
+
+# The sweep: one hf-list --author ORG ... --jobs N, in the background while
+# the main scans run. Its raw pages (a small listing) are the checkpoint;
+# its records are made when it ends.
+start_sweep() {	# start_sweep ORG...
+	sweep_pid=''
 	[ $# -gt 0 ] || return 0
-	njobs=$jobs
-	_max=$("$hf_list" --max-jobs) || fail "$hf_list --max-jobs failed"
-	[ "$njobs" -le "$_max" ] || njobs=$_max
-	[ "$njobs" -le $# ] || njobs=$#
-	info "canonical sweep: $# orgs in $njobs lanes"
-	for o do
+	_max=$(hf-list --max-jobs) || fail "hf-list --max-jobs failed"
+	_n=$jobs
+	[ "$_n" -le "$_max" ] || _n=$_max
+	[ "$_n" -le $# ] || _n=$#
+	info "canonical sweep: $# orgs in $_n lanes"
+	for _o do
 		shift
-		set -- "$@" --author "$o"
+		set -- "$@" --author "$_o"
 	done
-	list sweep --jobs "$njobs" "$@" &
+	_raw=$out/scrape_checkpoint.sweep.raw
+	if [ -s "$_raw" ]; then	# a kill can leave half a line: only whole ones
+		_l=$(wc -l <"$_raw")
+		head -n "$_l" "$_raw" >"$tmp/raw" && cat "$tmp/raw" >"$_raw"
+	fi
+	hf_list --label "canonical sweep" --no-progress --page-size "$page_size" \
+	    --timeout "$timeout" --state "$out/scrape_checkpoint.sweep.state" \
+	    --jobs "$_n" "$@" >>"$_raw" &
 	sweep_pid=$!
-	children="$children $sweep_pid"
+	children=$sweep_pid
 }
 
-# Wait for the sweep; hf-list names the orgs it could not list.
-wait_sweep() {
+finish_sweep() {
 	sweep_failed=0
 	[ -n "$sweep_pid" ] || return 0
-	rc=0
-	wait "$sweep_pid" || rc=$?
-	[ "$rc" != 3 ] || { skipped=1; rc=0; }
-	if [ "$rc" != 0 ]; then
-		warn "canonical sweep failed (hf-list exit $rc): the models of the orgs named above are missing; rerun to resume"
-		sweep_failed=1
-	fi
-	children=
-}
-
-# --- records ---------------------------------------------------------------
-
-# Keep the first record of each id (a page fetched again after a kill, or a
-# model listed by two orgs): hf-ledger dedupe. Their number goes to the
-# file $1.
-dedupe_ids() {	# dedupe_ids COUNT-FILE <RECORDS
-	"$hf_ledger" dedupe --count "$1"
-}
-
-# records NAME NFILES RAW... CLASSIFY-ARGS...: raw Hub items → classified
-# records in $tmp.NAME.records. One stage after the other through files,
-# not a pipeline: each stage's exit status is its own, and a stage costs
-# one process. The main scan's records are de-duplicated by id (a page
-# fetched again after a kill) and counted into $tmp.main.count; the
-# sweep's repeats are left to hf-merge, which keeps the first.
-records() {
-	name=$1
-	nfiles=$2
-	shift 2
-	set +e
-	arch_of "$nfiles" "$@" >"$tmp.$name.arch"
-	stage_status $? "$name" hf-arch
-	recs=$tmp.$name.arch
-	if [ "$name" = main ] && [ "$main_fresh" = 1 ]; then
-		# one hf-list from the first page: each id once already
-		scanned=$(wc -l <"$recs")
-		scanned=$((scanned))
-	elif [ "$name" = main ]; then
-		dedupe_ids "$tmp.main.count" <"$recs" >"$tmp.main.unique"
-		stage_status $? "$name" hf-ledger
-		recs=$tmp.main.unique
-		read -r scanned <"$tmp.main.count"
-	fi
-	shift "$nfiles"
-	# shellcheck disable=SC2086 # empty or one flag
-	"$hf_filter_quant" $quant_flag "$recs" >"$tmp.$name.quant"
-	stage_status $? "$name" hf-filter-quant
-	"$hf_classify" --registry "$registry" "$@" "$tmp.$name.quant" \
-	    >"$tmp.$name.records"
-	stage_status $? "$name" hf-classify
-	set -e
-}
-
-stage_status() {	# stage_status STATUS NAME STAGE: 3 is a warning
-	case $1 in
+	_rc=0
+	wait "$sweep_pid" || _rc=$?
+	children=''
+	case $_rc in
 	0) ;;
 	3) skipped=1 ;;
-	*) fail "$2: $3 stage failed (exit $1)" ;;
+	*) warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume"
+	   sweep_failed=1 ;;
 	esac
+	: >"$tmp/sweep.status"
+	# shellcheck disable=SC2086 # empty or one flag
+	{ hf-arch --label "canonical sweep" $qflag "$out/scrape_checkpoint.sweep.raw"
+	  echo "hf-arch $?" >>"$tmp/sweep.status"; } |
+	    classified sweep "canonical sweep" --canonical-only >"$tmp/sweep.records"
+	statuses sweep "canonical sweep"
 }
 
-arch_of() {	# arch_of N FILE... : hf-arch over the first N files only
-	n=$1
-	shift
-	i=0
-	for f do
-		shift
-		[ "$i" -lt "$n" ] && set -- "$@" "$f"
-		i=$((i + 1))
-	done
-	"$hf_arch" -- "$@"
-}
-
-# --- ledger and gaps -------------------------------------------------------
-
-# The ledger: one line per unsupported model of a main scan, first-seen
-# order, a model seen again replaced in place by its newer record
-# (hf-ledger update, which replaces it: on disk before it replaces the
-# old one). The same pass puts the supported records of NEW-RECORDS (the
-# main scan's, classified) in $tmp.supported; records without an
-# architecture go to neither. A gaps file the Python tool wrote (no
-# ledger beside it) is checked whole and imported in the same step, once:
-# a file hf-merge would refuse leaves no ledger behind.
-update_ledger() {	# update_ledger NEW-RECORDS
-	ledger=$out/scrape_ledger.ndjson
-	set -- --supported "$tmp.supported" "$1"
-	if [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; then
-		run_stage "$hf_ledger" update -l "$ledger" \
-		    --import "$out/architecture_gaps.json" \
-		    --count "$tmp.imported" "$@"
-		read -r n <"$tmp.imported"
-		info "imported $n gap entries of $out/architecture_gaps.json into a new ledger (once)"
-	else
-		run_stage "$hf_ledger" update -l "$ledger" "$@"
-	fi
-}
-
-# --- summary ---------------------------------------------------------------
-
-# A count near the top of a registry file hf-merge wrote (indent 2), read
-# without scanning the whole file.
-top_number() {	# top_number KEY FILE: $field
-	field=
-	_i=0
-	while [ "$_i" -lt 64 ] && IFS= read -r _l; do	# the shell reads, no process
-		case $_l in
-		"  \"$1\": "[0-9]*)
-			_l=${_l#*: }
-			field=${_l%%[!0-9]*}
-			return 0
-			;;
-		'  "models": '*) break ;;
-		esac
-		_i=$((_i + 1))
-	done <"$2"
-	[ "$_i" -lt 64 ] ||
-	    field=$(sed -n "/^  \"$1\": /{s/^  \"$1\": \([0-9]*\).*/\1/p;q;}" "$2")
-}
-
-summary() {
-	[ "$quiet" = 1 ] && return 0
-	stamp
-	# the header's counts and one line per entry, then the gaps: one awk
-	grep -e '^  "total_architectures": ' -e '^  "total_models": ' \
-	    -e '^      "architecture_id": "' "$out/supported_models.json" |
-	_hf_gaps=$tmp.gaps LC_ALL=C awk -v prog="$PROG" -v ts="$now" \
-	    -v scanned="$scanned" -v before="$before" '
-	BEGIN { gaps = ENVIRON["_hf_gaps"] }
-	function say(s) { printf "%s: %s INFO: %s\n", prog, ts, s }
-	function num(line, k,   v) {
-		if (!match(line, "\"" k "\":[^,}]*")) return 0
-		return substr(line, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
-	}
-	function commas(n,   s) {
-		s = ""
-		while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) }
-		return n s
-	}
-	function before_in(i, j) {	# more models first, then byte order
-		return cnt[name[i]] > cnt[name[j]] ||
-		    (cnt[name[i]] == cnt[name[j]] && name[i] < name[j])
-	}
-	/^  "total_architectures": / { if (!na++) archs = $2 + 0; next }
-	/^  "total_models": / { if (!nm++) models = $2 + 0; next }
-	{
-		a = substr($0, 27)
-		sub(/",?$/, "", a)
-		if (!(a in cnt)) name[++n] = a
-		cnt[a]++
-	}
-	END {
-		bar = "======================================================================"
-		say(bar); say("SCAN SUMMARY"); say(bar)
-		say("Total models scanned: " scanned)
-		new = models - before
-		say("New supported models: " (new > 0 ? new : 0))
-		say("")
-		say("SUPPORTED ARCHITECTURES (" archs + 0 "):")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && before_in(j, j - 1); j--) {
-				t = name[j]; name[j] = name[j - 1]; name[j - 1] = t
-			}
-		for (i = 1; i <= n; i++)
-			say(sprintf("  %s: %d models", name[i], cnt[name[i]]))
-		say("")
-		g = 0
-		while ((getline line <gaps) > 0) gap[++g] = line
-		say("TOP 20 UNSUPPORTED ARCHITECTURES by relevancy (of " g "):")
-		more = rest = 0
-		for (i = 1; i <= g; i++) {
-			if (i > 20) { more++; rest += num(gap[i], "total_models"); continue }
-			match(gap[i], /"architecture_id":"[^"]*"/)
-			a = substr(gap[i], RSTART + 19, RLENGTH - 20)
-			say(sprintf("  %s: score=%.1f, %d models, %s downloads", a,
-			    num(gap[i], "relevancy_score"), num(gap[i], "total_models"),
-			    commas(num(gap[i], "total_downloads"))))
-		}
-		if (more) say(sprintf("  ... and %d more architectures (%d models)", more, rest))
-		say(bar)
-	}' >&2
-	info "files: $out/supported_models.json, $out/architecture_gaps.json, $out/verification_history.json, $out/scrape_ledger.ndjson"
-}
-
-# --- the scrape ------------------------------------------------------------
-
-# --- the clock ---------------------------------------------------------------
-# One date(1) at start; after that, times come from the boot clock in
-# /proc/uptime, read by the shell itself: a log line costs no process.
-# (Local time keeps the UTC offset of the start. Without /proc/uptime,
-# date(1) is asked each time.)
-
-clock_init() {
-	# shellcheck disable=SC2046 # three words
-	set -- $(date '+%s %N %z')
-	epoch0=$1
-	case $2 in	# centiseconds past the second, where %N works
-	[0-9][0-9]*) epoch0_cs=$(( $1 * 100 + 1${2%???????} - 100 )) ;;
-	*) epoch0_cs=$(( $1 * 100 )) ;;
-	esac
-	tz=${3#[+-]}
-	tz=$(( (1${tz%??} - 100) * 3600 + (1${tz#??} - 100) * 60 ))
-	case $3 in -*) tz=$((-tz)) ;; esac
-	cs0=
-	uptime_cs && cs0=$cs
-	return 0
-}
-
-uptime_cs() {	# cs: centiseconds since boot; false without /proc/uptime
-	read -r _up _ </proc/uptime 2>/dev/null || return 1
-	cs=$(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
-}
-
-# stamp: $now, the local time, as YYYY-MM-DD HH:MM:SS. These helpers set
-# variables rather than print: a command substitution costs a fork.
-stamp() {
-	if [ -z "${cs0:-}" ] || ! uptime_cs; then
-		now=$(date '+%Y-%m-%d %H:%M:%S')
-		return 0
-	fi
-	_t=$(( (epoch0_cs + cs - cs0) / 100 + tz ))
-	# days to a civil date (H. Hinnant's algorithm)
-	_z=$(( _t / 86400 + 719468 ))
-	_era=$(( _z / 146097 ))
-	_doe=$(( _z - _era * 146097 ))
-	_yoe=$(( (_doe - _doe / 1460 + _doe / 36524 - _doe / 146096) / 365 ))
-	_doy=$(( _doe - (365 * _yoe + _yoe / 4 - _yoe / 100) ))
-	_mp=$(( (5 * _doy + 2) / 153 ))
-	_d=$(( _doy - (153 * _mp + 2) / 5 + 1 ))
-	_m=$(( _mp < 10 ? _mp + 3 : _mp - 9 ))
-	_y=$(( _yoe + _era * 400 + (_m <= 2) ))
-	_t=$(( _t % 86400 ))
-	now=$_y-$(( _m / 10 ))$(( _m % 10 ))-$(( _d / 10 ))$(( _d % 10 ))
-	_h=$(( _t / 3600 )) _mi=$(( _t % 3600 / 60 )) _s=$(( _t % 60 ))
-	now="$now $(( _h / 10 ))$(( _h % 10 )):$(( _mi / 10 ))$(( _mi % 10 )):$(( _s / 10 ))$(( _s % 10 ))"
-}
-
-elapsed() {	# $secs: seconds since the start, with $1 (0 or 1) decimals
-	if [ -n "${cs0:-}" ] && uptime_cs; then
-		cs=$((cs - cs0))
-		if [ "$1" = 0 ]; then
-			secs=$((cs / 100))
-		else
-			cs=$(( (cs + 5) / 10 ))
-			secs=$((cs / 10)).$((cs % 10))
-		fi
-		return 0
-	fi
-	secs=$(awk -v a="$epoch0" -v b="$(date +%s)" -v d="$1" 'BEGIN {
-		s = b - a; if (s < 0) s = 0
-		if (d == 0) printf "%d\n", s; else printf "%.1f\n", s }')
-}
-
-setup() {
-	find_stages
-	clock_init
-	endpoint=${HF_ENDPOINT:-https://huggingface.co}
-	while [ "${endpoint%/}" != "$endpoint" ]; do endpoint=${endpoint%/}; done
-	[ -d "$out" ] || mkdir -p -- "$out" ||
-	    fail "$out: cannot create the output directory"
-	case $out in	# absolute, without . or .. or //: as it is
-	/*/./* | /*/../* | */. | */.. | *//* | */) out_abs=$(CDPATH='' cd -- "$out" && pwd) ;;
-	/*) out_abs=$out ;;
-	*) out_abs=$(CDPATH='' cd -- "$out" && pwd) ;;
-	esac
-	out=$out_abs	# absolute: no path below can look like an option
-	children=	# background stages to stop on SIGINT and SIGTERM
-	sweep_pid=
-	tmp=
-	trap 'interrupted 130' INT
-	trap 'interrupted 143' TERM
-	# One run per DIR. The stages inherit the lock: if this shell is
-	# killed alone (SIGKILL: no trap runs), the next run waits for its
-	# orphaned stages rather than writing beside them. They do not linger:
-	# a listing (main or sweep) stops when its parent dies
-	# (HF_LIST_DIE_WITH_PARENT), the progress reader then sees its end,
-	# the record stages and hf-merge finish their short work.
-	exec 9>>"$out/.hf-scraper.lock"
-	if ! flock -n 9; then
-		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
-		flock 9
-	fi
-	# Temporary files live beside the outputs and are made under the
-	# lock: what a run killed with SIGKILL left (its directory, the
-	# temporaries of an hf-list state being replaced) belongs to no live
-	# process now, and goes.
-	rm_glob -r "$out"/.hf-scraper.tmp.* "$out"/.scrape_checkpoint.*
-	# this run's temporary files: $tmp.NAME (no directory: no process)
-	tmp=$out/.hf-scraper.tmp.$$
-	trap cleanup EXIT
-	if [ "$keep_quant" = 1 ]; then
-		quant_flag=--keep-loadable
-		quant_policy=keep-loadable
-		info "quantisation: dropping GGUF, MLX, FP8, NVFP4, MXFP4; keeping formats transformers loads (AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8)"
-	else
-		quant_flag=
-		quant_policy=drop-all
-		info "quantisation: dropping every quantized format (GGUF, MLX, FP8, NVFP4, MXFP4, AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8), unlike the reference, which admits AWQ, GPTQ, bnb and HQQ; --keep-loadable-quant keeps those"
-	fi
-	page_size=$interval
-	[ "$page_size" -le 1000 ] || page_size=1000
-	skipped=0
-}
-
-# rm_glob [-r] PATTERN...: remove what the patterns matched, if anything
-# (the common case, nothing, costs no process)
-rm_glob() {
-	_r=
-	[ "$1" = -r ] && { _r=-r; shift; }
-	for _f do
-		[ -e "$_f" ] || [ -L "$_f" ] || continue
-		# shellcheck disable=SC2086 # empty or -r
-		rm -f $_r -- "$@"
-		return
-	done
-}
-
-# What the awk on PATH offers the progress reader (one process: asked
-# only when a main scan runs).
-awk_features() {
-	# mawk reads a pipe in blocks unless told not to
-	awk_unbuffered=
-	# awk's now(): strftime where awk has it (mawk 1.3.4, gawk, busybox),
-	# else date(1), which costs a process a call
-	awk_now='function now() { return strftime("%Y-%m-%d %H:%M:%S") }'
-	case $(awk -W version 2>&1 </dev/null) in
-	'mawk 1.3.4'*) awk_unbuffered='-W interactive'; return ;;
-	mawk*) awk_unbuffered='-W interactive' ;;
-	'GNU Awk'*) return ;;
-	esac
-	awk 'BEGIN { if (strftime("%Y") !~ /^[0-9]+$/) exit 1 }' \
-	    </dev/null 2>/dev/null ||
-	    awk_now='function now(  t, c) { c = "date \"+%Y-%m-%d %H:%M:%S\""; c | getline t; close(c); return t }'
-}
-
-# shellcheck disable=SC2317 # called from the traps
-cleanup() {	# on every exit: no stage outlives a failed run
-	for p in $children; do
-		kill "$p" 2>/dev/null || true
-	done
-	[ -z "$tmp" ] || rm_glob -r "$tmp".*
-}
-
-# shellcheck disable=SC2317 # called from the traps
-interrupted() {
-	trap '' INT TERM
-	for p in $children; do
-		kill "$p" 2>/dev/null || true
-	done
-	wait
-	warn "interrupted: the checkpoint is in $out/scrape_checkpoint.json; rerun the same command to resume"
-	exit "$1"
-}
+# --- plan and scrape -------------------------------------------------------
 
 # Which path: targeted (ARCH with canonical orgs: only their sweep), or the
-# global scan (with ARCH: filtered client-side), then the sweep.
+# main scans (with ARCH: filtered client-side), then the sweep.
 plan() {
-	orgs=
-	if [ "$arch_set" = 1 ]; then
-		if [ "$arch_case" = 1 ] && [ "$force" = 0 ]; then
-			log ERROR "--architecture $arch: not a supported architecture; the registry spells it $arch_closest (pass --force to scan for $arch anyway)"
-			exit 2
+	orgs='' targeted=0
+	[ "$sweep" = 0 ] || orgs=$all_orgs
+	[ "$arch_set" = 1 ] || return 0
+	case $arch_check in
+	supported) ;;
+	'case '*) [ "$force" = 1 ] || {
+		log ERROR "--architecture $arch: not a supported architecture; the registry spells it ${arch_check#case } (pass --force to scan for $arch anyway)"
+		exit 2; } ;;
+	*) warn "$arch is not a supported architecture of the registry (closest: ${arch_check#closest }): scanning anyway" ;;
+	esac
+	[ "$offline" = 0 ] || return 0
+	if [ -n "$arch_orgs" ]; then
+		targeted=1 orgs=''
+		info "targeted scrape: $arch has canonical orgs ($arch_orgs); only their sweep runs, no global scan"
+		if [ "$sweep" = 1 ]; then
+			orgs=$arch_orgs
+		else
+			warn "--no-canonical-sweep with a targeted scrape of $arch: no Hub queries will run; only the gaps are rescored"
 		fi
-		if [ "$arch_supported" = 0 ]; then
-			warn "$arch is not a supported architecture of the registry (closest: $arch_closest): scanning anyway"
-		fi
-		if [ -n "$arch_orgs" ]; then
-			targeted=1
-			info "targeted scrape: $arch has canonical orgs ($arch_orgs); only their sweep runs, no global scan"
-			[ "$sweep" = 1 ] && orgs=$arch_orgs
-			[ "$sweep" = 1 ] || warn "--no-canonical-sweep with a targeted scrape of $arch: no Hub queries will run; only the gaps are rescored"
-			return 0
-		fi
-		info "$arch has no canonical orgs: global scan, keeping $arch models only (client-side filter)"
+		return 0
 	fi
-	targeted=0
-	[ "$sweep" = 1 ] && orgs=$all_orgs
-	return 0
+	info "$arch has no canonical orgs: global scan, keeping $arch models only (client-side filter)"
 }
 
-# The sweep starts first and lists while the main scan lists and
-# is processed: fetching and processing overlap.
 scrape() {
-	set -f	# org names are words; no globbing
-	# shellcheck disable=SC2086
-	set -- $orgs
+	[ "$ck_new" = 0 ] || cp -- "$tmp/identity" "$ck"
+	set -f
+	# shellcheck disable=SC2086 # org names are words
+	start_sweep $orgs
 	set +f
-	scanned=0
-	start_sweep "$@"
-	[ "$ck_new" = 0 ] || write_checkpoint
-	: >"$tmp.supported"
-	: >"$tmp.main.records"
-	: >"$tmp.sweep.records"
+	set --
 	if [ "$targeted" = 0 ]; then
-		main_scan
-		main_records
+		_w="every model tagged $tasks"
+		[ "$limit" = 0 ] || _w="the $limit most downloaded models not in supported_models.json, tagged $tasks,"
+		info "main scan: $_w with at least $min_dl downloads"
+		# --limit N: N models not yet registered (a full scan lists all)
+		[ "$limit" = 0 ] || [ ! -f "$out/supported_models.json" ] ||
+		    run hf-merge ids -o "$out" >"$tmp/registered"
+		_i=0 _ifs=$IFS
+		IFS=,
+		for _t in $tasks; do
+			IFS=$_ifs _i=$((_i + 1)) _l="main scan"
+			[ "$tasks" = "$_t" ] || _l="main scan ($_t)"
+			main_scan "$_i" "$_t" "$_l"
+			set -- "$@" "$out/scrape_checkpoint.task$_i.records"
+		done
+		IFS=$_ifs
 	fi
-	wait_sweep
-	sweep_records
-}
-
-main_records() {
-	raw=$out/scrape_checkpoint.main.raw
-	[ -f "$raw" ] || : >"$raw"
-	if [ "$arch_set" = 1 ]; then
-		records main 1 "$raw" --architecture "$arch"
-	else
-		records main 1 "$raw"
+	finish_sweep
+	[ $# -lt 2 ] || count_distinct "$@"
+	if [ "$targeted" = 0 ]; then
+		update_ledger "$@"
+	elif [ ! -f "$ledger" ]; then	# a targeted scrape still imports
+		update_ledger </dev/null
 	fi
 }
 
-sweep_records() {
-	[ -n "$sweep_pid" ] || return 0
-	raw=$out/scrape_checkpoint.sweep.raw
-	[ -f "$raw" ] || : >"$raw"
-	set -- "$raw" --canonical-only
-	[ "$arch_set" = 1 ] && set -- "$@" --architecture "$arch"
-	records sweep 1 "$@"
+# Several tasks: a model listed by two is counted once (its hf-arch record
+# is in both tasks' files; hf-ledger dedupe counts the distinct ones).
+count_distinct() {
+	run hf-ledger dedupe --count "$tmp/distinct" "$@" >/dev/null
+	read -r _d <"$tmp/distinct"
+	_all=0
+	for _f do _all=$((_all + $(wc -l <"$_f"))); done
+	scanned=$((scanned - (_all - _d)))
 }
 
-# run_stage PROGRAM ARGS...: exit 3 (done, input skipped) is a warning
-# kept for the final status; anything else but 0 stops the run.
-run_stage() {
-	set +e
-	"$@"
-	rc=$?
-	set -e
-	case $rc in
+# run PROGRAM ARGS...: exit 3 (done, input skipped) is a warning kept for
+# the final status; anything else but 0 stops the run.
+run() {
+	_rc=0
+	"$@" || _rc=$?
+	case $_rc in
 	0) ;;
 	3) skipped=1 ;;
-	*) fail "${1##*/} failed (exit $rc)" ;;
+	*) fail "$1 failed (exit $_rc)$(ck_note)" ;;
 	esac
 }
 
+# The ledger: every unsupported model of the main scans (their records
+# through hf-filter-quant and hf-classify), a model seen again replaced by
+# its newer record; the supported records go to $tmp/supported.
+# A gaps file the Python tool wrote (no ledger beside it) is checked and
+# imported by the ledger's first update, in the same step, once.
+update_ledger() {	# update_ledger RECORD-FILES...
+	: >"$tmp/main.status"
+	_gaps=$out/architecture_gaps.json
+	[ ! -f "$ledger" ] && [ -f "$_gaps" ] || _gaps=''
+	cat -- "$@" | classified main "main scan" | {
+		if [ -n "$_gaps" ]; then
+			hf-ledger update --no-lock -l "$ledger" --supported "$tmp/supported" \
+			    --import "$_gaps" --count "$tmp/imported" -
+		else
+			hf-ledger update --no-lock -l "$ledger" --supported "$tmp/supported" -
+		fi
+		echo "hf-ledger $?" >>"$tmp/main.status"; }
+	statuses main "main scan"
+	[ -z "$_gaps" ] || info "imported $(cat "$tmp/imported") gap entries of $_gaps into a new ledger (once)"
+}
+
+# --offline: the ledger reclassified with the current registry; the
+# models of newly supported architectures move to supported_models.json.
+reclassify() {
+	info "offline: no Hub request; reclassifying $ledger with the current registry"
+	targeted=1
+	[ -f "$ledger" ] || update_ledger </dev/null
+	if [ ! -f "$ledger" ]; then
+		warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
+		return 0
+	fi
+	set --
+	[ "$arch_set" = 0 ] || set -- --architecture "$arch"
+	run hf-ledger reclassify --no-lock -l "$ledger" --registry "$registry" "$@" \
+	    --supported "$tmp/supported" --stats 3 3>"$tmp/reclassify"
+	while read -r _k _a _n; do
+		case $_k in
+		moved) info "offline: $_a is supported now: $_n models move to supported_models.json" ;;
+		dropped) warn "offline: $_a is supported now, but its $_n models came from a gaps file without their names: hf-scraper --architecture $_a adds them" ;;
+		esac
+	done <"$tmp/reclassify"
+}
+
+# --- merge, summary, report ------------------------------------------------
+
 merge() {
-	sup=$out/supported_models.json
-	before=0
-	if [ -f "$sup" ]; then
-		top_number total_models "$sup"
-		before=${field:-0}
+	: >"$tmp/gaps.stats"
+	[ -f "$out/verification_history.json" ] || vh_new=1
+	: >"$tmp/gaps"	# nothing to score without a ledger
+	# shellcheck disable=SC2086 # empty or one flag
+	[ ! -s "$ledger" ] ||
+	    run hf-score --registry "$registry" $qflag "$ledger" >"$tmp/gaps"
+	set -- --keep-scan-info
+	if [ "$offline" = 0 ]; then
+		elapsed
+		set -- --scanned "$scanned" --min-downloads "$min_dl" --duration "$secs"
+		_ifs=$IFS
+		IFS=,
+		for _t in $tasks; do set -- "$@" --task "$_t"; done
+		IFS=$_ifs
 	fi
-	json_str "$task"
-	elapsed 1
-	scan_info="{\"total_scanned\":$scanned,\"task_filter\":$js,\"min_downloads\":$min_dl,\"scan_duration_seconds\":$secs}"
-	set -- --scan-info "$scan_info"
-	[ "$metadata" = 1 ] || set -- "$@" --no-metadata
-	ledger=$out/scrape_ledger.ndjson
-	# A targeted scrape adds nothing to the ledger, but a gaps file the
-	# Python tool wrote is still imported (once), so that it is rescored
-	# with the current registry like any other.
-	if [ "$targeted" = 0 ] ||
-	    { [ ! -f "$ledger" ] && [ -f "$out/architecture_gaps.json" ]; }; then
-		update_ledger "$tmp.main.records"	# none when targeted
-	fi
-	[ -f "$ledger" ] || : >"$ledger"
-	if [ -s "$ledger" ]; then
-		run_stage "$hf_score" --registry "$registry" "$ledger" >"$tmp.gaps"
-	else
-		: >"$tmp.gaps"	# nothing to score (a first targeted scrape)
-	fi
-	run_stage "$hf_merge" supported -o "$out" "$@" "$tmp.supported" \
-	    "$tmp.sweep.records"
-	if [ -s "$tmp.gaps" ]; then
-		run_stage "$hf_merge" gaps -o "$out" --scan-info "$scan_info" \
-		    "$tmp.gaps"
+	_m=''
+	[ "$metadata" = 1 ] || _m=--no-metadata
+	# shellcheck disable=SC2086 # empty or one flag
+	run hf-merge supported -o "$out" --no-lock "$@" $_m --stats 3 \
+	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats"
+	if [ -s "$tmp/gaps" ]; then
+		run hf-merge gaps -o "$out" --no-lock "$@" --stats 3 \
+		    "$tmp/gaps" 3>"$tmp/gaps.stats"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi
 }
 
-# --- the report (--report FILE) -------------------------------------------
+elapsed() {	# $secs: seconds since the start, one decimal
+	if [ -n "$cs0" ] && uptime_cs; then
+		_c=$(( (cs - cs0 + 5) / 10 ))
+		secs=$((_c / 10)).$((_c % 10))
+	else
+		secs=$(( $(date +%s) - epoch0 )).0
+	fi
+}
 
-# The registry files as they are before the merge, in $tmp.before/:
-# hard links (hf-merge replaces a file by renaming a new one over it),
-# else copies.
+uptime_cs() {	# $cs: centiseconds since boot; false without /proc/uptime
+	read -r _up _ </proc/uptime 2>/dev/null || return 1
+	cs=$(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
+}
+
+summary() {
+	[ "$quiet" = 0 ] || return 0
+	elapsed
+	stat_of "$tmp/supported.stats" new_models; _new=$val
+	stat_of "$tmp/supported.stats" total_models; _total=$val
+	stat_of "$tmp/gaps.stats" total_architectures; _gaps=$val
+	_sweep=0 _w=''
+	while read -r _k _n _f; do	# "new_from N FILE", "written FILE"
+		[ "$_k $_f" != "new_from $tmp/sweep.records" ] || _sweep=$_n
+		[ "$_k" != written ] || _w="$_w, $out/$_n"
+	done <"$tmp/supported.stats"
+	while read -r _k _n; do
+		[ "$_k" != written ] || _w="$_w, $out/$_n"
+	done <"$tmp/gaps.stats"
+	[ -z "${vh_new:-}" ] || [ ! -f "$out/verification_history.json" ] ||
+	    _w="$_w, $out/verification_history.json"
+	{ [ "$targeted" = 1 ] && [ "$offline" = 0 ]; } || [ ! -f "$ledger" ] ||
+	    _w="$_w, $ledger"
+	_bar='======================================================================'
+	info "$_bar"
+	info "SCAN SUMMARY"
+	info "$_bar"
+	info "Scan complete in ${secs}s"
+	info "Total models scanned: $scanned"
+	info "Existing models skipped: $registered_skipped"
+	info "New supported models: $_new (canonical sweep added $_sweep)"
+	info "Total supported models: $_total"
+	info "Unsupported architectures found: $_gaps"
+	info ""
+	run hf-merge summary -o "$out" >"$tmp/summary"
+	while IFS= read -r _l; do info "$_l"; done <"$tmp/summary"
+	info "$_bar"
+	info "files written: ${_w#, }"
+}
+
+# The registry files before the merge, in $tmp/before/ (hard links:
+# hf-merge replaces a file by renaming a new one over it), for --report.
 report_keep() {
 	[ -n "$report" ] || return 0
-	mkdir -- "$tmp.before"
+	mkdir -- "$tmp/before"
 	for _f in supported_models.json architecture_gaps.json; do
 		[ -f "$out/$_f" ] || continue
-		ln -- "$out/$_f" "$tmp.before/$_f" 2>/dev/null ||
-		    cp -p -- "$out/$_f" "$tmp.before/$_f"
+		ln -- "$out/$_f" "$tmp/before/$_f" 2>/dev/null ||
+		    cp -p -- "$out/$_f" "$tmp/before/$_f"
 	done
 }
 
-# After a successful merge: hf-diff --markdown of before -> after into
-# FILE through a temporary file beside it, renamed over FILE; hf-diff's
-# one-line summary in the log, as it is.
+# hf-diff --markdown of before -> after into FILE (a temporary beside it,
+# renamed over it); hf-diff's one-line summary in the log, as it is.
 report_write() {
 	[ -n "$report" ] || return 0
-	case $report in
-	/*/*|[!/]*/*) _d=${report%/*} ;;
-	/*) _d=/ ;;
-	*) _d=. ;;
-	esac
-	_t=$_d/.${report##*/}.tmp.$$
-	if ! "$hf_diff" --markdown "$tmp.before" "$out" >"$_t" ||
-	    ! _s=$("$hf_diff" --summary "$tmp.before" "$out"); then
+	_t=$report.tmp.$$
+	if ! hf-diff --markdown "$tmp/before" "$out" >"$_t" ||
+	    ! _s=$(hf-diff --summary "$tmp/before" "$out"); then
 		rm -f -- "$_t"
 		fail "hf-diff failed: $report not written"
 	fi
-	mv -f -- "$_t" "$report" ||
-	    { rm -f -- "$_t"; fail "$report: cannot be written"; }
-	rm -rf -- "$tmp.before"
+	mv -f -- "$_t" "$report" || { rm -f -- "$_t"; fail "$report: cannot be written"; }
 	info "report: $report ($_s)"
+}
+
+# --- set-up and the end ----------------------------------------------------
+
+setup() {
+	{ : >&2; } 2>/dev/null || exec 2>/dev/null	# a closed stderr
+	# the token goes to hf-list alone (hf_list)
+	[ -z "${HF_TOKEN+set}" ] || { token=$HF_TOKEN; unset HF_TOKEN; }
+	find_checkout
+	if [ -z "$out" ]; then
+		[ -n "$checkout" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found here or above): pass -o DIR"
+		out=$checkout/$TL_DATA
+	fi
+	find_programs
+	epoch0=$(date +%s) cs0=''
+	! uptime_cs || cs0=$cs
+	endpoint=${HF_ENDPOINT:-https://huggingface.co}
+	plain HF_ENDPOINT "$endpoint"
+	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
+	    fail "$out: cannot create the output directory"
+	out=$(CDPATH='' cd -- "$out" && pwd) || fail "$out: cannot enter the output directory"
+	plain "output directory" "$out"
+	children='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
+	registered_skipped=0 ledger=$out/scrape_ledger.ndjson
+	trap 'interrupted 130' INT
+	trap 'interrupted 143' TERM
+	trap cleanup EXIT
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.$$.XXXXXX" 2>/dev/null) ||
+	    fail "cannot make a temporary directory in ${TMPDIR:-/tmp}"
+	: >"$tmp/supported"
+	: >"$tmp/sweep.records"
+	lock
+	info "Hub: $endpoint${HF_ENDPOINT:+ (HF_ENDPOINT)}"
+	quant_flag='' quant_policy=drop-all qflag=''
+	[ "$quiet" = 0 ] || qflag=--quiet
+	if [ "$keep_quant" = 1 ]; then
+		quant_flag=--keep-loadable quant_policy=keep-loadable
+		info "quantisation: dropping GGUF, MLX, FP8, NVFP4, MXFP4; keeping formats transformers loads (AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8)"
+	else
+		info "quantisation: dropping every quantized format (GGUF, MLX, FP8, NVFP4, MXFP4, AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8), unlike the reference, which admits AWQ, GPTQ, bnb and HQQ; --keep-loadable-quant keeps those"
+	fi
+	page_size=$interval
+	[ "$page_size" -le 1000 ] || page_size=1000
+}
+
+# One run per DIR, through a lock on DIR itself that the stages inherit:
+# if this shell is killed alone, the next run waits for its orphans (a
+# listing stops when its parent dies; the rest drain). Under the lock,
+# what a killed run left goes: temporaries of files being replaced, and
+# the lock files of earlier versions. Then DIR must be writable.
+lock() {
+	exec 9<"$out"
+	flock -n 9 || {
+		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
+		flock 9; }
+	rm_glob "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
+	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.*
+	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do	# of runs killed
+		[ -d "$_d" ] || continue
+		[ -O "$_d" ] || continue
+		_p=${_d##*/hf-scraper.}
+		_p=${_p%%.*}
+		case $_p in ''|*[!0-9]*) continue ;; esac
+		kill -0 "$_p" 2>/dev/null || rm -rf -- "$_d"
+	done
+	if ! _p=$(mktemp -p "$out" .hf-scraper.probe.XXXXXX 2>/dev/null); then
+		fail "$out: the output directory cannot be written"
+	fi
+	rm -f -- "$_p"
+}
+
+# rm_glob PATTERN...: remove what the patterns matched (nothing, the
+# common case, costs no process)
+rm_glob() {
+	for _f do
+		[ -e "$_f" ] || [ -L "$_f" ] || continue
+		rm -rf -- "$@"
+		return
+	done
+}
+
+# shellcheck disable=SC2317 # called from the traps
+cleanup() {	# on every exit: no stage outlives a failed run
+	for _p in $children; do kill "$_p" 2>/dev/null || :; done
+	[ -z "$tmp" ] || rm -rf -- "$tmp"
+}
+
+# shellcheck disable=SC2317 # called from the traps
+interrupted() {
+	trap '' INT TERM
+	for _p in $children; do kill "$_p" 2>/dev/null || :; done
+	wait
+	drop_empty_checkpoint
+	if [ -f "$out/scrape_checkpoint.json" ]; then
+		warn "interrupted: the checkpoint is in $out/scrape_checkpoint.json; rerun the same command to resume"
+	else
+		warn "interrupted before any page was stored: nothing to resume"
+	fi
+	exit "$1"
 }
 
 main() {
@@ -1024,19 +827,19 @@ main() {
 	setup
 	resolve_registry
 	plan
-	open_checkpoint
-	scrape
+	if [ "$offline" = 1 ]; then
+		reclassify
+	else
+		open_checkpoint
+		scrape
+	fi
 	report_keep
 	merge
-	if [ "$sweep_failed" = 1 ]; then
-		summary
-		fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
-	fi
 	summary
+	[ "${sweep_failed:-0}" = 0 ] ||
+	    fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
 	report_write
-	# the checkpoint and this run's temporaries, in one process
-	rm -f -- "$ck" "$out"/scrape_checkpoint.* "$tmp".*
-	tmp=
+	[ -z "$ck" ] || rm -f -- "$ck" "$out"/scrape_checkpoint.*
 	[ "$skipped" = 0 ] || { warn "some Hub items were malformed and skipped (see above)"; exit 3; }
 	exit 0
 }

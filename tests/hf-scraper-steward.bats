@@ -122,8 +122,10 @@ gaps_set() {
 		[ -s out/scrape_checkpoint.task1.state ] && break
 		sleep 0.05
 	done
-	kill -INT "$pid"
-	run -130 wait "$pid"
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
 	grep -q '"task": "text-generation,text2text-generation"' out/scrape_checkpoint.json
 	run -1 --separate-stderr hf-scraper --full-scan --min-downloads 0 --no-canonical-sweep \
 	    --registry "$A" --task text-generation -o out

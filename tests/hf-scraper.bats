@@ -165,7 +165,7 @@ queries() {
 	cd tl
 	data=transformer_lens/tools/model_registry/data
 	run -0 --separate-stderr hf-scraper --min-downloads 0 --limit 100000 --no-canonical-sweep
-	assert_regex "$stderr" "registry: transformer_lens/tools/model_registry/__init__.py \(66 supported architectures\)"
+	assert_regex "$stderr" "registry: .*transformer_lens/tools/model_registry/__init__.py \(66 supported architectures\)"
 	# an unsupported architecture some org publishes: it is a gap
 	arch=$(jq -r 'select(.architecture != null and .supported == false) | .architecture' $data/scrape_ledger.ndjson | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
 	org=$(jq -r --arg a "$arch" 'select(.architecture == $a) | .author' $data/scrape_ledger.ndjson | head -n 1)
@@ -270,7 +270,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	# hf-list skips and reports them (issue 20 item 2), so exit 3
 	run -3 --separate-stderr hf-scraper --full-scan --min-downloads 1 --force --no-canonical-sweep -o out
 	assert_regex "$stderr" "discarding the checkpoint"
-	assert_regex "$stderr" "hf-list: page [0-9]+: item [0-9]+"
+	assert_regex "$stderr" "hf-list: main scan: page [0-9]+: item [0-9]+"
 }
 
 @test "hf-scraper: a 429 storm is waited out" {
@@ -285,7 +285,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	fakehub_start --corpus "$CORPUS" --storm 1 --fault-t 1
 	run -0 --separate-stderr hf-scraper --quiet --limit 300 --min-downloads 0 --checkpoint-interval 100 --no-canonical-sweep -o out
 	refute_regex "$stderr" 'INFO'
-	assert_regex "$stderr" 'hf-list: page [0-9]+: .*429'
+	assert_regex "$stderr" 'hf-list: (main scan: )?page [0-9]+: .*429'
 	assert_equal "$(jq .scan_info.total_scanned out/supported_models.json)" 300
 	run -0 --separate-stderr hf-scraper --quiet --architecture NoSuchArchForCausalLM --limit 5 --no-canonical-sweep -o out2
 	assert_regex "$stderr" 'WARNING: NoSuchArchForCausalLM is not a supported architecture'

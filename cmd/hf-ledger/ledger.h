@@ -34,6 +34,7 @@ struct ledger_args {
 	const char		*registry;	/* --registry */
 	const char		*arch;		/* --architecture */
 	int64_t			 stats;		/* --stats, -1: none */
+	int			 no_lock;	/* --no-lock */
 	int			 argc;		/* operands after the mode */
 	char			**argv;
 };

@@ -20,6 +20,7 @@ static const struct stage_option options[] = {
 	ARG("import", import),
 	{ "ledger", required_argument, 'l', STAGE_STRING,
 	    offsetof(struct ledger_args, ledger), 0, 0 },
+	STAGE_FLAG_OPT("no-lock", struct ledger_args, no_lock),
 	ARG("registry", registry),
 	ARG("state", state),
 	STAGE_INT64_OPT("stats", struct ledger_args, stats, 0, INT_MAX),
@@ -34,13 +35,14 @@ static void	usage(const char *) __attribute__((noreturn));
 static const struct stage ledger_usage_stage = {
 	.usage = "usage: hf-ledger dedupe [--count file] [file ...]\n"
 	    "       hf-ledger import [--count file] gaps-file\n"
-	    "       hf-ledger update -l ledger [--count file] "
-	    "[--import gaps-file]\n"
-	    "                 [--supported file] [file ...]\n"
+	    "       hf-ledger update -l ledger [--no-lock] [--count file]\n"
+	    "                 [--import gaps-file] [--supported file] "
+	    "[file ...]\n"
 	    "       hf-ledger append --state state [--stats fd] records\n"
-	    "       hf-ledger reclassify -l ledger [--architecture arch] "
-	    "[--registry file]\n"
-	    "                 [--stats fd] --supported file\n",
+	    "       hf-ledger reclassify -l ledger [--no-lock] "
+	    "[--architecture arch]\n"
+	    "                 [--registry file] [--stats fd] "
+	    "--supported file\n",
 .help =
 	    "  --architecture arch    reclassify: only the models of this "
 	    "architecture\n"
@@ -52,6 +54,9 @@ static const struct stage ledger_usage_stage = {
 	    "gaps file first\n"
 	    "  -l, --ledger ledger    update, reclassify: the ledger to "
 	    "replace\n"
+	    "  --no-lock              update, reclassify: the caller holds "
+	    "the lock on the\n"
+	    "                         ledger's directory already\n"
 	    "  --registry file        reclassify: the architecture registry "
 	    "(default:\n"
 	    "                         HF_SCRAPER_REGISTRY, else the installed "

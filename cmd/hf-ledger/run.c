@@ -25,7 +25,7 @@
 #include "ledger.h"
 
 static int	write_count(const char *, int64_t);
-static int	lock_dir(const char *, char **);
+static int	lock_dir(const char *, int, char **);
 static void	put_atomic(void *, const char *, size_t);
 static int	open_outputs(const struct ledger_args *, struct update *,
 		    struct atomic *);
@@ -100,13 +100,16 @@ run_import(const struct ledger_args *a)
 }
 
 /* Lock the directory of the ledger at path (its descriptor, kept open
- * until exit: the lock ends with the process) and clear the temporaries
- * a killed update left there: 0, or -1 warned. *dir is the directory.
+ * until exit: the lock ends with the process), unless the caller holds
+ * that lock (--no-lock: hf-scraper locks the directory itself, and a
+ * second flock through another descriptor would wait for it forever),
+ * and clear the temporaries a killed update left there: 0, or -1
+ * warned. *dir is the directory.
  * A ledger reached through a symbolic link is replaced in its target's
  * directory, where its temporaries are: that directory is the one
  * locked, so that two links to one ledger exclude each other too. */
 static int
-lock_dir(const char *ledger, char **dir)
+lock_dir(const char *ledger, int locked, char **dir)
 {
 	struct stat st;
 	char *real = lstat(ledger, &st) == 0 && S_ISLNK(st.st_mode) ?
@@ -121,6 +124,10 @@ lock_dir(const char *ledger, char **dir)
 	else
 		*dir = xstrndup(path, slash == path ? 1 :
 		    (size_t)(slash - path));
+	if (locked) {
+		r = 0;
+		goto clear;
+	}
 	if ((fd = open(*dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		warn("%s", *dir);
 		goto out;
@@ -135,6 +142,7 @@ lock_dir(const char *ledger, char **dir)
 		close(fd);
 		goto out;
 	}
+clear:
 	dir_remove_stale(*dir, names);
 out:
 	free(real);
@@ -226,7 +234,7 @@ run_update(const struct ledger_args *a)
 	int64_t n = 0;
 	int exists, rv = HF_EXIT_FATAL;
 
-	if (lock_dir(a->ledger, &dir) == -1 || writable(a->ledger) == -1)
+	if (lock_dir(a->ledger, a->no_lock, &dir) == -1 || writable(a->ledger) == -1)
 		goto out;
 	exists = access(a->ledger, F_OK) == 0;
 	/* the gaps file whole and checked before anything is written */
@@ -546,7 +554,7 @@ run_reclassify(const struct ledger_args *a)
 	if (stats_open(a) == -1 ||
 	    registry_open(&reg, a->registry) != HF_EXIT_OK)
 		goto out;
-	if (lock_dir(a->ledger, &dir) == -1 || writable(a->ledger) == -1)
+	if (lock_dir(a->ledger, a->no_lock, &dir) == -1 || writable(a->ledger) == -1)
 		goto out;
 	if (access(a->ledger, F_OK) == -1) {
 		warn("%s", a->ledger);

@@ -834,6 +834,9 @@ class Hub:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # replies go out at once: with Nagle on, a client on a kept-alive
+    # connection waits ~40 ms for each page (delayed ACK)
+    disable_nagle_algorithm = True
     server_version = "fakehub/1"
     sys_version = ""
 
