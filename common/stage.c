@@ -86,7 +86,9 @@ add_options(struct option *all, char *shortopts, const struct stage *s)
 		    OPT_LABEL };
 		all[n++] = (struct option){ "quiet", no_argument, NULL,
 		    OPT_QUIET };
-	}
+	} else if (s->quiet_option)
+		all[n++] = (struct option){ "quiet", no_argument, NULL,
+		    OPT_QUIET };
 	all[n] = (struct option){ NULL, 0, NULL, 0 };
 	return n;
 }
@@ -144,6 +146,9 @@ print_help(const struct stage *s)
 		    "  --line-buffered        write each line as soon as it is "
 		    "made\n"
 		    "  --quiet                no summary line; warnings and "
+		    "errors still");
+	else if (s->quiet_option)
+		puts("  --quiet                no summary line; warnings and "
 		    "errors still");
 	puts("  -h, --help             print this help and exit\n"
 	    "  -V, --version          print the version and exit");

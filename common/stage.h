@@ -80,6 +80,9 @@ struct stage {
 	 * output comes after the whole input, so a mark would mean nothing
 	 * there. The others pass them on. */
 	int			 drop_marks;
+	/* A program with a summary line but no line callback (hf-ledger,
+	 * hf-merge): offer --quiet, which stage_summary obeys. */
+	int			 quiet_option;
 	/* Each callback but line may be NULL. */
 	void	(*init)(void *state);	/* defaults, before the options */
 	/* A STAGE_CALL option and its argument (NULL if none): 0, or -1 for

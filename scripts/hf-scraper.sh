@@ -157,12 +157,28 @@ number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
 	[ "$num" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
 }
 
-# A value the checkpoint holds as a JSON string: nothing to escape in it.
+# A value the checkpoint holds: not empty, no control character.
 plain() {	# plain WHAT VALUE
 	case $2 in
 	'') die_usage "$1: empty value" ;;
-	*[\"\\[:cntrl:]]*) die_usage "$1: a quote, backslash or control character: $2" ;;
+	*[[:cntrl:]]*) die_usage "$1: a control character: $2" ;;
 	esac
+}
+
+# $js: $1 as a JSON string. The one JSON this script writes (it reads
+# none) is its checkpoint's identity, of values without control
+# characters (plain): only " and \ take a backslash.
+json_str() {
+	_s=$1 js=''
+	while :; do
+		case $_s in
+		*[\"\\]*)	# before the first " or \, it, and the rest
+			_h=${_s%%[\"\\]*}
+			_r=${_s#"$_h"}
+			js=$js$_h\\${_r%"${_r#?}"} _s=${_r#?} ;;
+		*) js=\"$js$_s\"; return ;;
+		esac
+	done
 }
 
 # --- where things are ------------------------------------------------------
@@ -206,7 +222,8 @@ resolve_registry() {
 	fi
 	set -- path
 	[ -z "$registry" ] || set -- --registry "$registry" path
-	registry=$(hf-registry "$@") || exit 1	# hf-registry said why
+	registry=$(hf-registry "$@") ||
+	    fail "${registry:-the default registry}: cannot read the registry"
 	ask_registry reg_archs count
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
@@ -238,21 +255,24 @@ ask_registry() {
 
 # --- the checkpoint --------------------------------------------------------
 
-identity() {	# the scan's identity, one key a line (values are plain)
+identity() {	# the scan's identity, one key a line
 	_a=null _s=false
-	[ "$arch_set" = 0 ] || _a="\"$arch\""
+	[ "$arch_set" = 0 ] || { json_str "$arch"; _a=$js; }
 	[ "$sweep" = 0 ] || _s=true
+	json_str "$endpoint"; _e=$js
+	json_str "$tasks"; _t=$js
+	json_str "$out"
 	cat <<-EOF
 	{
 	  "hf_scraper_checkpoint": 2,
-	  "endpoint": "$endpoint",
-	  "task": "$tasks",
+	  "endpoint": $_e,
+	  "task": $_t,
 	  "limit": $limit,
 	  "min_downloads": $min_dl,
 	  "architecture": $_a,
 	  "canonical_sweep": $_s,
 	  "quantisation": "$quant_policy",
-	  "output": "$out"
+	  "output": $js
 	}
 	EOF
 }
@@ -264,9 +284,11 @@ open_checkpoint() {
 	ck=$out/scrape_checkpoint.json
 	ck_new=1
 	identity >"$tmp/identity"
-	ck_lines
-	if [ "$_n" = 0 ] || { [ "$_first" = "{" ] && [ "$_last" != "}" ] &&
-	    [ "$_n" -lt 11 ]; }; then	# none, or one cut short by a kill
+	_first='' _second=''
+	[ ! -f "$ck" ] || { IFS= read -r _first; IFS= read -r _second; } <"$ck" || :
+	# none, or ours cut short by a kill (the Python tool's is one line)
+	if [ ! -s "$ck" ] || { [ "$_first" = "{" ] &&
+	    [ "$(tail -n 1 "$ck")" != "}" ]; }; then
 		rm_glob "$out"/scrape_checkpoint.*
 		return 0
 	fi
@@ -291,16 +313,6 @@ open_checkpoint() {
 	done <"$ck"
 	exec 7<&-
 	fail "$ck belongs to another scan: rerun with its arguments, or pass --force to discard it"
-}
-
-ck_lines() {	# $_n lines in $ck, the $_first, $_second and $_last
-	_n=0 _first='' _second='' _last=''
-	[ -f "$ck" ] || return 0
-	while IFS= read -r _l || [ -n "$_l" ]; do
-		_n=$((_n + 1)) _last=$_l
-		[ "$_n" != 1 ] || _first=$_l
-		[ "$_n" != 2 ] || _second=$_l
-	done <"$ck"
 }
 
 # A run that fetched no page leaves no checkpoint.
@@ -502,7 +514,8 @@ plan() {
 	supported) ;;
 	'case '*) [ "$force" = 1 ] || {
 		log ERROR "--architecture $arch: not a supported architecture; the registry spells it ${arch_check#case } (pass --force to scan for $arch anyway)"
-		exit 2; } ;;
+		exit 2; }
+		warn "$arch is not a supported architecture of the registry (closest: ${arch_check#case }): scanning anyway" ;;
 	*) warn "$arch is not a supported architecture of the registry (closest: ${arch_check#closest }): scanning anyway" ;;
 	esac
 	[ "$offline" = 0 ] || return 0
@@ -585,10 +598,10 @@ update_ledger() {	# update_ledger RECORD-FILES...
 	[ ! -f "$ledger" ] && [ -f "$_gaps" ] || _gaps=''
 	cat -- "$@" | classified main "main scan" | {
 		if [ -n "$_gaps" ]; then
-			hf-ledger update --no-lock -l "$ledger" --supported "$tmp/supported" \
+			hf-ledger update --no-lock $qflag -l "$ledger" --supported "$tmp/supported" \
 			    --import "$_gaps" --count "$tmp/imported" -
 		else
-			hf-ledger update --no-lock -l "$ledger" --supported "$tmp/supported" -
+			hf-ledger update --no-lock $qflag -l "$ledger" --supported "$tmp/supported" -
 		fi
 		echo "hf-ledger $?" >>"$tmp/main.status"; }
 	statuses main "main scan"
@@ -638,10 +651,10 @@ merge() {
 	_m=''
 	[ "$metadata" = 1 ] || _m=--no-metadata
 	# shellcheck disable=SC2086 # empty or one flag
-	run hf-merge supported -o "$out" --no-lock "$@" $_m --stats 3 \
+	run hf-merge supported -o "$out" --no-lock $qflag "$@" $_m --stats 3 \
 	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats"
 	if [ -s "$tmp/gaps" ]; then
-		run hf-merge gaps -o "$out" --no-lock "$@" --stats 3 \
+		run hf-merge gaps -o "$out" --no-lock $qflag "$@" --stats 3 \
 		    "$tmp/gaps" 3>"$tmp/gaps.stats"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
@@ -649,17 +662,8 @@ merge() {
 }
 
 elapsed() {	# $secs: seconds since the start, one decimal
-	if [ -n "$cs0" ] && uptime_cs; then
-		_c=$(( (cs - cs0 + 5) / 10 ))
-		secs=$((_c / 10)).$((_c % 10))
-	else
-		secs=$(( $(date +%s) - epoch0 )).0
-	fi
-}
-
-uptime_cs() {	# $cs: centiseconds since boot; false without /proc/uptime
-	read -r _up _ </proc/uptime 2>/dev/null || return 1
-	cs=$(( ${_up%.*} * 100 + 1${_up#*.} - 100 ))
+	_t=$(( ($(date +%s%N) - ns0 + 50000000) / 100000000 ))
+	secs=$((_t / 10)).$((_t % 10))
 }
 
 summary() {
@@ -735,8 +739,7 @@ setup() {
 		out=$checkout/$TL_DATA
 	fi
 	find_programs
-	epoch0=$(date +%s) cs0=''
-	! uptime_cs || cs0=$cs
+	ns0=$(date +%s%N)
 	endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	plain HF_ENDPOINT "$endpoint"
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||

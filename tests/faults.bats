@@ -88,7 +88,7 @@ matrix() {
 	matrix --storm 2 --fault-t 1 --fault-429 0.2 --retry-after 1
 	[ "$(faulted storm)" -ge 50 ]
 	[ "$(faulted 429)" -ge 3 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: HTTP 429: We had to rate limit your IP'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page [0-9]+: HTTP 429: We had to rate limit your IP'
 }
 
 @test "faults: 500, 502, 503 and 504" {
@@ -101,20 +101,20 @@ matrix() {
 @test "faults: truncated bodies" {
 	matrix --fault-truncate 0.3
 	[ "$(faulted truncate)" -ge 10 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: transfer closed with [0-9]+ bytes remaining'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page [0-9]+: transfer closed with [0-9]+ bytes remaining'
 }
 
 @test "faults: bodies that are not JSON (a proxy's HTML page)" {
 	matrix --fault-nonjson 0.3
 	[ "$(faulted nonjson)" -ge 10 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: response is not a JSON array; retry'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page [0-9]+: response is not a JSON array; retry'
 	# never printed: the ledger and files equal the clean run's (above)
 }
 
 @test "faults: dropped connections" {
 	matrix --fault-drop 0.3
 	[ "$(faulted drop)" -ge 10 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: (Empty reply from server|Recv failure)'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page [0-9]+: (Empty reply from server|Recv failure)'
 }
 
 @test "faults: 2 s latency spikes" {
@@ -125,7 +125,7 @@ matrix() {
 @test "faults: a Hub that stops sending mid-body: --timeout gives up on the transfer and the page is retried" {
 	TIMEOUT=1 matrix --fault-stall 0.05 --stall-seconds 60
 	[ "$(faulted stall)" -ge 2 ]
-	assert_regex "$stderr" 'hf-list: page [0-9]+: Operation too slow\. Less than 1 bytes/sec transferred the last 1 seconds; retry'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page [0-9]+: Operation too slow\. Less than 1 bytes/sec transferred the last 1 seconds; retry'
 }
 
 @test "faults: hf-scraper --timeout takes 1 to 86400 seconds" {
@@ -159,7 +159,7 @@ matrix() {
 	# share the storm's 429s and move the page that gives up
 	# shellcheck disable=SC2086
 	run -1 --separate-stderr hf-scraper $SCAN --no-canonical-sweep -o out
-	assert_regex "$stderr" 'hf-list: page 2: giving up after 10 attempts: HTTP 429'
+	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page 2: giving up after 10 attempts: HTTP 429'
 	assert_regex "$stderr" 'ERROR: main scan failed \(hf-list exit 1\); nothing written'
 	assert_file_not_exists out/supported_models.json
 	assert_file_exists out/scrape_checkpoint.json

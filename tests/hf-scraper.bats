@@ -344,8 +344,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	fakehub_start --corpus "$CORPUS"
 	printf '%s\n' '{"supported_architectures":"LlamaForCausalLM"}' >bad.json
 	run -1 --separate-stderr hf-scraper --registry bad.json --limit 5 -o out
-	assert_regex "$stderr" "hf-registry: $PWD/bad.json: supported_architectures: not an array"
-	assert_regex "$stderr" "ERROR: $PWD/bad.json: cannot read the registry"
+	assert_regex "$stderr" "hf-registry: bad.json: supported_architectures: not an array"
+	assert_regex "$stderr" "ERROR: cannot read the registry"
 	printf '%s\n' '{"supported_architectures":["A"],"canonical_authors_by_arch":{"A":["o\nrg"]}}' >nl.json
 	run -1 --separate-stderr hf-scraper --registry nl.json --limit 5 -o out
 	assert_regex "$stderr" 'org "o\\x0arg": a control byte in a name'
@@ -353,14 +353,16 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	assert_file_not_exists out/supported_models.json
 }
 
-@test "hf-scraper: the registry questions go to hf-registry; the wrapper holds no registry awk" {
+@test "hf-scraper: the wrapper parses no JSON: registry questions to hf-registry, figures from --stats lines" {
 	local w="$ROOT/scripts/hf-scraper.sh"
-	# no JSON key of the registry read by pattern
-	run -1 grep -n -e "\"supported_architectures" -e canonical_authors_by_arch "$w"
-	run -0 sh -c 'sed -n "/^registry_read()/,/^}/p; /^registry_orgs()/,/^}/p" "$1"' sh "$w"
-	assert_output --partial '"$hf_registry" --registry "$registry" count'
-	assert_output --partial '"$hf_registry" --registry "$registry" check -- "$arch"'
-	refute_output --partial awk
-	# 24 awk lines before hf-registry: fewer now
-	[ "$(grep -c awk "$w")" -lt 24 ]
+	# no JSON key of the registry or of the registry files read by pattern
+	run -1 grep -n -e "\"supported_architectures" -e canonical_authors_by_arch \
+	    -e '"total_models"' -e '"architecture_id"' "$w"
+	run -0 sh -c 'sed -n "/^ask_registry()/,/^}/p" "$1"' sh "$w"
+	assert_output --partial 'hf-registry --registry "$registry" "$@"'
+	# one awk (the progress reader, over hf-list's progress lines), no sed
+	# or grep at all
+	assert_equal "$(grep -c '\bawk\b' "$w")" 1
+	run -1 grep -n -w -e sed -e grep "$w"
+	[ "$(wc -l <"$w")" -lt 700 ]
 }

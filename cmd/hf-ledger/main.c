@@ -35,7 +35,8 @@ static void	usage(const char *) __attribute__((noreturn));
 static const struct stage ledger_usage_stage = {
 	.usage = "usage: hf-ledger dedupe [--count file] [file ...]\n"
 	    "       hf-ledger import [--count file] gaps-file\n"
-	    "       hf-ledger update -l ledger [--no-lock] [--count file]\n"
+	    "       hf-ledger update -l ledger [--no-lock] [--quiet] "
+	    "[--count file]\n"
 	    "                 [--import gaps-file] [--supported file] "
 	    "[file ...]\n"
 	    "       hf-ledger append --state state [--stats fd] records\n"
@@ -68,6 +69,7 @@ static const struct stage ledger_usage_stage = {
 	    "  --supported file       update, reclassify: write the supported "
 	    "records to file\n",
 	.options = options,
+	.quiet_option = 1,
 };
 
 /* The options, the mode at the first operand and what goes with which. */

@@ -54,11 +54,12 @@ static int	option(void *, int, const char *);
 
 static const struct stage merge_usage_stage = {
 	.usage = "usage: hf-merge supported -o dir [--no-metadata] "
-	    "[--no-lock] [--date yyyy-mm-dd]\n"
-	    "                [--stats fd] " SCAN_OPTS
-	    "       hf-merge gaps -o dir [--no-lock] [--date yyyy-mm-dd] "
-	    "[--stats fd]\n"
+	    "[--no-lock] [--quiet]\n"
+	    "                [--date yyyy-mm-dd] [--stats fd]\n"
 	    "                " SCAN_OPTS
+	    "       hf-merge gaps -o dir [--no-lock] [--quiet] "
+	    "[--date yyyy-mm-dd]\n"
+	    "                [--stats fd] " SCAN_OPTS
 	    "       hf-merge summary -o dir\n"
 	    "       hf-merge ids -o dir\n",
 	.help =
@@ -77,6 +78,7 @@ static const struct stage merge_usage_stage = {
 	    "  --min-downloads n      scan_info's min_downloads\n"
 	    "  --duration seconds     scan_info's scan_duration_seconds\n",
 	.options = longopts,
+	.quiet_option = 1,
 	.option = option,
 };
 

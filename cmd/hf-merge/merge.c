@@ -15,6 +15,7 @@
 #include "jsonw.h"
 #include "pyjson.h"
 #include "strmap.h"
+#include "stage.h"
 #include "util.h"
 #include "merge.h"
 
@@ -157,7 +158,7 @@ merge_summary(const struct merge *m)
 	buf_add_count(&b, m->file_dups, "duplicate entry of the file",
 	    "duplicate entries of the file");
 	if (b.len > 0)
-		warnx("%s: left out: %s", m->path, buf_cstr(&b));
+		stage_summary("%s: left out: %s", m->path, buf_cstr(&b));
 	buf_free(&b);
 }
 
