@@ -243,14 +243,11 @@ ask_registry() {
 	case $1$_a in
 	orgs*[[:blank:]]*) fail "$registry: white space in a canonical org's name" ;;
 	esac
-	_w='' _ifs=$IFS
-	IFS='
-'
 	set -f
-	for _l in $_a; do _w=${_w:+$_w }$_l; done
+	# shellcheck disable=SC2086 # one word a line
+	set -- $_a
 	set +f
-	IFS=$_ifs
-	eval "$_var=\$_w"
+	eval "$_var=\$*"
 }
 
 # --- the checkpoint --------------------------------------------------------
@@ -610,6 +607,9 @@ update_ledger() {	# update_ledger RECORD-FILES...
 
 # --offline: the ledger reclassified with the current registry; the
 # models of newly supported architectures move to supported_models.json.
+# A copy of the ledger first, scored for the gaps: the ledger itself lets
+# them go (reclassify_ledger) once supported_models.json holds them, so a
+# run killed in between only moves them again.
 reclassify() {
 	info "offline: no Hub request; reclassifying $ledger with the current registry"
 	targeted=1
@@ -618,16 +618,24 @@ reclassify() {
 		warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
 		return 0
 	fi
-	set --
-	[ "$arch_set" = 0 ] || set -- --architecture "$arch"
-	run hf-ledger reclassify --no-lock -l "$ledger" --registry "$registry" "$@" \
-	    --supported "$tmp/supported" --stats 3 3>"$tmp/reclassify"
+	cp -- "$ledger" "$tmp/ledger"
+	reclassify_ledger "$tmp/ledger" "$tmp/supported"
+	scored=$tmp/ledger
 	while read -r _k _a _n; do
 		case $_k in
 		moved) info "offline: $_a is supported now: $_n models move to supported_models.json" ;;
 		dropped) warn "offline: $_a is supported now, but its $_n models came from a gaps file without their names: hf-scraper --architecture $_a adds them" ;;
 		esac
 	done <"$tmp/reclassify"
+}
+
+reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
+	set -- "$1" "$2"
+	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
+	_l=$1 _s=$2
+	shift 2
+	run hf-ledger reclassify --no-lock -l "$_l" --registry "$registry" "$@" \
+	    --supported "$_s" --stats 3 3>"$tmp/reclassify"
 }
 
 # --- merge, summary, report ------------------------------------------------
@@ -637,8 +645,8 @@ merge() {
 	[ -f "$out/verification_history.json" ] || vh_new=1
 	: >"$tmp/gaps"	# nothing to score without a ledger
 	# shellcheck disable=SC2086 # empty or one flag
-	[ ! -s "$ledger" ] ||
-	    run hf-score --registry "$registry" $qflag "$ledger" >"$tmp/gaps"
+	[ ! -s "$scored" ] ||
+	    run hf-score --registry "$registry" $qflag "$scored" >"$tmp/gaps"
 	set -- --keep-scan-info
 	if [ "$offline" = 0 ]; then
 		elapsed
@@ -731,7 +739,7 @@ report_write() {
 
 setup() {
 	{ : >&2; } 2>/dev/null || exec 2>/dev/null	# a closed stderr
-	# the token goes to hf-list alone (hf_list)
+	unset token	# the token goes to hf-list alone (hf_list)
 	[ -z "${HF_TOKEN+set}" ] || { token=$HF_TOKEN; unset HF_TOKEN; }
 	find_checkout
 	if [ -z "$out" ]; then
@@ -742,12 +750,12 @@ setup() {
 	ns0=$(date +%s%N)
 	endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	plain HF_ENDPOINT "$endpoint"
+	plain "output directory" "$out"
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
 	    fail "$out: cannot create the output directory"
 	out=$(CDPATH='' cd -- "$out" && pwd) || fail "$out: cannot enter the output directory"
-	plain "output directory" "$out"
 	children='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
-	registered_skipped=0 ledger=$out/scrape_ledger.ndjson
+	registered_skipped=0 ledger=$out/scrape_ledger.ndjson scored=$ledger
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	trap cleanup EXIT
@@ -780,7 +788,8 @@ lock() {
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
 		flock 9; }
 	rm_glob "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
-	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.*
+	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.* \
+	    "$out"/.hf-scraper.probe.*
 	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do	# of runs killed
 		[ -d "$_d" ] || continue
 		[ -O "$_d" ] || continue
@@ -838,6 +847,8 @@ main() {
 	fi
 	report_keep
 	merge
+	[ "$offline" = 0 ] || [ ! -f "$tmp/ledger" ] ||
+	    reclassify_ledger "$ledger" "$tmp/moved"
 	summary
 	[ "${sweep_failed:-0}" = 0 ] ||
 	    fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"

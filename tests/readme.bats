@@ -166,8 +166,9 @@ $(diff "$BLOCKS/$i.expected" "$BLOCKS/$i.out" || :)"
 	assert_file_exists "$WORK/demo-output/scrape_ledger.ndjson"
 	assert_file_exists "$TL/transformer_lens/tools/model_registry/data/supported_models.json"
 	assert_file_exists "$TL/transformer_lens/tools/model_registry/data/architecture_gaps.json"
-	run -0 grep -c "registry: transformer_lens/tools/model_registry/__init__.py" \
-	    "$BLOCKS"/*.err
-	assert_output --partial ":4"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run -0 bash -c 'cat "$@" | grep -c "INFO: registry: $0/transformer_lens/tools/model_registry/__init__.py "' \
+	    "$TL" "$BLOCKS"/*.err
+	assert_output 4
 	assert_file_exists "$BATS_FILE_TMPDIR/home/registry-scratch/supported_models.json"
 }
