@@ -335,30 +335,6 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# Progress of a main scan, from hf-list --progress lines (their grammar is
-# declared in hf-list(1)): a line redrawn on a terminal, else a log line
-# every 1,000 models. Other lines pass through.
-progress_reader() {
-	_tty=0
-	[ ! -t 2 ] || _tty=1
-	awk -v prog="$PROG" -v tty="$_tty" -v dc='date "+%Y-%m-%d %H:%M:%S"' '
-	/^hf-list: (.*: )?[0-9]+ models, [0-9]+ pages, [0-9.]+ s$/ {
-		s = $(NF - 1); p = $(NF - 3); n = $(NF - 5)
-		r = s > 0 ? int(n / s) : n
-		if (tty) {
-			printf "\r%s: %d models, %d pages, %d/s, %ds ", prog, n, p, r, s
-			drawn = 1
-		} else if (n >= next_at) {
-			dc | getline t; close(dc)
-			printf "%s: %s INFO: scanned %d models (%d/s)\n", prog, t, n, r
-			next_at = (int(n / 1000) + 1) * 1000
-		}
-		fflush(); next
-	}
-	{ if (drawn) { printf "\n"; drawn = 0 } print; fflush() }
-	END { if (drawn) printf "\n" }' >&2
-}
-
 # classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the record stages
 # after hf-arch, one pipeline from stdin to stdout; each stage's status
 # is appended to $tmp/NAME.status as a "PROGRAM STATUS" line.
@@ -394,20 +370,14 @@ main_scan() {
 	set -- --filter "$2" --sort downloads --min-downloads "$min_dl"
 	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
 	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
-	mkfifo "$tmp/$_name.pages" "$tmp/$_name.progress"
-	_p=--no-progress rpid=''
-	if [ "$quiet" = 1 ]; then
-		exec 5>&2
-	else
-		progress_reader <"$tmp/$_name.progress" &
-		rpid=$! _p=--progress
-		exec 5>"$tmp/$_name.progress"
-	fi
-	hf_list --label "$_label" "$_p" "$@" --page-size "$page_size" \
-	    --timeout "$timeout" --state "$_ck.state" --state-marks \
-	    --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" 2>&5 &
+	mkfifo "$tmp/$_name.pages"
+	# progress: a line redrawn on a terminal, else one every 1,000 models
+	_p=--progress
+	[ "$quiet" = 0 ] || _p=--no-progress
+	hf_list --label "$_label" "$_p" --progress-every 1000 "$@" \
+	    --page-size "$page_size" --timeout "$timeout" --state "$_ck.state" \
+	    --state-marks --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" &
 	lpid=$!
-	exec 5>&-
 	: >"$tmp/$_name.status"
 	# shellcheck disable=SC2086 # empty or one flag
 	{ hf-arch --label "$_label" $qflag <"$tmp/$_name.pages"
@@ -415,10 +385,9 @@ main_scan() {
 	    { hf-ledger append --state "$_ck.state" "$_ck.records"
 	      echo "hf-ledger $?" >>"$tmp/$_name.status"; } &
 	spid=$!
-	children="$sweep_pid $lpid $rpid $spid" lrc=0
+	children="$sweep_pid $lpid $spid" lrc=0
 	wait "$lpid" || lrc=$?
 	wait "$spid" || :
-	[ -z "$rpid" ] || wait "$rpid" || :
 	children=$sweep_pid
 	statuses "$_name" "$_label"
 	case $lrc in

@@ -294,6 +294,16 @@ PROGRESS_RE='^hf-list: (.*: )?[0-9]+ models, ([0-9]+ pages|[0-9]+ of [0-9]+ lane
 	assert_regex "${stderr_lines[0]}" '^hf-list: 2000 models, 1 pages, [0-9]+\.[0-9] s$'
 }
 
+@test "hf-list --progress-every: not on a terminal, a line each time the count passes a multiple" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 --separate-stderr hf-list --page-size 300 --progress --progress-every 1000 --label main
+	# 2500 models in pages of 300: past 1000 at 1200, past 2000 at 2100
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_regex "${stderr_lines[0]}" '^hf-list: main: 1200 models, 4 pages, [0-9]+\.[0-9] s$'
+	assert_regex "${stderr_lines[1]}" '^hf-list: main: 2100 models, 7 pages, [0-9]+\.[0-9] s$'
+	run -2 --separate-stderr hf-list --progress-every 0
+}
+
 @test "hf-list --progress: the lines of lanes; other messages never match" {
 	fakehub_start --corpus "$CORPUS" --fault-seed 3 --fault-5xx 0.3
 	set -- $(top_orgs 3)

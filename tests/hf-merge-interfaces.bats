@@ -110,7 +110,12 @@ new_from 0 s.ndjson
 total_models 11
 total_architectures 3
 total_verified 2
-written supported_models.json"
+written supported_models.json
+written verification_history.json"
+	# a second merge: the history file is there already
+	run -0 --separate-stderr hf-merge supported -o data --stats 3 s.ndjson 3>stats
+	run -0 tail -n 1 stats
+	assert_output "written supported_models.json"
 	# no operand: the standard input, named -; no file before
 	run -0 --separate-stderr hf-merge supported -o new --stats 1 <s.ndjson
 	assert_output "models_before 0
@@ -119,7 +124,8 @@ new_from 2 -
 total_models 2
 total_architectures 1
 total_verified 0
-written supported_models.json"
+written supported_models.json
+written verification_history.json"
 	# to a pipe, in one write
 	run -0 --separate-stderr sh -c 'hf-merge supported -o new --stats 3 s.ndjson 3>&1 >/dev/null | cat'
 	assert_output "models_before 2

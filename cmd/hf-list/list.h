@@ -40,6 +40,7 @@ struct list_args {
 	int64_t		 min_downloads;	/* -1: no threshold */
 	long		 timeout;
 	int		 progress;
+	int64_t		 progress_every;	/* not a terminal: a line a n models */
 	int		 lane;		/* a lane's listing, in a forked copy */
 };
 
@@ -146,6 +147,7 @@ struct listing {
 	int64_t		 skipped;	/* items --min-downloads could not read */
 	int64_t		 hub_items;	/* items of the pages fetched */
 	int64_t		 registered;	/* items left out by --skip-ids */
+	int64_t		 shown;		/* --progress-every: lines so far */
 	struct idset	 fetched;	/* the URLs of the pages fetched */
 	int		 reached;	/* the Hub answered at least once */
 	double		 pace;		/* wait this long before the next request */

@@ -26,7 +26,7 @@ static int	repeated(struct listing *, const struct buf *);
 static int	registered(struct listing *, const struct buf *);
 static int	find_next(struct listing *, char **);
 static int	advance(struct listing *, char *);
-static void	progress(const struct listing *, int);
+static void	progress(struct listing *, int);
 
 /* The listing, page after page and --author after --author. */
 int
@@ -324,12 +324,20 @@ advance(struct listing *l, char *next)
 }
 
 /* On a terminal a line redrawn; otherwise (--progress) one line a page,
- * for a log or a wrapper to read. */
+ * or with --progress-every n one each time the count passes a multiple
+ * of n, for a log or a wrapper to read. */
 static void
-progress(const struct listing *l, int last)
+progress(struct listing *l, int last)
 {
+	int64_t every = l->a->progress_every;
+
 	if (!l->a->progress || (last && !l->tty))
 		return;
+	if (!l->tty && every > 0) {
+		if (l->st.count / every <= l->shown)
+			return;
+		l->shown = l->st.count / every;
+	}
 	if (l->tty)
 		fputc('\r', stderr);
 	run_prefix(stderr);

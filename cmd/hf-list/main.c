@@ -66,6 +66,7 @@ static const struct stage_option list_options[] = {
 	STAGE_CALL_OPT("param", required_argument, OPT_PARAM),
 	STAGE_CALL_OPT("pipeline-tag", required_argument, OPT_PIPELINE_TAG),
 	STAGE_CALL_OPT("progress", no_argument, OPT_PROGRESS),
+	OPTS_INT64("progress-every", a.progress_every, 1, INT64_MAX),
 	STAGE_CALL_OPT("search", required_argument, OPT_SEARCH),
 	STAGE_STRING_OPT("skip-ids", struct opts, skip_path),
 	STAGE_CALL_OPT("sort", required_argument, OPT_SORT),
@@ -91,7 +92,7 @@ static const char list_usage[] =
     "usage: hf-list [--gated | --no-gated] [--progress | --no-progress]\n"
     "               [--author org] [--expand field[,field...]]\n"
     "               [--filter tag] [--jobs n] [--label text] [--limit n]\n"
-    "               [--min-downloads n]\n"
+    "               [--min-downloads n] [--progress-every n]\n"
     "               [--num-parameters range] [--page-size n]\n"
     "               [--param key=value] [--pipeline-tag tag]\n"
     "               [--search text] [--skip-ids file] [--sort key]\n"
@@ -123,6 +124,9 @@ static const char list_help[] =
     "  --progress, --no-progress\n"
     "                         draw a progress line on standard error, "
     "or not\n"
+    "  --progress-every n     not on a terminal: a progress line each n "
+    "models, not\n"
+    "                         each page\n"
     "  --search text          only models whose id contains text\n"
     "  --skip-ids file        leave out the models whose id is a line of "
     "file\n"

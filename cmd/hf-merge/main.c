@@ -339,6 +339,7 @@ run(struct merge *m, int argc, char *argv[])
 	}
 	if ((w = merge_replace(m, &a)) == -1 && made != NULL)
 		(void)unlink(made);	/* created for this write alone */
+	m->st.history_made = made != NULL;
 	free(made);
 	if (w != 0)
 		return HF_EXIT_FATAL;

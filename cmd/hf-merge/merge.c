@@ -196,6 +196,8 @@ merge_stats(const struct merge *m, char *argv[])
 		stat_line(&b, "total_architectures", st->narch);
 		stat_line(&b, "total_verified", st->nverified);
 		buf_addf(&b, "written %s\n", MERGE_SUPPORTED_FILE);
+		if (st->history_made)
+			buf_addf(&b, "written %s\n", MERGE_HISTORY_FILE);
 	} else {
 		stat_line(&b, "total_architectures", st->narch);
 		stat_line(&b, "total_models", st->total);

@@ -55,6 +55,7 @@ struct merge_stats {
 	size_t		*upto;		/* m->nin after each operand */
 	int64_t		*from;		/* new entries of each operand */
 	size_t		 nops;
+	int		 history_made;	/* the placeholder history created */
 };
 
 struct merge {
