@@ -78,17 +78,16 @@ usage() {
 
 # --- the log ---------------------------------------------------------------
 
-# A log line never fails the run: stderr may be on a full disk.
+# A log line never fails the run (stderr may be on a full disk). Lines of
+# one block (the summary) share one time, $log_time: date(1) is a process.
 log() {	# log LEVEL message...
-	_level=$1
-	shift
-	[ "$quiet" = 1 ] && [ "$_level" = INFO ] && return 0
-	printf '%s: %s %s: %s\n' "$PROG" "$(date '+%Y-%m-%d %H:%M:%S')" \
-	    "$_level" "$*" >&2 2>/dev/null || :
+	[ "$quiet" = 0 ] || [ "$1" != INFO ] || return 0
+	printf '%s: %s %s: %s\n' "$PROG" "${log_time:-$(date '+%F %T')}" \
+	    "$@" >&2 2>/dev/null || :
 }
-info() { log INFO "$@"; }
-warn() { log WARNING "$@"; }
-fail() { log ERROR "$@"; exit 1; }
+info() { log INFO "$*"; }
+warn() { log WARNING "$*"; }
+fail() { log ERROR "$*"; exit 1; }
 die_usage() {
 	{ printf '%s: %s\n' "$PROG" "$1"
 	  echo 'usage: hf-scraper [options]; see hf-scraper --help'; } >&2 || :
@@ -98,23 +97,37 @@ die_usage() {
 # --- arguments -------------------------------------------------------------
 
 parse_args() {
-	arch='' arch_set=0 full=0 limit=10000 tasks='' out='' min_dl=500
-	interval=5000 sweep=1 keep_quant=0 jobs=4 registry='' force=0
-	metadata=1 quiet=0 timeout=120 report='' offline=0
+	log_time='' arch='' arch_set=0 limit=10000 tasks='' out='' min_dl=500
+	interval=5000 sweep=1 quant=drop-all jobs=4 registry='' force=0
+	metadata=1 quiet=0 timeout=120 report='' offline=0 full=0
 	case ${HF_HUB_OFFLINE-} in 1|[Tt][Rr][Uu][Ee]|[Yy][Ee][Ss]|[Oo][Nn]) offline=1 ;; esac
 	while [ $# -gt 0 ]; do
-		case $1 in	# --flag=value: as --flag value
+		case $1 in	# --flag=value as --flag value
 		--*=*) _f=${1%%=*} _v=${1#*=}; shift; set -- "$_f" "$_v" "$@" ;;
 		esac
+		_n=1
 		case $1 in
 		--architecture|--checkpoint-interval|--jobs|--limit|--min-downloads|-o|--output|--registry|--report|--task|--timeout)
 			[ $# -ge 2 ] || die_usage "$1 needs a value"
-			option "$1" "$2"
-			shift ;;
+			_n=2 ;;
+		esac
+		case $1 in
+		--architecture) plain "$1" "$2"; arch=$2 arch_set=1 ;;
+		--checkpoint-interval) number "$1" "$2" 1; interval=$num ;;
+		--jobs) number "$1" "$2" 1; jobs=$num ;;
+		--limit) number "$1" "$2" 1; limit=$num ;;
+		--min-downloads) number "$1" "$2" 0; min_dl=$num ;;
+		-o|--output) out=$2 ;;
+		--registry) registry=$2 ;;
+		--report) report=$2 ;;
+		--task) plain "$1" "$2"
+			case $2 in *,*) die_usage "$1: a comma in a task: $2" ;; esac
+			case ,$tasks, in *,"$2",*) ;; *) tasks=${tasks:+$tasks,}$2 ;; esac ;;
+		--timeout) number "$1" "$2" 1; timeout=$num ;;
 		--force) force=1 ;;
 		--full-scan) full=1 ;;
 		-h|--help) usage; exit 0 ;;
-		--keep-loadable-quant) keep_quant=1 ;;
+		--keep-loadable-quant) quant=keep-loadable ;;
 		--no-canonical-sweep) sweep=0 ;;
 		--no-metadata) metadata=0 ;;
 		--offline) offline=1 ;;
@@ -122,43 +135,23 @@ parse_args() {
 		--version) printf '%s %s\n' "$PROG" "$VERSION"; exit 0 ;;
 		*) die_usage "unknown option: $1" ;;
 		esac
-		shift
+		shift "$_n"
 	done
-	[ -n "$tasks" ] || tasks=text-generation
+	: "${tasks:=text-generation}"
 	[ "$full" = 0 ] || limit=0
 	case $report in */) die_usage "--report: a file, not a directory: $report" ;; esac
 	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
 }
 
-option() {	# option FLAG VALUE
-	case $1 in
-	--architecture) plain "$1" "$2"; arch=$2 arch_set=1 ;;
-	--checkpoint-interval) number "$1" "$2" 1; interval=$num ;;
-	--jobs) number "$1" "$2" 1; jobs=$num ;;
-	--limit) number "$1" "$2" 1; limit=$num ;;
-	--min-downloads) number "$1" "$2" 0; min_dl=$num ;;
-	-o|--output) out=$2 ;;
-	--registry) registry=$2 ;;
-	--report) report=$2 ;;
-	--task) plain "$1" "$2"
-		case $2 in *,*) die_usage "$1: a comma in a task: $2" ;; esac
-		case ,$tasks, in *,"$2",*) ;; *) tasks=${tasks:+$tasks,}$2 ;; esac ;;
-	--timeout) number "$1" "$2" 1; timeout=$num ;;
-	esac
-}
-
 number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
 	case $2 in ''|*[!0-9]*) die_usage "$1: not a number: $2" ;; esac
 	[ "${#2}" -le 15 ] || die_usage "$1: too large: $2"
-	num=$2
-	while :; do	# no leading zeros (not octal anywhere)
-		case $num in 0?*) num=${num#0} ;; *) break ;; esac
-	done
+	num=${2#"${2%%[!0]*}"}	# no leading zeros (not octal anywhere)
+	: "${num:=0}"
 	[ "$num" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
 }
 
-# A value the checkpoint holds: not empty, no control character.
-plain() {	# plain WHAT VALUE
+plain() {	# plain WHAT VALUE: a value the checkpoint holds
 	case $2 in
 	'') die_usage "$1: empty value" ;;
 	*[[:cntrl:]]*) die_usage "$1: a control character: $2" ;;
@@ -184,18 +177,14 @@ json_str() {
 # --- where things are ------------------------------------------------------
 
 # $checkout: the root of the TransformerLens checkout holding the current
-# directory (from any subdirectory of it), or empty.
-find_checkout() {
+# directory, or empty. The programs: beside this script first, else PATH.
+find_things() {
 	checkout=$PWD
 	while [ ! -f "$checkout/$TL_INIT" ]; do
-		[ -n "$checkout" ] || return 0
+		[ -n "$checkout" ] || break
 		checkout=${checkout%/*}
 	done
-	[ -n "$checkout" ] || checkout=/
-}
-
-# The programs are called by name, those beside this script first.
-find_programs() {
+	if [ -f "$checkout/$TL_INIT" ]; then : "${checkout:=/}"; else checkout=''; fi
 	case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
 	case $here in '') here=/ ;; /*) ;; *) here=$PWD/$here ;; esac
 	PATH=$here:$PATH
@@ -268,7 +257,7 @@ identity() {	# the scan's identity, one key a line
 	  "min_downloads": $min_dl,
 	  "architecture": $_a,
 	  "canonical_sweep": $_s,
-	  "quantisation": "$quant_policy",
+	  "quantisation": "$quant",
 	  "output": $js
 	}
 	EOF
@@ -276,44 +265,36 @@ identity() {	# the scan's identity, one key a line
 
 # Resume the checkpoint of the same scan; refuse another's (naming each
 # line that differs) unless --force. The file is this script's own text,
-# written before the first request; compared as text.
+# written whole before the first request, compared as text.
 open_checkpoint() {
-	ck=$out/scrape_checkpoint.json
-	ck_new=1
+	ck=$out/scrape_checkpoint.json ck_new=1 _first='' _second=''
 	identity >"$tmp/identity"
-	_first='' _second=''
 	[ ! -f "$ck" ] || { IFS= read -r _first; IFS= read -r _second; } <"$ck" || :
 	# none, or ours cut short by a kill (the Python tool's is one line)
 	if [ ! -s "$ck" ] || { [ "$_first" = "{" ] &&
 	    [ "$(tail -n 1 "$ck")" != "}" ]; }; then
 		rm_glob "$out"/scrape_checkpoint.*
-		return 0
-	fi
-	if cmp -s "$ck" "$tmp/identity"; then
+	elif cmp -s "$ck" "$tmp/identity"; then
 		ck_new=0
 		info "resuming the checkpoint in $ck"
-		return 0
-	fi
-	if [ "$force" = 1 ]; then
+	elif [ "$force" = 1 ]; then
 		warn "--force: discarding the checkpoint of another scan in $ck"
 		rm -f -- "$out"/scrape_checkpoint.*
-		return 0
+	elif [ "$_second" != '  "hf_scraper_checkpoint": 2,' ]; then
+		fail "$ck: not a checkpoint of this hf-scraper (the Python hf_scraper, or an older hf-scraper, writes one of this name): pass --force to discard it"
+	else
+		exec 7<"$tmp/identity"
+		while IFS= read -r _old; do
+			IFS= read -r _new <&7 || _new=
+			_old=${_old%,} _new=${_new%,}
+			[ "$_old" = "$_new" ] ||
+			    log ERROR "checkpoint differs: ${_old#  } (this run: ${_new#*: })"
+		done <"$ck"
+		fail "$ck belongs to another scan: rerun with its arguments, or pass --force to discard it"
 	fi
-	[ "$_second" = '  "hf_scraper_checkpoint": 2,' ] ||
-	    fail "$ck: not a checkpoint of this hf-scraper (the Python hf_scraper, or an older hf-scraper, writes one of this name): pass --force to discard it"
-	exec 7<"$tmp/identity"
-	while IFS= read -r _old; do
-		IFS= read -r _new <&7 || _new=
-		_old=${_old%,} _new=${_new%,}
-		[ "$_old" = "$_new" ] ||
-		    log ERROR "checkpoint differs: ${_old#  } (this run: ${_new#*: })"
-	done <"$ck"
-	exec 7<&-
-	fail "$ck belongs to another scan: rerun with its arguments, or pass --force to discard it"
 }
 
-# A run that fetched no page leaves no checkpoint.
-drop_empty_checkpoint() {
+drop_empty_checkpoint() {	# a run that stored no page leaves none
 	[ "$ck_new" = 1 ] || return 0
 	for _f in "$out"/scrape_checkpoint.*.state; do
 		[ ! -e "$_f" ] || return 0
@@ -336,8 +317,8 @@ hf_list() {
 }
 
 # classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the record stages
-# after hf-arch, one pipeline from stdin to stdout; each stage's status
-# is appended to $tmp/NAME.status as a "PROGRAM STATUS" line.
+# after hf-arch, one pipeline; each stage's status is added to
+# $tmp/NAME.status (which the caller empties) as "PROGRAM STATUS".
 classified() {
 	_st=$tmp/$1.status _label=$2
 	shift 2
@@ -350,30 +331,38 @@ classified() {
 }
 
 statuses() {	# statuses NAME LABEL: 3 is a warning, else 0 or fail
-	while read -r _p _rc; do
-		case $_rc in
-		0) ;;
-		3) skipped=1 ;;
-		*) fail "$2: $_p failed (exit $_rc)$(ck_note)" ;;
-		esac
+	while read -r _sp _src; do
+		status "$_src" "$2: $_sp"
 	done <"$tmp/$1.status"
+}
+
+status() {	# status RC WHAT: 3 (done, input skipped) is kept as a warning
+	case $1 in
+	0) ;;
+	3) skipped=1 ;;
+	*) fail "$2 failed (exit $1)$(ck_note)" ;;
+	esac
+}
+
+run() {	# run PROGRAM ARGS...: status of the program
+	_rc=0
+	"$@" || _rc=$?
+	status "$_rc" "$1"
 }
 
 # main_scan I TASK LABEL: one task's listing streamed through hf-arch into
 # hf-ledger append, which stores each page's records, then hf-list's
 # state: a kill at any moment resumes at the first page not stored, with
 # nothing else on disk. The other stages run once every task is listed
-# (update_ledger), so that a model two tasks list is counted once
-# whatever they keep of it.
+# (update_ledger), so that a model two tasks list is counted once.
 main_scan() {
 	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3
 	set -- --filter "$2" --sort downloads --min-downloads "$min_dl"
 	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
 	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
-	mkfifo "$tmp/$_name.pages"
-	# progress: a line redrawn on a terminal, else one every 1,000 models
-	_p=--progress
+	_p=--progress	# a line redrawn on a terminal, else each 1,000 models
 	[ "$quiet" = 0 ] || _p=--no-progress
+	mkfifo "$tmp/$_name.pages"
 	hf_list --label "$_label" "$_p" --progress-every 1000 "$@" \
 	    --page-size "$page_size" --timeout "$timeout" --state "$_ck.state" \
 	    --state-marks --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" &
@@ -384,40 +373,32 @@ main_scan() {
 	  echo "hf-arch $?" >>"$tmp/$_name.status"; } |
 	    { hf-ledger append --state "$_ck.state" "$_ck.records"
 	      echo "hf-ledger $?" >>"$tmp/$_name.status"; } &
-	spid=$!
-	children="$sweep_pid $lpid $spid" lrc=0
-	wait "$lpid" || lrc=$?
-	wait "$spid" || :
+	children="$sweep_pid $lpid $!" _rc=0
+	wait "$lpid" || _rc=$?
+	wait "$!" || :
 	children=$sweep_pid
 	statuses "$_name" "$_label"
-	case $lrc in
-	0) ;;
-	3) skipped=1 ;;	# done; malformed items were reported and skipped
-	*) drop_empty_checkpoint
-	   fail "$_label failed (hf-list exit $lrc); nothing written$(ck_note)" ;;
-	esac
-	list_stats "$2" "$_label" "$tmp/$_name.list"
+	[ "$_rc" = 0 ] || [ "$_rc" = 3 ] || drop_empty_checkpoint
+	status "$_rc" "$_label (hf-list)"
+	list_listed=0 list_registered=0 list_hub_items=0
+	stats "$tmp/$_name.list" list_
+	[ "$list_listed" != 0 ] || [ "$list_hub_items" != 0 ] ||
+	    [ -s "$_ck.records" ] ||
+	    warn "--task $2: the Hub has no model with this tag; is it misspelt?"
+	scanned=$((scanned + list_listed)) skipped_ids=$((skipped_ids + list_registered))
+	_w=''
+	[ "$list_registered" = 0 ] || _w=" ($list_registered already in supported_models.json skipped)"
+	info "$_label listed $list_listed models$_w"
 }
 
-# list_stats TASK LABEL FILE: what hf-list --stats said, logged and added up
-list_stats() {
-	stat_of "$3" listed; _listed=$val
-	stat_of "$3" registered; _reg=$val
-	stat_of "$3" hub_items
-	[ "$_listed" != 0 ] || [ "$val" != 0 ] || [ -s "$_ck.records" ] ||
-	    warn "--task $1: the Hub has no model with this tag; is it misspelt?"
-	scanned=$((scanned + _listed)) registered_skipped=$((registered_skipped + _reg))
-	_w=
-	[ "$_reg" = 0 ] || _w=" ($_reg already in supported_models.json skipped)"
-	info "$2 listed $_listed models$_w"
-}
-
-# stat_of FILE NAME: $val, NAME's value among a program's --stats lines
-# ("NAME VALUE"), 0 when absent
-stat_of() {
-	val=0
-	while read -r _k _v; do
-		[ "$_k" != "$2" ] || { val=$_v; return 0; }
+# stats FILE PREFIX: each "NAME NUMBER" line of a program's --stats as
+# the variable PREFIXNAME (their names are declared in its man page)
+stats() {
+	while read -r _k _v _; do
+		case $_k:$_v in
+		*[!a-z_:0-9]*|:*|*:) ;;
+		*) eval "$2$_k=\$_v" ;;
+		esac
 	done <"$1"
 }
 
@@ -432,20 +413,16 @@ start_sweep() {	# start_sweep ORG...
 	[ "$_n" -le "$_max" ] || _n=$_max
 	[ "$_n" -le $# ] || _n=$#
 	info "canonical sweep: $# orgs in $_n lanes"
-	for _o do
-		shift
-		set -- "$@" --author "$_o"
-	done
+	for _o do shift; set -- "$@" --author "$_o"; done
 	_raw=$out/scrape_checkpoint.sweep.raw
 	if [ -s "$_raw" ]; then	# a kill can leave half a line: only whole ones
-		_l=$(wc -l <"$_raw")
-		head -n "$_l" "$_raw" >"$tmp/raw" && cat "$tmp/raw" >"$_raw"
+		head -n "$(wc -l <"$_raw")" "$_raw" >"$tmp/raw"
+		cat "$tmp/raw" >"$_raw"
 	fi
 	hf_list --label "canonical sweep" --no-progress --page-size "$page_size" \
 	    --timeout "$timeout" --state "$out/scrape_checkpoint.sweep.state" \
 	    --jobs "$_n" "$@" >>"$_raw" &
-	sweep_pid=$!
-	children=$sweep_pid
+	sweep_pid=$! children=$!
 }
 
 finish_sweep() {
@@ -454,17 +431,16 @@ finish_sweep() {
 	_rc=0
 	wait "$sweep_pid" || _rc=$?
 	children=''
-	case $_rc in
-	0) ;;
-	3) skipped=1 ;;
-	*) warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume"
-	   sweep_failed=1 ;;
-	esac
-	: >"$tmp/sweep.status"
-	# shellcheck disable=SC2086 # empty or one flag
-	{ hf-arch --label "canonical sweep" $qflag "$out/scrape_checkpoint.sweep.raw"
-	  echo "hf-arch $?" >>"$tmp/sweep.status"; } |
-	    classified sweep "canonical sweep" --canonical-only >"$tmp/sweep.records"
+	if [ "$_rc" != 0 ] && [ "$_rc" != 3 ]; then
+		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume"
+		sweep_failed=1 _rc=0
+	fi
+	status "$_rc" "canonical sweep"
+	echo "hf-arch $(hf-arch --label "canonical sweep" $qflag \
+	    "$out/scrape_checkpoint.sweep.raw" >"$tmp/sweep.arch"; echo $?)" \
+	    >"$tmp/sweep.status"
+	classified sweep "canonical sweep" --canonical-only <"$tmp/sweep.arch" \
+	    >"$tmp/sweep.records"
 	statuses sweep "canonical sweep"
 }
 
@@ -480,22 +456,19 @@ plan() {
 	supported) ;;
 	'case '*) [ "$force" = 1 ] || {
 		log ERROR "--architecture $arch: not a supported architecture; the registry spells it ${arch_check#case } (pass --force to scan for $arch anyway)"
-		exit 2; }
-		warn "$arch is not a supported architecture of the registry (closest: ${arch_check#case }): scanning anyway" ;;
-	*) warn "$arch is not a supported architecture of the registry (closest: ${arch_check#closest }): scanning anyway" ;;
+		exit 2; } ;;
 	esac
+	[ "$arch_check" = supported ] ||
+	    warn "$arch is not a supported architecture of the registry (closest: ${arch_check#* }): scanning anyway"
 	[ "$offline" = 0 ] || return 0
-	if [ -n "$arch_orgs" ]; then
-		targeted=1 orgs=''
-		info "targeted scrape: $arch has canonical orgs ($arch_orgs); only their sweep runs, no global scan"
-		if [ "$sweep" = 1 ]; then
-			orgs=$arch_orgs
-		else
-			warn "--no-canonical-sweep with a targeted scrape of $arch: no Hub queries will run; only the gaps are rescored"
-		fi
+	if [ -z "$arch_orgs" ]; then
+		info "$arch has no canonical orgs: global scan, keeping $arch models only (client-side filter)"
 		return 0
 	fi
-	info "$arch has no canonical orgs: global scan, keeping $arch models only (client-side filter)"
+	targeted=1 orgs=''
+	info "targeted scrape: $arch has canonical orgs ($arch_orgs); only their sweep runs, no global scan"
+	[ "$sweep" = 0 ] || { orgs=$arch_orgs; return 0; }
+	warn "--no-canonical-sweep with a targeted scrape of $arch: no Hub queries will run; only the gaps are rescored"
 }
 
 scrape() {
@@ -524,11 +497,9 @@ scrape() {
 	fi
 	finish_sweep
 	[ $# -lt 2 ] || count_distinct "$@"
-	if [ "$targeted" = 0 ]; then
-		update_ledger "$@"
-	elif [ ! -f "$ledger" ]; then	# a targeted scrape still imports
-		update_ledger </dev/null
-	fi
+	# a targeted scrape still imports a gaps file the Python tool wrote
+	[ "$targeted" = 0 ] || [ -f "$ledger" ] || set -- /dev/null
+	[ $# = 0 ] || update_ledger "$@"
 }
 
 # Several tasks: a model listed by two is counted once (its hf-arch record
@@ -536,39 +507,29 @@ scrape() {
 count_distinct() {
 	run hf-ledger dedupe --count "$tmp/distinct" "$@" >/dev/null
 	read -r _d <"$tmp/distinct"
-	_all=0
-	for _f do _all=$((_all + $(wc -l <"$_f"))); done
-	scanned=$((scanned - (_all - _d)))
-}
-
-# run PROGRAM ARGS...: exit 3 (done, input skipped) is a warning kept for
-# the final status; anything else but 0 stops the run.
-run() {
-	_rc=0
-	"$@" || _rc=$?
-	case $_rc in
-	0) ;;
-	3) skipped=1 ;;
-	*) fail "$1 failed (exit $_rc)$(ck_note)" ;;
-	esac
+	for _f do _d=$((_d - $(wc -l <"$_f"))); done
+	scanned=$((scanned + _d))
 }
 
 # The ledger: every unsupported model of the main scans (their records
 # through hf-filter-quant and hf-classify), a model seen again replaced by
-# its newer record; the supported records go to $tmp/supported.
-# A gaps file the Python tool wrote (no ledger beside it) is checked and
+# its newer record; the supported records go to $tmp/supported. A gaps
+# file the Python tool wrote (no ledger beside it) is checked and
 # imported by the ledger's first update, in the same step, once.
 update_ledger() {	# update_ledger RECORD-FILES...
 	: >"$tmp/main.status"
-	_gaps=$out/architecture_gaps.json
-	[ ! -f "$ledger" ] && [ -f "$_gaps" ] || _gaps=''
+	_gaps=''
+	[ -f "$ledger" ] || [ ! -f "$out/architecture_gaps.json" ] ||
+	    _gaps=$out/architecture_gaps.json
 	cat -- "$@" | classified main "main scan" | {
 		if [ -n "$_gaps" ]; then
-			hf-ledger update --no-lock $qflag -l "$ledger" --supported "$tmp/supported" \
-			    --import "$_gaps" --count "$tmp/imported" -
+			set -- --import "$_gaps" --count "$tmp/imported"
 		else
-			hf-ledger update --no-lock $qflag -l "$ledger" --supported "$tmp/supported" -
+			set --
 		fi
+		# shellcheck disable=SC2086 # empty or one flag
+		hf-ledger update --no-lock $qflag -l "$ledger" \
+		    --supported "$tmp/supported" "$@" -
 		echo "hf-ledger $?" >>"$tmp/main.status"; }
 	statuses main "main scan"
 	[ -z "$_gaps" ] || info "imported $(cat "$tmp/imported") gap entries of $_gaps into a new ledger (once)"
@@ -577,16 +538,15 @@ update_ledger() {	# update_ledger RECORD-FILES...
 # --offline: the ledger reclassified with the current registry; the
 # models of newly supported architectures move to supported_models.json.
 # A copy of the ledger first, scored for the gaps: the ledger itself lets
-# them go (reclassify_ledger) once supported_models.json holds them, so a
-# run killed in between only moves them again.
+# them go (reclassify_ledger, after the merge) once supported_models.json
+# holds them, so a run killed in between only moves them again.
 reclassify() {
 	info "offline: no Hub request; reclassifying $ledger with the current registry"
 	targeted=1
-	[ -f "$ledger" ] || update_ledger </dev/null
-	if [ ! -f "$ledger" ]; then
+	[ -f "$ledger" ] || update_ledger /dev/null
+	[ -f "$ledger" ] || {
 		warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
-		return 0
-	fi
+		return 0; }
 	cp -- "$ledger" "$tmp/ledger"
 	reclassify_ledger "$tmp/ledger" "$tmp/supported"
 	scored=$tmp/ledger
@@ -599,20 +559,17 @@ reclassify() {
 }
 
 reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
-	set -- "$1" "$2"
+	set -- -l "$1" --supported "$2"
 	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
-	_l=$1 _s=$2
-	shift 2
-	run hf-ledger reclassify --no-lock -l "$_l" --registry "$registry" "$@" \
-	    --supported "$_s" --stats 3 3>"$tmp/reclassify"
+	run hf-ledger reclassify --no-lock --registry "$registry" "$@" \
+	    --stats 3 3>"$tmp/reclassify"
 }
 
 # --- merge, summary, report ------------------------------------------------
 
 merge() {
+	: >"$tmp/gaps"
 	: >"$tmp/gaps.stats"
-	[ -f "$out/verification_history.json" ] || vh_new=1
-	: >"$tmp/gaps"	# nothing to score without a ledger
 	# shellcheck disable=SC2086 # empty or one flag
 	[ ! -s "$scored" ] ||
 	    run hf-score --registry "$registry" $qflag "$scored" >"$tmp/gaps"
@@ -643,50 +600,41 @@ elapsed() {	# $secs: seconds since the start, one decimal
 	secs=$((_t / 10)).$((_t % 10))
 }
 
+# The reference's summary, with what the sweep added, from the figures
+# hf-merge declared (--stats) and hf-merge summary.
 summary() {
 	[ "$quiet" = 0 ] || return 0
 	elapsed
-	stat_of "$tmp/supported.stats" new_models; _new=$val
-	stat_of "$tmp/supported.stats" total_models; _total=$val
-	stat_of "$tmp/gaps.stats" total_architectures; _gaps=$val
-	_sweep=0 _w=''
+	log_time=$(date '+%F %T') _sweep=0 _w=''
+	stats "$tmp/supported.stats" sup_
+	stats "$tmp/gaps.stats" gaps_
 	while read -r _k _n _f; do	# "new_from N FILE", "written FILE"
 		[ "$_k $_f" != "new_from $tmp/sweep.records" ] || _sweep=$_n
 		[ "$_k" != written ] || _w="$_w, $out/$_n"
 	done <"$tmp/supported.stats"
-	while read -r _k _n; do
-		[ "$_k" != written ] || _w="$_w, $out/$_n"
-	done <"$tmp/gaps.stats"
-	[ -z "${vh_new:-}" ] || [ ! -f "$out/verification_history.json" ] ||
-	    _w="$_w, $out/verification_history.json"
-	{ [ "$targeted" = 1 ] && [ "$offline" = 0 ]; } || [ ! -f "$ledger" ] ||
-	    _w="$_w, $ledger"
+	[ ! -s "$tmp/gaps.stats" ] || _w="$_w, $out/architecture_gaps.json"
+	[ "$targeted" = 1 ] || _w="$_w, $ledger"
 	_bar='======================================================================'
-	info "$_bar"
-	info "SCAN SUMMARY"
-	info "$_bar"
-	info "Scan complete in ${secs}s"
-	info "Total models scanned: $scanned"
-	info "Existing models skipped: $registered_skipped"
-	info "New supported models: $_new (canonical sweep added $_sweep)"
-	info "Total supported models: $_total"
-	info "Unsupported architectures found: $_gaps"
-	info ""
-	run hf-merge summary -o "$out" >"$tmp/summary"
+	# shellcheck disable=SC2154 # set by stats
+	printf '%s\n' "$_bar" "SCAN SUMMARY" "$_bar" "Scan complete in ${secs}s" \
+	    "Total models scanned: $scanned" \
+	    "Existing models skipped: $skipped_ids" \
+	    "New supported models: $sup_new_models (canonical sweep added $_sweep)" \
+	    "Total supported models: $sup_total_models" \
+	    "Unsupported architectures found: ${gaps_total_architectures:-0}" \
+	    "" >"$tmp/summary"
+	run hf-merge summary -o "$out" >>"$tmp/summary"
+	printf '%s\n' "$_bar" "files written: ${_w#, }" >>"$tmp/summary"
 	while IFS= read -r _l; do info "$_l"; done <"$tmp/summary"
-	info "$_bar"
-	info "files written: ${_w#, }"
+	log_time=''
 }
 
-# The registry files before the merge, in $tmp/before/ (hard links:
-# hf-merge replaces a file by renaming a new one over it), for --report.
+# The registry files before the merge, in $tmp/before/, for --report.
 report_keep() {
 	[ -n "$report" ] || return 0
 	mkdir -- "$tmp/before"
 	for _f in supported_models.json architecture_gaps.json; do
-		[ -f "$out/$_f" ] || continue
-		ln -- "$out/$_f" "$tmp/before/$_f" 2>/dev/null ||
-		    cp -p -- "$out/$_f" "$tmp/before/$_f"
+		[ ! -f "$out/$_f" ] || cp -p -- "$out/$_f" "$tmp/before/$_f"
 	done
 }
 
@@ -696,11 +644,11 @@ report_write() {
 	[ -n "$report" ] || return 0
 	_t=$report.tmp.$$
 	if ! hf-diff --markdown "$tmp/before" "$out" >"$_t" ||
-	    ! _s=$(hf-diff --summary "$tmp/before" "$out"); then
+	    ! _s=$(hf-diff --summary "$tmp/before" "$out") ||
+	    ! mv -f -- "$_t" "$report"; then
 		rm -f -- "$_t"
-		fail "hf-diff failed: $report not written"
+		fail "hf-diff failed, or $report cannot be written: not written"
 	fi
-	mv -f -- "$_t" "$report" || { rm -f -- "$_t"; fail "$report: cannot be written"; }
 	info "report: $report ($_s)"
 }
 
@@ -710,21 +658,19 @@ setup() {
 	{ : >&2; } 2>/dev/null || exec 2>/dev/null	# a closed stderr
 	unset token	# the token goes to hf-list alone (hf_list)
 	[ -z "${HF_TOKEN+set}" ] || { token=$HF_TOKEN; unset HF_TOKEN; }
-	find_checkout
+	find_things
 	if [ -z "$out" ]; then
 		[ -n "$checkout" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found here or above): pass -o DIR"
 		out=$checkout/$TL_DATA
 	fi
-	find_programs
-	ns0=$(date +%s%N)
-	endpoint=${HF_ENDPOINT:-https://huggingface.co}
+	ns0=$(date +%s%N) endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	plain HF_ENDPOINT "$endpoint"
 	plain "output directory" "$out"
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
 	    fail "$out: cannot create the output directory"
 	out=$(CDPATH='' cd -- "$out" && pwd) || fail "$out: cannot enter the output directory"
 	children='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
-	registered_skipped=0 ledger=$out/scrape_ledger.ndjson scored=$ledger
+	skipped_ids=0 ledger=$out/scrape_ledger.ndjson scored=$out/scrape_ledger.ndjson
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	trap cleanup EXIT
@@ -734,10 +680,10 @@ setup() {
 	: >"$tmp/sweep.records"
 	lock
 	info "Hub: $endpoint${HF_ENDPOINT:+ (HF_ENDPOINT)}"
-	quant_flag='' quant_policy=drop-all qflag=''
+	quant_flag='' qflag=''
 	[ "$quiet" = 0 ] || qflag=--quiet
-	if [ "$keep_quant" = 1 ]; then
-		quant_flag=--keep-loadable quant_policy=keep-loadable
+	if [ "$quant" = keep-loadable ]; then
+		quant_flag=--keep-loadable
 		info "quantisation: dropping GGUF, MLX, FP8, NVFP4, MXFP4; keeping formats transformers loads (AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8)"
 	else
 		info "quantisation: dropping every quantized format (GGUF, MLX, FP8, NVFP4, MXFP4, AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8), unlike the reference, which admits AWQ, GPTQ, bnb and HQQ; --keep-loadable-quant keeps those"
@@ -749,8 +695,8 @@ setup() {
 # One run per DIR, through a lock on DIR itself that the stages inherit:
 # if this shell is killed alone, the next run waits for its orphans (a
 # listing stops when its parent dies; the rest drain). Under the lock,
-# what a killed run left goes: temporaries of files being replaced, and
-# the lock files of earlier versions. Then DIR must be writable.
+# what killed runs left goes: temporaries in DIR and in TMPDIR, and the
+# lock files of earlier versions. Then DIR must be writable.
 lock() {
 	exec 9<"$out"
 	flock -n 9 || {
@@ -759,23 +705,17 @@ lock() {
 	rm_glob "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
 	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.* \
 	    "$out"/.hf-scraper.probe.*
-	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do	# of runs killed
-		[ -d "$_d" ] || continue
-		[ -O "$_d" ] || continue
-		_p=${_d##*/hf-scraper.}
-		_p=${_p%%.*}
+	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do
+		_p=${_d##*/hf-scraper.} && _p=${_p%%.*}
 		case $_p in ''|*[!0-9]*) continue ;; esac
-		kill -0 "$_p" 2>/dev/null || rm -rf -- "$_d"
+		[ ! -O "$_d" ] || kill -0 "$_p" 2>/dev/null || rm -rf -- "$_d"
 	done
-	if ! _p=$(mktemp -p "$out" .hf-scraper.probe.XXXXXX 2>/dev/null); then
-		fail "$out: the output directory cannot be written"
-	fi
+	_p=$(mktemp -p "$out" .hf-scraper.probe.XXXXXX 2>/dev/null) ||
+	    fail "$out: the output directory cannot be written"
 	rm -f -- "$_p"
 }
 
-# rm_glob PATTERN...: remove what the patterns matched (nothing, the
-# common case, costs no process)
-rm_glob() {
+rm_glob() {	# rm_glob PATTERN...: remove what matched (no process if none)
 	for _f do
 		[ -e "$_f" ] || [ -L "$_f" ] || continue
 		rm -rf -- "$@"
