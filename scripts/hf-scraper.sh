@@ -1,17 +1,10 @@
 #!/bin/sh
 # hf-scraper: compose the hf-* programs into the TransformerLens registry
 # scrape, with the Python reference's flags and defaults. The programs
-# compute; this script plans, starts them, checks their statuses and logs
-# the figures they declare (--stats lines, hf-registry's answers, hf-merge
-# summary). It parses no JSON.
-#
-# Files in the output directory DIR (hf-scraper(7)):
-#   supported_models.json, architecture_gaps.json, verification_history.json
-#   scrape_ledger.ndjson          every unsupported model of the main scans
-#   scrape_checkpoint.json        what the unfinished scan is (its identity)
-#   scrape_checkpoint.taskN.*     a main scan's hf-list state and records
-#   scrape_checkpoint.sweep.*     the sweep's hf-list state and raw pages
-# The lock is DIR itself; temporaries live in a directory of TMPDIR.
+# compute; this script plans, runs them, checks their statuses and logs
+# the figures they declare. It parses no JSON. Files: hf-scraper(1).
+# shellcheck disable=SC2086 # $qflag, $quant_flag, $mflag: empty or a flag
+# shellcheck disable=SC2317 # cleanup and interrupted: called from traps
 set -eu
 
 VERSION='@VERSION@'
@@ -76,8 +69,6 @@ usage() {
 	EOF
 }
 
-# --- the log ---------------------------------------------------------------
-
 # A log line never fails the run (stderr may be on a full disk). Lines of
 # one block (the summary) share one time, $log_time: date(1) is a process.
 log() {	# log LEVEL message...
@@ -93,8 +84,6 @@ die_usage() {
 	  echo 'usage: hf-scraper [options]; see hf-scraper --help'; } >&2 || :
 	exit 2
 }
-
-# --- arguments -------------------------------------------------------------
 
 parse_args() {
 	log_time='' arch='' arch_set=0 limit=10000 tasks='' out='' min_dl=500
@@ -158,9 +147,8 @@ plain() {	# plain WHAT VALUE: a value the checkpoint holds
 	esac
 }
 
-# $js: $1 as a JSON string. The one JSON this script writes (it reads
-# none) is its checkpoint's identity, of values without control
-# characters (plain): only " and \ take a backslash.
+# $js: $1 as a JSON string, for the checkpoint (the one JSON written
+# here), whose values are plain: only " and \ take a backslash.
 json_str() {
 	_s=$1 js=''
 	while :; do
@@ -173,8 +161,6 @@ json_str() {
 		esac
 	done
 }
-
-# --- where things are ------------------------------------------------------
 
 # $checkout: the root of the TransformerLens checkout holding the current
 # directory, or empty. The programs: beside this script first, else PATH.
@@ -195,9 +181,8 @@ find_things() {
 	done
 }
 
-# The registry: --registry; else a TransformerLens checkout's __init__.py,
-# read with Python's ast; else the stages' default, which hf-registry path
-# names. Every stage is given the same file.
+# The registry: --registry, else a checkout's __init__.py (read with ast),
+# else the stages' default (hf-registry path); every stage gets that file.
 resolve_registry() {
 	reg_src='' reg_archs=0 arch_check='' arch_orgs='' all_orgs=''
 	if [ -z "$registry" ] && [ -n "$checkout" ]; then
@@ -211,8 +196,9 @@ resolve_registry() {
 	fi
 	set -- path
 	[ -z "$registry" ] || set -- --registry "$registry" path
-	registry=$(hf-registry "$@") ||
+	_r=$(hf-registry "$@") ||
 	    fail "${registry:-the default registry}: cannot read the registry"
+	registry=$_r
 	ask_registry reg_archs count
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
@@ -233,13 +219,10 @@ ask_registry() {
 	orgs*[[:blank:]]*) fail "$registry: white space in a canonical org's name" ;;
 	esac
 	set -f
-	# shellcheck disable=SC2086 # one word a line
-	set -- $_a
+	set -- $_a	# one word a line
 	set +f
 	eval "$_var=\$*"
 }
-
-# --- the checkpoint --------------------------------------------------------
 
 identity() {	# the scan's identity, one key a line
 	_a=null _s=false
@@ -248,24 +231,12 @@ identity() {	# the scan's identity, one key a line
 	json_str "$endpoint"; _e=$js
 	json_str "$tasks"; _t=$js
 	json_str "$out"
-	cat <<-EOF
-	{
-	  "hf_scraper_checkpoint": 2,
-	  "endpoint": $_e,
-	  "task": $_t,
-	  "limit": $limit,
-	  "min_downloads": $min_dl,
-	  "architecture": $_a,
-	  "canonical_sweep": $_s,
-	  "quantisation": "$quant",
-	  "output": $js
-	}
-	EOF
+	printf '{\n  "hf_scraper_checkpoint": 2,\n  "endpoint": %s,\n  "task": %s,\n  "limit": %s,\n  "min_downloads": %s,\n  "architecture": %s,\n  "canonical_sweep": %s,\n  "quantisation": "%s",\n  "output": %s\n}\n' \
+	    "$_e" "$_t" "$limit" "$min_dl" "$_a" "$_s" "$quant" "$js"
 }
 
 # Resume the checkpoint of the same scan; refuse another's (naming each
-# line that differs) unless --force. The file is this script's own text,
-# written whole before the first request, compared as text.
+# line that differs) unless --force. It is this script's own text.
 open_checkpoint() {
 	ck=$out/scrape_checkpoint.json ck_new=1 _first='' _second=''
 	identity >"$tmp/identity"
@@ -273,7 +244,7 @@ open_checkpoint() {
 	# none, or ours cut short by a kill (the Python tool's is one line)
 	if [ ! -s "$ck" ] || { [ "$_first" = "{" ] &&
 	    [ "$(tail -n 1 "$ck")" != "}" ]; }; then
-		rm_glob "$out"/scrape_checkpoint.*
+		rm -rf -- "$out"/scrape_checkpoint.*
 	elif cmp -s "$ck" "$tmp/identity"; then
 		ck_new=0
 		info "resuming the checkpoint in $ck"
@@ -299,15 +270,13 @@ drop_empty_checkpoint() {	# a run that stored no page leaves none
 	for _f in "$out"/scrape_checkpoint.*.state; do
 		[ ! -e "$_f" ] || return 0
 	done
-	rm_glob "$out"/scrape_checkpoint.*
+	rm -rf -- "$out"/scrape_checkpoint.*
 }
 
 ck_note() {	# what a failure message adds when a checkpoint stays
 	[ -z "$ck" ] || [ ! -f "$ck" ] ||
 	    printf '; the checkpoint is kept: rerun to resume'
 }
-
-# --- listings and record stages -------------------------------------------
 
 # hf_list ARGS...: hf-list with the token (no other program sees it),
 # stopping when this shell dies (no trap runs on SIGKILL).
@@ -316,14 +285,12 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the record stages
-# after hf-arch, one pipeline; each stage's status is added to
-# $tmp/NAME.status (which the caller empties) as "PROGRAM STATUS".
+# classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the stages after hf-arch,
+# each status added to $tmp/NAME.status (emptied by the caller).
 classified() {
 	_st=$tmp/$1.status _label=$2
 	shift 2
 	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
-	# shellcheck disable=SC2086 # $qflag, $quant_flag: empty or one flag
 	{ hf-filter-quant --label "$_label" $qflag $quant_flag
 	  echo "hf-filter-quant $?" >>"$_st"; } |
 	{ hf-classify --label "$_label" $qflag --registry "$registry" "$@"
@@ -350,11 +317,9 @@ run() {	# run PROGRAM ARGS...: status of the program
 	status "$_rc" "$1"
 }
 
-# main_scan I TASK LABEL: one task's listing streamed through hf-arch into
-# hf-ledger append, which stores each page's records, then hf-list's
-# state: a kill at any moment resumes at the first page not stored, with
-# nothing else on disk. The other stages run once every task is listed
-# (update_ledger), so that a model two tasks list is counted once.
+# main_scan I TASK LABEL: hf-list | hf-arch | hf-ledger append, which stores
+# each page's records, then hf-list's state: a kill resumes at the first
+# page not stored. The other stages run once all tasks are listed.
 main_scan() {
 	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3
 	set -- --filter "$2" --sort downloads --min-downloads "$min_dl"
@@ -368,7 +333,6 @@ main_scan() {
 	    --state-marks --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" &
 	lpid=$!
 	: >"$tmp/$_name.status"
-	# shellcheck disable=SC2086 # empty or one flag
 	{ hf-arch --label "$_label" $qflag <"$tmp/$_name.pages"
 	  echo "hf-arch $?" >>"$tmp/$_name.status"; } |
 	    { hf-ledger append --state "$_ck.state" "$_ck.records"
@@ -378,8 +342,9 @@ main_scan() {
 	wait "$!" || :
 	children=$sweep_pid
 	statuses "$_name" "$_label"
-	[ "$_rc" = 0 ] || [ "$_rc" = 3 ] || drop_empty_checkpoint
-	status "$_rc" "$_label (hf-list)"
+	[ "$_rc" = 0 ] || [ "$_rc" = 3 ] || { drop_empty_checkpoint
+		fail "$_label failed (hf-list exit $_rc); nothing written$(ck_note)"; }
+	status "$_rc" "$_label"
 	list_listed=0 list_registered=0 list_hub_items=0
 	stats "$tmp/$_name.list" list_
 	[ "$list_listed" != 0 ] || [ "$list_hub_items" != 0 ] ||
@@ -402,9 +367,8 @@ stats() {
 	done <"$1"
 }
 
-# The sweep: one hf-list --author ORG ... --jobs N, in the background while
-# the main scans run. Its raw pages (a small listing) are the checkpoint;
-# its records are made when it ends.
+# The sweep: hf-list --jobs N --author ORG..., beside the main scans; its
+# raw pages (a small listing) are its checkpoint, made records at its end.
 start_sweep() {	# start_sweep ORG...
 	sweep_pid=''
 	[ $# -gt 0 ] || return 0
@@ -436,15 +400,12 @@ finish_sweep() {
 		sweep_failed=1 _rc=0
 	fi
 	status "$_rc" "canonical sweep"
-	echo "hf-arch $(hf-arch --label "canonical sweep" $qflag \
-	    "$out/scrape_checkpoint.sweep.raw" >"$tmp/sweep.arch"; echo $?)" \
-	    >"$tmp/sweep.status"
-	classified sweep "canonical sweep" --canonical-only <"$tmp/sweep.arch" \
-	    >"$tmp/sweep.records"
+	: >"$tmp/sweep.status"
+	{ hf-arch --label "canonical sweep" $qflag "$out/scrape_checkpoint.sweep.raw"
+	  echo "hf-arch $?" >>"$tmp/sweep.status"; } |
+	    classified sweep "canonical sweep" --canonical-only >"$tmp/sweep.records"
 	statuses sweep "canonical sweep"
 }
-
-# --- plan and scrape -------------------------------------------------------
 
 # Which path: targeted (ARCH with canonical orgs: only their sweep), or the
 # main scans (with ARCH: filtered client-side), then the sweep.
@@ -474,8 +435,7 @@ plan() {
 scrape() {
 	[ "$ck_new" = 0 ] || cp -- "$tmp/identity" "$ck"
 	set -f
-	# shellcheck disable=SC2086 # org names are words
-	start_sweep $orgs
+	start_sweep $orgs	# org names are words
 	set +f
 	set --
 	if [ "$targeted" = 0 ]; then
@@ -511,11 +471,9 @@ count_distinct() {
 	scanned=$((scanned + _d))
 }
 
-# The ledger: every unsupported model of the main scans (their records
-# through hf-filter-quant and hf-classify), a model seen again replaced by
-# its newer record; the supported records go to $tmp/supported. A gaps
-# file the Python tool wrote (no ledger beside it) is checked and
-# imported by the ledger's first update, in the same step, once.
+# The ledger: the unsupported models of the main scans (a model seen again
+# replaced); supported records to $tmp/supported. A gaps file the Python
+# tool wrote (no ledger beside it) is imported by the first update, once.
 update_ledger() {	# update_ledger RECORD-FILES...
 	: >"$tmp/main.status"
 	_gaps=''
@@ -527,19 +485,16 @@ update_ledger() {	# update_ledger RECORD-FILES...
 		else
 			set --
 		fi
-		# shellcheck disable=SC2086 # empty or one flag
-		hf-ledger update --no-lock $qflag -l "$ledger" \
+			hf-ledger update --no-lock $qflag -l "$ledger" \
 		    --supported "$tmp/supported" "$@" -
 		echo "hf-ledger $?" >>"$tmp/main.status"; }
 	statuses main "main scan"
 	[ -z "$_gaps" ] || info "imported $(cat "$tmp/imported") gap entries of $_gaps into a new ledger (once)"
 }
 
-# --offline: the ledger reclassified with the current registry; the
-# models of newly supported architectures move to supported_models.json.
-# A copy of the ledger first, scored for the gaps: the ledger itself lets
-# them go (reclassify_ledger, after the merge) once supported_models.json
-# holds them, so a run killed in between only moves them again.
+# --offline: newly supported models move from the ledger to the registry.
+# A copy is reclassified and scored first; the ledger lets them go after
+# the merge, so a run killed in between only moves them again.
 reclassify() {
 	info "offline: no Hub request; reclassifying $ledger with the current registry"
 	targeted=1
@@ -565,12 +520,9 @@ reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
 	    --stats 3 3>"$tmp/reclassify"
 }
 
-# --- merge, summary, report ------------------------------------------------
-
 merge() {
 	: >"$tmp/gaps"
 	: >"$tmp/gaps.stats"
-	# shellcheck disable=SC2086 # empty or one flag
 	[ ! -s "$scored" ] ||
 	    run hf-score --registry "$registry" $qflag "$scored" >"$tmp/gaps"
 	set -- --keep-scan-info
@@ -582,10 +534,7 @@ merge() {
 		for _t in $tasks; do set -- "$@" --task "$_t"; done
 		IFS=$_ifs
 	fi
-	_m=''
-	[ "$metadata" = 1 ] || _m=--no-metadata
-	# shellcheck disable=SC2086 # empty or one flag
-	run hf-merge supported -o "$out" --no-lock $qflag "$@" $_m --stats 3 \
+	run hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 \
 	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats"
 	if [ -s "$tmp/gaps" ]; then
 		run hf-merge gaps -o "$out" --no-lock $qflag "$@" --stats 3 \
@@ -600,12 +549,11 @@ elapsed() {	# $secs: seconds since the start, one decimal
 	secs=$((_t / 10)).$((_t % 10))
 }
 
-# The reference's summary, with what the sweep added, from the figures
-# hf-merge declared (--stats) and hf-merge summary.
+# The reference's summary and what the sweep added, from hf-merge's figures.
 summary() {
 	[ "$quiet" = 0 ] || return 0
 	elapsed
-	log_time=$(date '+%F %T') _sweep=0 _w=''
+	log_time=$(date '+%F %T') _sweep=0 _w='' sup_new_models=0 sup_total_models=0
 	stats "$tmp/supported.stats" sup_
 	stats "$tmp/gaps.stats" gaps_
 	while read -r _k _n _f; do	# "new_from N FILE", "written FILE"
@@ -615,7 +563,6 @@ summary() {
 	[ ! -s "$tmp/gaps.stats" ] || _w="$_w, $out/architecture_gaps.json"
 	[ "$targeted" = 1 ] || _w="$_w, $ledger"
 	_bar='======================================================================'
-	# shellcheck disable=SC2154 # set by stats
 	printf '%s\n' "$_bar" "SCAN SUMMARY" "$_bar" "Scan complete in ${secs}s" \
 	    "Total models scanned: $scanned" \
 	    "Existing models skipped: $skipped_ids" \
@@ -638,8 +585,7 @@ report_keep() {
 	done
 }
 
-# hf-diff --markdown of before -> after into FILE (a temporary beside it,
-# renamed over it); hf-diff's one-line summary in the log, as it is.
+# hf-diff --markdown before -> after into FILE; its --summary in the log.
 report_write() {
 	[ -n "$report" ] || return 0
 	_t=$report.tmp.$$
@@ -651,8 +597,6 @@ report_write() {
 	fi
 	info "report: $report ($_s)"
 }
-
-# --- set-up and the end ----------------------------------------------------
 
 setup() {
 	{ : >&2; } 2>/dev/null || exec 2>/dev/null	# a closed stderr
@@ -680,29 +624,25 @@ setup() {
 	: >"$tmp/sweep.records"
 	lock
 	info "Hub: $endpoint${HF_ENDPOINT:+ (HF_ENDPOINT)}"
-	quant_flag='' qflag=''
+	quant_flag='' qflag='' mflag=''
 	[ "$quiet" = 0 ] || qflag=--quiet
-	if [ "$quant" = keep-loadable ]; then
-		quant_flag=--keep-loadable
-		info "quantisation: dropping GGUF, MLX, FP8, NVFP4, MXFP4; keeping formats transformers loads (AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8)"
-	else
-		info "quantisation: dropping every quantized format (GGUF, MLX, FP8, NVFP4, MXFP4, AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8), unlike the reference, which admits AWQ, GPTQ, bnb and HQQ; --keep-loadable-quant keeps those"
-	fi
+	[ "$metadata" = 1 ] || mflag=--no-metadata
+	_q="every quantized format (GGUF, MLX, FP8, NVFP4, MXFP4, AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8), unlike the reference, which admits AWQ, GPTQ, bnb and HQQ; --keep-loadable-quant keeps those"
+	[ "$quant" = drop-all ] || quant_flag=--keep-loadable _q="GGUF, MLX, FP8, NVFP4, MXFP4; keeping formats transformers loads (AWQ, GPTQ, bnb, HQQ, int/bit, w4a16/w8a8)"
+	info "quantisation: dropping $_q"
 	page_size=$interval
 	[ "$page_size" -le 1000 ] || page_size=1000
 }
 
-# One run per DIR, through a lock on DIR itself that the stages inherit:
-# if this shell is killed alone, the next run waits for its orphans (a
-# listing stops when its parent dies; the rest drain). Under the lock,
-# what killed runs left goes: temporaries in DIR and in TMPDIR, and the
-# lock files of earlier versions. Then DIR must be writable.
+# One run per DIR: a lock on DIR itself, inherited by the stages (a run
+# killed alone leaves orphans that drain). Under it, what killed runs left
+# goes (temporaries, older versions' locks); then DIR must be writable.
 lock() {
 	exec 9<"$out"
 	flock -n 9 || {
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
 		flock 9; }
-	rm_glob "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
+	rm -rf -- "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
 	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.* \
 	    "$out"/.hf-scraper.probe.*
 	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do
@@ -715,31 +655,17 @@ lock() {
 	rm -f -- "$_p"
 }
 
-rm_glob() {	# rm_glob PATTERN...: remove what matched (no process if none)
-	for _f do
-		[ -e "$_f" ] || [ -L "$_f" ] || continue
-		rm -rf -- "$@"
-		return
-	done
-}
-
-# shellcheck disable=SC2317 # called from the traps
 cleanup() {	# on every exit: no stage outlives a failed run
 	for _p in $children; do kill "$_p" 2>/dev/null || :; done
 	[ -z "$tmp" ] || rm -rf -- "$tmp"
 }
 
-# shellcheck disable=SC2317 # called from the traps
 interrupted() {
 	trap '' INT TERM
 	for _p in $children; do kill "$_p" 2>/dev/null || :; done
 	wait
 	drop_empty_checkpoint
-	if [ -f "$out/scrape_checkpoint.json" ]; then
-		warn "interrupted: the checkpoint is in $out/scrape_checkpoint.json; rerun the same command to resume"
-	else
-		warn "interrupted before any page was stored: nothing to resume"
-	fi
+	warn "interrupted$(ck_note)"
 	exit "$1"
 }
 
