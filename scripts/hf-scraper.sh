@@ -80,8 +80,8 @@ info() { log INFO "$*"; }
 warn() { log WARNING "$*"; }
 fail() { log ERROR "$*"; exit 1; }
 die_usage() {
-	{ printf '%s: %s\n' "$PROG" "$1"
-	  echo 'usage: hf-scraper [options]; see hf-scraper --help'; } >&2 || :
+	printf '%s: %s\nusage: hf-scraper [options]; see hf-scraper --help\n' \
+	    "$PROG" "$1" >&2 || :
 	exit 2
 }
 
@@ -244,7 +244,7 @@ open_checkpoint() {
 	# none, or ours cut short by a kill (the Python tool's is one line)
 	if [ ! -s "$ck" ] || { [ "$_first" = "{" ] &&
 	    [ "$(tail -n 1 "$ck")" != "}" ]; }; then
-		rm -rf -- "$out"/scrape_checkpoint.*
+		rm_glob "$out"/scrape_checkpoint.*
 	elif cmp -s "$ck" "$tmp/identity"; then
 		ck_new=0
 		info "resuming the checkpoint in $ck"
@@ -267,10 +267,8 @@ open_checkpoint() {
 
 drop_empty_checkpoint() {	# a run that stored no page leaves none
 	[ "$ck_new" = 1 ] || return 0
-	for _f in "$out"/scrape_checkpoint.*.state; do
-		[ ! -e "$_f" ] || return 0
-	done
-	rm -rf -- "$out"/scrape_checkpoint.*
+	for _f in "$out"/scrape_checkpoint.*.state; do [ ! -e "$_f" ] || return 0; done
+	rm_glob "$out"/scrape_checkpoint.*
 }
 
 ck_note() {	# what a failure message adds when a checkpoint stays
@@ -304,11 +302,8 @@ statuses() {	# statuses NAME LABEL: 3 is a warning, else 0 or fail
 }
 
 status() {	# status RC WHAT: 3 (done, input skipped) is kept as a warning
-	case $1 in
-	0) ;;
-	3) skipped=1 ;;
-	*) fail "$2 failed (exit $1)$(ck_note)" ;;
-	esac
+	[ "$1" = 0 ] || [ "$1" = 3 ] || fail "$2 failed (exit $1)$(ck_note)"
+	[ "$1" != 3 ] || skipped=1
 }
 
 run() {	# run PROGRAM ARGS...: status of the program
@@ -390,9 +385,8 @@ start_sweep() {	# start_sweep ORG...
 }
 
 finish_sweep() {
-	sweep_failed=0
+	sweep_failed=0 _rc=0
 	[ -n "$sweep_pid" ] || return 0
-	_rc=0
 	wait "$sweep_pid" || _rc=$?
 	children=''
 	if [ "$_rc" != 0 ] && [ "$_rc" != 3 ]; then
@@ -433,7 +427,7 @@ plan() {
 }
 
 scrape() {
-	[ "$ck_new" = 0 ] || cp -- "$tmp/identity" "$ck"
+	[ "$ck_new" = 0 ] || identity >"$ck"
 	set -f
 	start_sweep $orgs	# org names are words
 	set +f
@@ -442,8 +436,7 @@ scrape() {
 		_w="every model tagged $tasks"
 		[ "$limit" = 0 ] || _w="the $limit most downloaded models not in supported_models.json, tagged $tasks,"
 		info "main scan: $_w with at least $min_dl downloads"
-		# --limit N: N models not yet registered (a full scan lists all)
-		[ "$limit" = 0 ] || [ ! -f "$out/supported_models.json" ] ||
+		[ "$limit" = 0 ] || [ ! -f "$out/supported_models.json" ] ||	# N new
 		    run hf-merge ids -o "$out" >"$tmp/registered"
 		_i=0 _ifs=$IFS
 		IFS=,
@@ -642,7 +635,7 @@ lock() {
 	flock -n 9 || {
 		warn "$out: another hf-scraper run (or its stages) is using this directory; waiting"
 		flock 9; }
-	rm -rf -- "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
+	rm_glob "$out"/.scrape_checkpoint.* "$out"/.scrape_ledger.ndjson.* \
 	    "$out"/.hf-scraper.lock "$out"/.hf-merge.lock "$out"/.hf-scraper.tmp.* \
 	    "$out"/.hf-scraper.probe.*
 	for _d in "${TMPDIR:-/tmp}"/hf-scraper.*.*; do
@@ -653,6 +646,10 @@ lock() {
 	_p=$(mktemp -p "$out" .hf-scraper.probe.XXXXXX 2>/dev/null) ||
 	    fail "$out: the output directory cannot be written"
 	rm -f -- "$_p"
+}
+
+rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
+	for _f do [ -e "$_f" ] || [ -L "$_f" ] || continue; rm -rf -- "$@"; return; done
 }
 
 cleanup() {	# on every exit: no stage outlives a failed run
