@@ -269,9 +269,8 @@ floor_config() {
 # floor_run KIND: curl fetches those pages one after another, asking for
 # gzip as hf-list does, twice: as floor-KIND with a connection a page
 # (Connection: close), the time the test Hub needs to serve them; and as
-# keepalive-KIND on one kept-alive connection, which against
-# tests/fakehub/fakehub.py waits about 40 ms a page (its responses are
-# written in two parts with Nagle's algorithm on, and the client delays its
+# keepalive-KIND on one kept-alive connection (the test Hub turns Nagle's
+# algorithm off, so this one no longer waits 40 ms a page for a delayed
 # ACK). The bodies' uncompressed size goes to floor-KIND.bytes.
 floor_run() {
 	floor_pass "floor-$1" "$1" -H 'Connection: close'
@@ -541,7 +540,7 @@ fi
 if part scan; then
 	scan_table full '--full-scan --min-downloads 0'
 	scan_table default '--full-scan (--min-downloads 500, canonical sweep on)'
-	printf 'CPU is user+sys of the top process and every descendant waited for (GNU time); peak RSS is the largest single process (GNU time'"'"'s %%M), not the sum of processes running at once; disk writes are GNU time'"'"'s file system outputs (%%O, 512-byte blocks) of the whole tree. The floor is the time the test Hub needs to serve the pages hf-scraper fetched, one after another, a connection each, with gzip as hf-list asks; on one kept-alive connection the test Hub (Python'"'"'s http.server, Nagle'"'"'s algorithm on) waits about 40 ms a page for the client'"'"'s delayed ACK. Before these runs one unmeasured full scan of each tool warmed the test Hub'"'"'s cache.\n\n'
+	printf 'CPU is user+sys of the top process and every descendant waited for (GNU time); peak RSS is the largest single process (GNU time'"'"'s %%M), not the sum of processes running at once; disk writes are GNU time'"'"'s file system outputs (%%O, 512-byte blocks) of the whole tree. The floor is the time the test Hub needs to serve the pages hf-scraper fetched, one after another, a connection each, with gzip as hf-list asks; the same on one kept-alive connection is shown beside it. Before these runs one unmeasured full scan of each tool warmed the test Hub'"'"'s cache.\n\n'
 fi
 
 if part stages; then

@@ -114,7 +114,7 @@ complete_words() {
 	EOF
 	run -0 --separate-stderr hf-scraper --limit 100 --min-downloads 0 \
 	    --no-canonical-sweep -o out
-	assert_equal "$(printf '%s\n' "$stderr" | grep -c "registry: transformer_lens/tools/model_registry/__init__.py (2 supported")" 1
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c "registry: $PWD/transformer_lens/tools/model_registry/__init__.py (2 supported")" 1
 	# and the completion offers what that checkout registers
 	run -0 complete_words hf-scraper --architecture Br
 	assert_output BrandNewForCausalLM
