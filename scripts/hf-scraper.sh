@@ -225,14 +225,14 @@ ask_registry() {
 }
 
 identity() {	# the scan's identity, one key a line
-	_a=null _s=false
+	_a=null _c=false
 	[ "$arch_set" = 0 ] || { json_str "$arch"; _a=$js; }
-	[ "$sweep" = 0 ] || _s=true
+	[ "$sweep" = 0 ] || _c=true
 	json_str "$endpoint"; _e=$js
 	json_str "$tasks"; _t=$js
 	json_str "$out"
 	printf '{\n  "hf_scraper_checkpoint": 2,\n  "endpoint": %s,\n  "task": %s,\n  "limit": %s,\n  "min_downloads": %s,\n  "architecture": %s,\n  "canonical_sweep": %s,\n  "quantisation": "%s",\n  "output": %s\n}\n' \
-	    "$_e" "$_t" "$limit" "$min_dl" "$_a" "$_s" "$quant" "$js"
+	    "$_e" "$_t" "$limit" "$min_dl" "$_a" "$_c" "$quant" "$js"
 }
 
 # Resume the checkpoint of the same scan; refuse another's (naming each

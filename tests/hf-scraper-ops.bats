@@ -44,6 +44,9 @@ verification_history.json'
 	run -0 ls -A out
 	refute_output --regexp '(^|[[:space:]])\.'
 	assert_line scrape_checkpoint.json
+	# the checkpoint's identity is JSON, its values as given
+	run -0 jq -c '[.task, .canonical_sweep, .architecture, .output]' out/scrape_checkpoint.json
+	assert_output "[\"text-generation\",true,null,\"$PWD/out\"]"
 }
 
 @test "hf-scraper: a Hub that cannot be reached: exit 1 within seconds, the URL and HF_ENDPOINT named, no checkpoint" {
