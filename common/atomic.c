@@ -18,30 +18,12 @@
 
 #define MAX_LINKS	40	/* links followed before ELOOP, as Linux */
 
-static int	write_all(int, const char *, size_t);
 static char	*read_link(const char *, off_t);
 static char	*resolve(const char *, struct stat *);
 static int	take_over(int, const struct stat *, mode_t);
 static int	fsync_dir(const char *);
 static void	atomic_free(struct atomic *);
 static int	replace(const char *, const char *, size_t, int);
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int
 fsync_dir(const char *dir)

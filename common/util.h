@@ -59,4 +59,8 @@ int	 env_true(const char *name);
 /* Sleep for a (fractional) number of seconds; restarts after signals. */
 void	 sleep_seconds(double);
 
+/* All of p (n bytes) to descriptor fd, again after a short write or
+ * EINTR: 0, or -1 with errno. */
+int	 write_all(int fd, const void *p, size_t n);
+
 #endif

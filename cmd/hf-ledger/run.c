@@ -33,7 +33,6 @@ static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
 static int	close_supported(const struct ledger_args *, struct update *);
 static int	writable(const char *);
-static int	write_fd(int, const char *, size_t);
 static int	write_stats(const struct ledger_args *, const struct buf *);
 static int	stats_open(const struct ledger_args *);
 static int	records_lines(int, int64_t, int64_t *, int64_t *);
@@ -277,24 +276,6 @@ out:
 	return rv;
 }
 
-/* All of data to descriptor fd: 0, or -1 with errno. */
-static int
-write_fd(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, data, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Whether --stats names an open descriptor: 0, or -1 warned (before any
  * work, so that a wrong descriptor costs nothing). */
 static int
@@ -310,7 +291,7 @@ stats_open(const struct ledger_args *a)
 static int
 write_stats(const struct ledger_args *a, const struct buf *lines)
 {
-	if (a->stats < 0 || write_fd((int)a->stats, lines->data,
+	if (a->stats < 0 || write_all((int)a->stats, lines->data,
 	    lines->len) == 0)
 		return 0;
 	warn("--stats %" PRId64, a->stats);
@@ -443,7 +424,7 @@ flush_records(void *arg, const char *data, size_t len, int64_t *size)
 {
 	struct records *r = arg;
 
-	if (len > 0 && (write_fd(r->fd, data, len) == -1 ||
+	if (len > 0 && (write_all(r->fd, data, len) == -1 ||
 	    fdatasync(r->fd) == -1)) {
 		warn("%s", r->path);
 		/* tidy only: the state's size cuts a part written anyway */

@@ -190,7 +190,7 @@ copy_out(int fd, int64_t *lines)
 {
 	static char b[1 << 16];
 	off_t at = 0;
-	ssize_t n, w;
+	ssize_t n;
 	char *p;
 
 	*lines = 0;
@@ -199,15 +199,10 @@ copy_out(int fd, int64_t *lines)
 		for (p = b; (p = memchr(p, '\n', (size_t)(b + n - p))) != NULL;
 		    p++)
 			(*lines)++;
-		for (p = b; n > 0; p += w, n -= w)
-			if ((w = write(STDOUT_FILENO, p, (size_t)n)) == -1) {
-				if (errno == EINTR) {
-					w = 0;
-					continue;
-				}
-				say_errno("stdout");
-				return -1;
-			}
+		if (write_all(STDOUT_FILENO, b, (size_t)n) == -1) {
+			say_errno("stdout");
+			return -1;
+		}
 	}
 	if (n == -1) {
 		say_errno("spill file");

@@ -177,8 +177,7 @@ merge_stats(const struct merge *m, char *argv[])
 {
 	const struct merge_stats *st = &m->st;
 	struct buf b = { 0 };
-	size_t i, off;
-	ssize_t n;
+	size_t i;
 	int rv = 0;
 
 	if (m->stats_fd == -1)
@@ -203,18 +202,11 @@ merge_stats(const struct merge *m, char *argv[])
 		stat_line(&b, "total_models", st->total);
 		buf_addf(&b, "written %s\n", MERGE_GAPS_FILE);
 	}
-	/* one write, so that a reader of a pipe gets all or nothing; the
-	 * loop only for a descriptor that takes less at a time */
-	for (off = 0; off < b.len; off += (size_t)n)
-		if ((n = write(m->stats_fd, b.data + off, b.len - off)) == -1) {
-			if (errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			warn("--stats %d", m->stats_fd);
-			rv = -1;
-			break;
-		}
+	/* one write, so that a reader of a pipe gets all or nothing */
+	if (write_all(m->stats_fd, b.data, b.len) == -1) {
+		warn("--stats %d", m->stats_fd);
+		rv = -1;
+	}
 	buf_free(&b);
 	return rv;
 }
