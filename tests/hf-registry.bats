@@ -17,7 +17,8 @@ USAGE='usage: hf-registry [--registry file] count
        hf-registry [--registry file] list
        hf-registry [--registry file] orgs [arch]
        hf-registry [--registry file] check arch
-       hf-registry [--registry file] path'
+       hf-registry [--registry file] path
+       hf-registry [--registry file] plan [arch]'
 
 @test "hf-registry: --help prints the SYNOPSIS to stdout, exit 0" {
 	run -0 --separate-stderr hf-registry --help
@@ -43,9 +44,9 @@ USAGE='usage: hf-registry [--registry file] count
 	done <<-'EOF'
 	--bogus count|unrecognized option '--bogus'
 	count --registry|option '--registry' requires an argument
-	|a query expected: count, list, orgs, path or check
-	bogus|bogus: not a query (count, list, orgs, path or check)
-	Count|Count: not a query (count, list, orgs, path or check)
+	|a query expected: count, list, orgs, path, plan or check
+	bogus|bogus: not a query (count, list, orgs, path, plan or check)
+	Count|Count: not a query (count, list, orgs, path, plan or check)
 	count extra|count: takes no operand
 	list extra|list: takes no operand
 	orgs a b|orgs: one architecture at most
@@ -55,7 +56,7 @@ USAGE='usage: hf-registry [--registry file] count
 	EOF
 	# a usage error is found before the registry is read
 	run -2 --separate-stderr hf-registry --registry /nonexistent bogus
-	assert_equal "${stderr_lines[0]}" "hf-registry: bogus: not a query (count, list, orgs, path or check)"
+	assert_equal "${stderr_lines[0]}" "hf-registry: bogus: not a query (count, list, orgs, path, plan or check)"
 }
 
 @test "hf-registry: count and list: the supported architectures" {
@@ -247,4 +248,35 @@ USAGE='usage: hf-registry [--registry file] count
 	run -1 --separate-stderr hf-registry --registry cut.json path
 	assert_equal "$output" ""
 	run -2 hf-registry path extra
+}
+
+@test "hf-registry: plan: path, count and orgs keyed, one program start; with arch its orgs and check" {
+	run -0 hf-registry --registry "$R" plan
+	{
+		echo "path $R"
+		echo "count $(hf-registry --registry "$R" count)"
+		hf-registry --registry "$R" orgs | sed 's/^/org /'
+	} >want
+	assert_output "$(cat want)"
+	run -0 hf-registry --registry "$R" plan GPTNeoXForCausalLM
+	{
+		cat want
+		hf-registry --registry "$R" orgs GPTNeoXForCausalLM | sed 's/^/arch_org /'
+		echo "check supported"
+	} >want2
+	assert_output "$(cat want2)"
+	run -0 hf-registry --registry "$R" plan llamaforcausallm
+	assert_equal "${lines[-1]}" "check case LlamaForCausalLM"
+	printf '%s\n' '{"supported_architectures":["A B"],"canonical_authors_by_arch":{"A B":["my org"]}}' >sp.json
+	run -0 hf-registry --registry sp.json plan "A B"
+	assert_output "path sp.json
+count 1
+org my org
+arch_org my org
+check supported"
+	run -2 --separate-stderr hf-registry plan a b
+	assert_equal "$output" ""
+	printf '{"supported_architectures":' >cut.json
+	run -1 --separate-stderr hf-registry --registry cut.json plan
+	assert_equal "$output" ""
 }

@@ -1,4 +1,5 @@
-/* hf-registry [--registry file] count | list | orgs [arch] | check arch | path:
+/* hf-registry [--registry file] count | list | orgs [arch] | check arch |
+ * path | plan [arch]:
  * the questions the wrapper asks of the architecture registry, answered
  * in lines from the registry as the stages read it (hf-registry(1)). */
 #include <err.h>
@@ -26,7 +27,8 @@ static const struct stage registry_usage_stage = {
 	    "       hf-registry [--registry file] list\n"
 	    "       hf-registry [--registry file] orgs [arch]\n"
 	    "       hf-registry [--registry file] check arch\n"
-	    "       hf-registry [--registry file] path\n",
+	    "       hf-registry [--registry file] path\n"
+	    "       hf-registry [--registry file] plan [arch]\n",
 	.help =
 	    "  --registry file        the architecture registry (default: "
 	    "HF_SCRAPER_REGISTRY,\n"

@@ -16,7 +16,9 @@ static const char *bad_name(const char *);
 static void	 shown(struct buf *, const char *);
 static int	 check_names(const struct registry *, char *, size_t);
 static int	 by_string(const void *, const void *);
-static void	 print_orgs(const struct registry *, const char *, FILE *);
+static void	 print_orgs(const struct registry *, const char *,
+		    const char *, FILE *);
+static void	 print_plan(const struct registry *, const char *, FILE *);
 static void	 print_check(const struct registry *, const char *, FILE *);
 
 int
@@ -32,13 +34,14 @@ query_parse(struct query *q, int argc, char *argv[], char *err, size_t n)
 		{ "list",	QUERY_LIST,	0, 0 },
 		{ "orgs",	QUERY_ORGS,	0, 1 },
 		{ "path",	QUERY_PATH,	0, 0 },
+		{ "plan",	QUERY_PLAN,	0, 1 },
 	};
 	size_t i;
 
 	memset(q, 0, sizeof(*q));
 	if (argc < 1) {
 		snprintf(err, n, "a query expected: count, list, orgs, "
-		    "path or check");
+		    "path, plan or check");
 		return -1;
 	}
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -46,7 +49,7 @@ query_parse(struct query *q, int argc, char *argv[], char *err, size_t n)
 			break;
 	if (i == sizeof(words) / sizeof(words[0])) {
 		snprintf(err, n, "%s: not a query (count, list, orgs, "
-		    "path or check)", argv[0]);
+		    "path, plan or check)", argv[0]);
 		return -1;
 	}
 	if (argc - 1 < words[i].min || argc - 1 > words[i].max) {
@@ -195,9 +198,11 @@ by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The canonical orgs of arch (NULL: of every architecture), each once. */
+/* The canonical orgs of arch (NULL: of every architecture), each once,
+ * each line begun by prefix. */
 static void
-print_orgs(const struct registry *r, const char *arch, FILE *fp)
+print_orgs(const struct registry *r, const char *arch, const char *prefix,
+    FILE *fp)
 {
 	const struct registry_arch *a, *end;
 	char **v;
@@ -222,7 +227,7 @@ print_orgs(const struct registry *r, const char *arch, FILE *fp)
 		qsort(v, n, sizeof(*v), by_string);
 	for (i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
-			fprintf(fp, "%s\n", v[i]);
+			fprintf(fp, "%s%s\n", prefix, v[i]);
 	free(v);
 }
 
@@ -242,6 +247,21 @@ print_check(const struct registry *r, const char *arch, FILE *fp)
 		fprintf(fp, "%s %s\n", d == 0 ? "case" : "closest", best);
 }
 
+/* What hf-scraper asks before a scan, in one program start: the file,
+ * the count, every canonical org, and with arch its orgs and its check,
+ * each line a key, a space and the answer of that query. */
+static void
+print_plan(const struct registry *r, const char *arch, FILE *fp)
+{
+	fprintf(fp, "path %s\ncount %zu\n", r->path, r->nsupported);
+	print_orgs(r, NULL, "org ", fp);
+	if (arch == NULL)
+		return;
+	print_orgs(r, arch, "arch_org ", fp);
+	fputs("check ", fp);
+	print_check(r, arch, fp);
+}
+
 int
 query_run(const struct query *q, const struct registry *r, FILE *fp)
 {
@@ -257,13 +277,16 @@ query_run(const struct query *q, const struct registry *r, FILE *fp)
 				fprintf(fp, "%s\n", r->arch[i].name);
 		break;
 	case QUERY_ORGS:
-		print_orgs(r, q->arch, fp);
+		print_orgs(r, q->arch, "", fp);
 		break;
 	case QUERY_CHECK:
 		print_check(r, q->arch, fp);
 		break;
 	case QUERY_PATH:
 		fprintf(fp, "%s\n", r->path);
+		break;
+	case QUERY_PLAN:
+		print_plan(r, q->arch, fp);
 		break;
 	}
 	return ferror(fp) ? -1 : 0;

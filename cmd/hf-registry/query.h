@@ -15,11 +15,12 @@ enum query_kind {
 	QUERY_ORGS,	/* orgs [arch]: canonical orgs, of every arch or one */
 	QUERY_CHECK,	/* check arch: supported, case, closest or none */
 	QUERY_PATH,	/* path: the registry file read, once checked */
+	QUERY_PLAN,	/* plan [arch]: path, count, orgs (and arch's), keyed */
 };
 
 struct query {
 	enum query_kind	 kind;
-	const char	*arch;	/* orgs: NULL for every architecture */
+	const char	*arch;	/* orgs, plan: NULL for every architecture */
 };
 
 /* The operands (the query word and its argument): 0, or -1 with a usage

@@ -9,12 +9,15 @@
  * the registry; orgs print each canonical org once; check says
  * "supported" exactly for a supported name, else names the first
  * supported architecture at the least edit distance (computed here
- * independently, with the whole table), "case" when that distance is 0. */
+ * independently, with the whole table), "case" when that distance is 0;
+ * plan is path, count and orgs keyed, and with an architecture its orgs
+ * and its check. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "registry.h"
 #include "fuzz.h"
 #include "../../cmd/hf-registry/query.h"
@@ -327,6 +330,46 @@ check_orgs(const struct registry *r)
 	free(all);
 }
 
+/* Each line of src with prefix before it, added to b. */
+static void
+keyed(struct buf *b, const char *prefix, const char *src)
+{
+	const char *nl;
+
+	for (; *src != '\0'; src = nl + 1) {
+		nl = strchr(src, '\n');
+		buf_adds(b, prefix);
+		buf_add(b, src, (size_t)(nl - src + 1));
+	}
+}
+
+/* plan and plan ARCH: the other queries' answers, keyed. */
+static void
+check_plan(const struct registry *r, const char *arch)
+{
+	struct buf want = { 0 };
+	char *got, *part;
+	size_t len;
+
+	buf_addf(&want, "path %s\ncount %zu\n", r->path, r->nsupported);
+	part = answer(r, QUERY_ORGS, NULL, &len);
+	keyed(&want, "org ", part);
+	free(part);
+	if (arch != NULL) {
+		part = answer(r, QUERY_ORGS, arch, &len);
+		keyed(&want, "arch_org ", part);
+		free(part);
+		part = answer(r, QUERY_CHECK, arch, &len);
+		keyed(&want, "check ", part);
+		free(part);
+	}
+	got = answer(r, QUERY_PLAN, arch, &len);
+	if (strcmp(got, buf_cstr(&want)) != 0)
+		fuzz_fail("plan: not the other queries' answers, keyed");
+	free(got);
+	buf_free(&want);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -363,6 +406,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(v);
 	free(out);
 	check_orgs(&r);
+	check_plan(&r, NULL);
+	if (r.narch > 0)
+		check_plan(&r, r.arch[0].name);
+	check_plan(&r, file);
 	supported_bytes = spent = 0;
 	for (i = 0; i < r.narch; i++)
 		if (r.arch[i].supported)
