@@ -69,12 +69,26 @@ usage() {
 	EOF
 }
 
-# A log line never fails the run (stderr may be on a full disk). Lines of
-# one block (the summary) share one time, $log_time: date(1) is a process.
+# A log line never fails the run (stderr may be on a full disk).
 log() {	# log LEVEL message...
 	[ "$quiet" = 0 ] || [ "$1" != INFO ] || return 0
-	printf '%s: %s %s: %s\n' "$PROG" "${log_time:-$(date '+%F %T')}" \
-	    "$@" >&2 2>/dev/null || :
+	stamp
+	printf '%s: %s %s: %s\n' "$PROG" "$log_time" "$@" >&2 2>/dev/null || :
+}
+
+# $log_time: date(1), a process, once a second: the clock of now() says
+# when the second it printed is over (a centisecond early, to be safe).
+stamp() {
+	now
+	[ "$cs" -ge "${stamp_end:-0}" ] || return 0
+	_d=$(date '+%F %T 1%N')
+	log_time=${_d% *} stamp_end=$((cs + (2000000000 - ${_d##* }) / 10000000 - 2))
+}
+
+now() {	# $cs: centiseconds since boot (/proc/uptime), else since 1970
+	{ read -r cs _ </proc/uptime && cs=${cs%.*}${cs#*.}; } 2>/dev/null ||
+	    { cs=$(date +%s%N) && cs=${cs%???????}; }
+	cs=${cs#"${cs%%[!0]*}"} && : "${cs:=0}"
 }
 info() { log INFO "$*"; }
 warn() { log WARNING "$*"; }
@@ -86,7 +100,7 @@ die_usage() {
 }
 
 parse_args() {
-	log_time='' arch='' arch_set=0 limit=10000 tasks='' out='' min_dl=500
+	arch='' limit=10000 tasks='' out='' min_dl=500
 	interval=5000 sweep=1 quant=drop-all jobs=4 registry='' force=0
 	metadata=1 quiet=0 timeout=120 report='' offline=0 full=0
 	case ${HF_HUB_OFFLINE-} in 1|[Tt][Rr][Uu][Ee]|[Yy][Ee][Ss]|[Oo][Nn]) offline=1 ;; esac
@@ -101,9 +115,9 @@ parse_args() {
 			_n=2 ;;
 		esac
 		case $1 in
-		--architecture) plain "$1" "$2"; arch=$2 arch_set=1 ;;
+		--architecture) plain "$1" "$2"; arch=$2 ;;	# never empty
 		--checkpoint-interval) number "$1" "$2" 1; interval=$num ;;
-		--jobs) number "$1" "$2" 1; jobs=$num ;;
+		--jobs) number "$1" "$2" 1 64; jobs=$num ;;	# hf-list's most
 		--limit) number "$1" "$2" 1; limit=$num ;;
 		--min-downloads) number "$1" "$2" 0; min_dl=$num ;;
 		-o|--output) out=$2 ;;
@@ -112,7 +126,7 @@ parse_args() {
 		--task) plain "$1" "$2"
 			case $2 in *,*) die_usage "$1: a comma in a task: $2" ;; esac
 			case ,$tasks, in *,"$2",*) ;; *) tasks=${tasks:+$tasks,}$2 ;; esac ;;
-		--timeout) number "$1" "$2" 1; timeout=$num ;;
+		--timeout) number "$1" "$2" 1 86400; timeout=$num ;;
 		--force) force=1 ;;
 		--full-scan) full=1 ;;
 		-h|--help) usage; exit 0 ;;
@@ -129,15 +143,15 @@ parse_args() {
 	: "${tasks:=text-generation}"
 	[ "$full" = 0 ] || limit=0
 	case $report in */) die_usage "--report: a file, not a directory: $report" ;; esac
-	[ "$timeout" -le 86400 ] || die_usage "--timeout: at most 86400: $timeout"
 }
 
-number() {	# number FLAG VALUE MIN: $num, a decimal integer >= MIN
+number() {	# number FLAG VALUE MIN [MAX]: $num, a decimal integer in range
 	case $2 in ''|*[!0-9]*) die_usage "$1: not a number: $2" ;; esac
 	[ "${#2}" -le 15 ] || die_usage "$1: too large: $2"
 	num=${2#"${2%%[!0]*}"}	# no leading zeros (not octal anywhere)
 	: "${num:=0}"
 	[ "$num" -ge "$3" ] || die_usage "$1: must be at least $3: $2"
+	[ "$num" -le "${4:-$num}" ] || die_usage "$1: at most $4: $2"
 }
 
 plain() {	# plain WHAT VALUE: a value the checkpoint holds
@@ -194,39 +208,35 @@ resolve_registry() {
 		    fail "$checkout/$TL_INIT: cannot read the registry (see above)"
 		registry=$tmp/registry.json reg_src=$checkout/$TL_INIT
 	fi
-	set -- path
-	[ -z "$registry" ] || set -- --registry "$registry" path
-	_r=$(hf-registry "$@") ||
+	set -- plan
+	[ -z "$arch" ] || set -- plan -- "$arch"
+	[ -z "$registry" ] || set -- --registry "$registry" "$@"
+	hf-registry "$@" >"$tmp/plan" ||
 	    fail "${registry:-the default registry}: cannot read the registry"
-	registry=$_r
-	ask_registry reg_archs count
+	_b=''	# org names are words: one holding white space is refused
+	while IFS= read -r _l; do	# "KEY ANSWER" lines, hf-registry(1)
+		_v=${_l#* }
+		case ${_l%% *}:$_v in
+		*org:*[[:blank:]]*) _b=$_b${_l%% *} ;;
+		path:*) registry=$_v ;;
+		count:*) reg_archs=$_v ;;
+		org:*) all_orgs="$all_orgs $_v" ;;
+		arch_org:*) arch_orgs="$arch_orgs $_v" ;;
+		check:*) arch_check=$_v ;;
+		esac
+	done <"$tmp/plan"
+	arch_orgs=${arch_orgs# }
+	case $_b:$sweep$offline in *arch_org*|org*:10)
+		fail "$registry: white space in a canonical org's name" ;;
+	esac
 	[ "$reg_archs" -gt 0 ] ||
 	    fail "$registry: no supported_architectures in the registry"
 	info "registry: ${reg_src:-$registry} ($reg_archs supported architectures)"
-	[ "$sweep" = 0 ] || [ "$offline" = 1 ] || ask_registry all_orgs orgs
-	[ "$arch_set" = 1 ] || return 0
-	ask_registry arch_orgs orgs -- "$arch"
-	ask_registry arch_check check -- "$arch"
-}
-
-# ask_registry VAR QUERY...: VAR is hf-registry's answer, its lines joined
-# by spaces (an org name holding white space is refused).
-ask_registry() {
-	_var=$1
-	shift
-	_a=$(hf-registry --registry "$registry" "$@") || exit 1
-	case $1$_a in
-	orgs*[[:blank:]]*) fail "$registry: white space in a canonical org's name" ;;
-	esac
-	set -f
-	set -- $_a	# one word a line
-	set +f
-	eval "$_var=\$*"
 }
 
 identity() {	# the scan's identity, one key a line
 	_a=null _c=false
-	[ "$arch_set" = 0 ] || { json_str "$arch"; _a=$js; }
+	[ -z "$arch" ] || { json_str "$arch"; _a=$js; }
 	[ "$sweep" = 0 ] || _c=true
 	json_str "$endpoint"; _e=$js
 	json_str "$tasks"; _t=$js
@@ -283,15 +293,15 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# classified NAME LABEL CLASSIFY-ARGS... <RECORDS: the stages after hf-arch,
-# each status added to $tmp/NAME.status (emptied by the caller).
+# classified NAME LABEL CLASSIFY-FLAG RECORD-FILE...: the stages after
+# hf-arch, each status added to $tmp/NAME.status (emptied by the caller).
 classified() {
-	_st=$tmp/$1.status _label=$2
-	shift 2
-	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
-	{ hf-filter-quant --label "$_label" $qflag $quant_flag
+	_st=$tmp/$1.status _label=$2 _cf=$3
+	shift 3
+	{ hf-filter-quant --label "$_label" $qflag $quant_flag -- "$@"
 	  echo "hf-filter-quant $?" >>"$_st"; } |
-	{ hf-classify --label "$_label" $qflag --registry "$registry" "$@"
+	{ hf-classify --label "$_label" $qflag --registry "$registry" $_cf \
+	      ${arch:+--architecture "$arch"}
 	  echo "hf-classify $?" >>"$_st"; }
 }
 
@@ -367,17 +377,13 @@ stats() {
 start_sweep() {	# start_sweep ORG...
 	sweep_pid=''
 	[ $# -gt 0 ] || return 0
-	_max=$(hf-list --max-jobs) || fail "hf-list --max-jobs failed"
 	_n=$jobs
-	[ "$_n" -le "$_max" ] || _n=$_max
 	[ "$_n" -le $# ] || _n=$#
 	info "canonical sweep: $# orgs in $_n lanes"
 	for _o do shift; set -- "$@" --author "$_o"; done
 	_raw=$out/scrape_checkpoint.sweep.raw
-	if [ -s "$_raw" ]; then	# a kill can leave half a line: only whole ones
-		head -n "$(wc -l <"$_raw")" "$_raw" >"$tmp/raw"
-		cat "$tmp/raw" >"$_raw"
-	fi
+	[ ! -s "$_raw" ] || {	# a kill can leave half a line: only whole ones
+		head -n "$(wc -l <"$_raw")" "$_raw" >"$tmp/raw" && cat "$tmp/raw" >"$_raw"; }
 	hf_list --label "canonical sweep" --no-progress --page-size "$page_size" \
 	    --timeout "$timeout" --state "$out/scrape_checkpoint.sweep.state" \
 	    --jobs "$_n" "$@" >>"$_raw" &
@@ -397,7 +403,7 @@ finish_sweep() {
 	: >"$tmp/sweep.status"
 	{ hf-arch --label "canonical sweep" $qflag "$out/scrape_checkpoint.sweep.raw"
 	  echo "hf-arch $?" >>"$tmp/sweep.status"; } |
-	    classified sweep "canonical sweep" --canonical-only >"$tmp/sweep.records"
+	    classified sweep "canonical sweep" --canonical-only - >"$tmp/sweep.records"
 	statuses sweep "canonical sweep"
 }
 
@@ -406,7 +412,7 @@ finish_sweep() {
 plan() {
 	orgs='' targeted=0
 	[ "$sweep" = 0 ] || orgs=$all_orgs
-	[ "$arch_set" = 1 ] || return 0
+	[ -n "$arch" ] || return 0
 	case $arch_check in
 	supported) ;;
 	'case '*) [ "$force" = 1 ] || {
@@ -472,13 +478,10 @@ update_ledger() {	# update_ledger RECORD-FILES...
 	_gaps=''
 	[ -f "$ledger" ] || [ ! -f "$out/architecture_gaps.json" ] ||
 	    _gaps=$out/architecture_gaps.json
-	cat -- "$@" | classified main "main scan" | {
-		if [ -n "$_gaps" ]; then
-			set -- --import "$_gaps" --count "$tmp/imported"
-		else
-			set --
-		fi
-			hf-ledger update --no-lock $qflag -l "$ledger" \
+	classified main "main scan" '' "$@" | {
+		set --
+		[ -z "$_gaps" ] || set -- --import "$_gaps" --count "$tmp/imported"
+		hf-ledger update --no-lock $qflag -l "$ledger" \
 		    --supported "$tmp/supported" "$@" -
 		echo "hf-ledger $?" >>"$tmp/main.status"; }
 	statuses main "main scan"
@@ -507,10 +510,8 @@ reclassify() {
 }
 
 reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
-	set -- -l "$1" --supported "$2"
-	[ "$arch_set" = 0 ] || set -- "$@" --architecture "$arch"
-	run hf-ledger reclassify --no-lock --registry "$registry" "$@" \
-	    --stats 3 3>"$tmp/reclassify"
+	run hf-ledger reclassify --no-lock --registry "$registry" -l "$1" \
+	    --supported "$2" ${arch:+--architecture "$arch"} --stats 3 3>"$tmp/reclassify"
 }
 
 merge() {
@@ -538,7 +539,8 @@ merge() {
 }
 
 elapsed() {	# $secs: seconds since the start, one decimal
-	_t=$(( ($(date +%s%N) - ns0 + 50000000) / 100000000 ))
+	now
+	_t=$(((cs - cs0 + 5) / 10))
 	secs=$((_t / 10)).$((_t % 10))
 }
 
@@ -546,7 +548,7 @@ elapsed() {	# $secs: seconds since the start, one decimal
 summary() {
 	[ "$quiet" = 0 ] || return 0
 	elapsed
-	log_time=$(date '+%F %T') _sweep=0 _w='' sup_new_models=0 sup_total_models=0
+	_sweep=0 _w='' sup_new_models=0 sup_total_models=0
 	stats "$tmp/supported.stats" sup_
 	stats "$tmp/gaps.stats" gaps_
 	while read -r _k _n _f; do	# "new_from N FILE", "written FILE"
@@ -566,7 +568,6 @@ summary() {
 	run hf-merge summary -o "$out" >>"$tmp/summary"
 	printf '%s\n' "$_bar" "files written: ${_w#, }" >>"$tmp/summary"
 	while IFS= read -r _l; do info "$_l"; done <"$tmp/summary"
-	log_time=''
 }
 
 # The registry files before the merge, in $tmp/before/, for --report.
@@ -600,7 +601,8 @@ setup() {
 		[ -n "$checkout" ] || die_usage "not in a TransformerLens checkout ($TL_INIT not found here or above): pass -o DIR"
 		out=$checkout/$TL_DATA
 	fi
-	ns0=$(date +%s%N) endpoint=${HF_ENDPOINT:-https://huggingface.co}
+	now
+	cs0=$cs endpoint=${HF_ENDPOINT:-https://huggingface.co}
 	plain HF_ENDPOINT "$endpoint"
 	plain "output directory" "$out"
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
@@ -643,9 +645,7 @@ lock() {
 		case $_p in ''|*[!0-9]*) continue ;; esac
 		[ ! -O "$_d" ] || kill -0 "$_p" 2>/dev/null || rm -rf -- "$_d"
 	done
-	_p=$(mktemp -p "$out" .hf-scraper.probe.XXXXXX 2>/dev/null) ||
-	    fail "$out: the output directory cannot be written"
-	rm -f -- "$_p"
+	[ -w "$out" ] || fail "$out: the output directory cannot be written"
 }
 
 rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
@@ -654,7 +654,10 @@ rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
 
 cleanup() {	# on every exit: no stage outlives a failed run
 	for _p in $children; do kill "$_p" 2>/dev/null || :; done
-	[ -z "$tmp" ] || rm -rf -- "$tmp"
+	set --
+	[ "${finished:-0}" = 0 ] || set -- "$out"/scrape_checkpoint.*
+	[ -z "$tmp" ] || set -- "$@" "$tmp"
+	[ $# = 0 ] || rm -rf -- "$@"
 }
 
 interrupted() {
@@ -685,7 +688,7 @@ main() {
 	[ "${sweep_failed:-0}" = 0 ] ||
 	    fail "some canonical orgs failed: files written with what was found; the checkpoint is kept"
 	report_write
-	[ -z "$ck" ] || rm -f -- "$ck" "$out"/scrape_checkpoint.*
+	[ -z "$ck" ] || finished=1	# the checkpoint goes with $tmp
 	[ "$skipped" = 0 ] || { warn "some Hub items were malformed and skipped (see above)"; exit 3; }
 	exit 0
 }

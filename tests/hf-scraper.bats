@@ -39,6 +39,10 @@ queries() {
 	assert_equal "${stderr_lines[0]}" "hf-scraper: --limit: not a number: ten"
 	run -2 --separate-stderr hf-scraper --jobs=0 -o x
 	assert_equal "${stderr_lines[0]}" "hf-scraper: --jobs: must be at least 1: 0"
+	run -2 --separate-stderr hf-scraper --jobs 65 -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --jobs: at most 64: 65"
+	run -2 --separate-stderr hf-scraper --timeout 86401 -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --timeout: at most 86400: 86401"
 	run -2 --separate-stderr hf-scraper --checkpoint-interval
 	assert_equal "${stderr_lines[0]}" "hf-scraper: --checkpoint-interval needs a value"
 	run -2 --separate-stderr hf-scraper --min-downloads -5 -o x
@@ -358,8 +362,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	# no JSON key of the registry or of the registry files read by pattern
 	run -1 grep -n -e "\"supported_architectures" -e canonical_authors_by_arch \
 	    -e '"total_models"' -e '"architecture_id"' "$w"
-	run -0 sh -c 'sed -n "/^ask_registry()/,/^}/p" "$1"' sh "$w"
-	assert_output --partial 'hf-registry --registry "$registry" "$@"'
+	run -0 sh -c 'sed -n "/^resolve_registry()/,/^}/p" "$1"' sh "$w"
+	assert_output --partial 'hf-registry "$@" >"$tmp/plan"'
 	# no awk (hf-list --progress-every draws the progress), no sed or grep
 	assert_equal "$(grep -c '\bawk\b' "$w")" 0
 	run -1 grep -n -w -e sed -e grep "$w"
