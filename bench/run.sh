@@ -22,9 +22,11 @@
 #   list	hf-list against the official JS client @huggingface/hub
 #		listing the same models from the same Hub;
 #   latency	with BENCH_LATENCY (0.3) s added to every Hub answer: the
-#		full scan's wall against its floor (pages x latency), and a
+#		full scan's wall against its floor (pages x latency), a
 #		targeted scrape of a 4-org architecture against the slowest of
-#		its orgs listed alone.
+#		its orgs listed alone, and the whole scan at full scale
+#		(--full-scan --min-downloads 0) against curl fetching the same
+#		pages one after another at that latency.
 # BENCH_PARTS (default "scan stages list latency") picks parts.
 #
 # The corpus: BENCH_CORPUS=FILE (NDJSON, one Hub item a line) if set; else
@@ -431,6 +433,12 @@ if part latency; then
 		: >"$OUT/hub.log"
 		measure tscan "$BIN/hf-scraper" --quiet --architecture "$TARGET_ARCH" -o "$OUT/tscan"
 		tscan_pages=$(requests)
+		rm -rf "$OUT/lfull"
+		: >"$OUT/hub.log"
+		measure lfull "$BIN/hf-scraper" --quiet --full-scan --min-downloads 0 -o "$OUT/lfull"
+		requests >>"$OUT/lfull.requests"
+		floor_config lfull
+		floor_pass floor-lfull lfull -H 'Connection: close'
 		i=$((i + 1))
 	done
 	hub_stop
@@ -610,9 +618,14 @@ if part latency; then
 		printf '| `hf-list --author %s` | %.2f | %s | | |\n' "$o" \
 		    "$(stat "org-$o" wall)" "$(cat "$OUT/org-$o.requests")"
 	done
-	printf '| targeted `--architecture %s` (%s orgs) | %.2f | %s | %.2f (slowest org, %s) | %.2f |\n\n' \
+	printf '| targeted `--architecture %s` (%s orgs) | %.2f | %s | %.2f (slowest org, %s) | %.2f |\n' \
 	    "$TARGET_ARCH" "$(echo "$orgs" | wc -w | tr -d ' ')" "$(stat tscan wall)" \
 	    "$tscan_pages" "$slow" "$slow_org" "$(calc "$(stat tscan wall) / $slow")"
+	lf=$(stat lfull wall)
+	ff=$(stat floor-lfull wall)
+	printf '| `--full-scan --min-downloads 0` | %.2f | %s | %.2f (`curl`: the same pages one after another, a connection each, at this latency) | %.2f (target: at most 1.1, %s) |\n\n' \
+	    "$lf" "$(largest "$OUT/lfull.requests")" "$ff" "$(calc "$lf / $ff")" \
+	    "$(verdict "$lf <= 1.1 * $ff")"
 fi
 
 printf 'Command: `BENCH_MODELS=%s BENCH_SEED=%s BENCH_RUNS=%s BENCH_LATENCY=%s BENCH_PARTS="%s" make bench`\n' \
