@@ -71,7 +71,7 @@ int	import_load(const char *path, struct buf *out, int64_t *n);
  * "architecture_id") is its own key.
  */
 struct update_rec {
-	size_t		 off, len;	/* the line in text */
+	size_t		 off, len;	/* the line in text, a newline after it */
 	int		 placed;	/* written in an old line's place */
 };
 
@@ -85,8 +85,9 @@ struct update {
 	struct buf	 text;		/* the kept records' lines */
 	struct update_rec *rec;
 	size_t		 nrec, caprec;
-	struct strmap	 ids;		/* id: index in rec */
-	struct strmap	 old;		/* the old lines' keys */
+	struct strmap	 keys;		/* the keys of new records and old
+					 * lines: their record, whether an old
+					 * line had them (update.c) */
 	int64_t		 records, no_arch, old_repeated;
 	int		 write_error;	/* supported could not be written */
 };

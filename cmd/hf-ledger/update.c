@@ -20,32 +20,40 @@
 #define KEY_ID	'i'
 #define KEY_GAP	'g'
 
-static void	keep(struct update *, const char *, size_t, const char *,
-		    size_t);
+/* A key's value in u->keys: the index in rec of its new record plus one
+ * (0: none), shifted left a bit, the bit OLD_SEEN set once an old line
+ * had the key. The ids of new records and the keys of old lines are one
+ * map, so that a key both have is stored once. */
+#define OLD_SEEN	1
+#define REC_SHIFT	1
+
+static void	keep(struct update *, const char *, size_t);
 static int	old_key(struct update *, struct nd_line *);
 static void	put_line(struct update *, const char *, size_t);
 
-/* A new record of id: kept, in its first place, with its last text. */
+/* A new record, its key in u->key: kept, in its first place, with its
+ * last text (a newline after it, so that it is put in one piece). */
 static void
-keep(struct update *u, const char *id, size_t idlen, const char *line,
-    size_t len)
+keep(struct update *u, const char *line, size_t len)
 {
 	struct strmap_slot *s;
-	int added;
+	struct update_rec *r;
 
-	s = strmap_put(&u->ids, id, idlen, &added);
-	if (added) {
+	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
+	if (s->value >> REC_SHIFT == 0) {
 		if (u->nrec == u->caprec) {
 			u->caprec = u->caprec ? u->caprec * 2 : 256;
 			u->rec = xreallocarray(u->rec, u->caprec,
 			    sizeof(*u->rec));
 		}
-		s->value = u->nrec++;
+		s->value = ++u->nrec << REC_SHIFT;
 	}
-	u->rec[s->value].off = u->text.len;
-	u->rec[s->value].len = len;
-	u->rec[s->value].placed = 0;
+	r = &u->rec[(s->value >> REC_SHIFT) - 1];
+	r->off = u->text.len;
+	r->len = len;
+	r->placed = 0;
 	buf_add(&u->text, line, len);
+	buf_addc(&u->text, '\n');
 }
 
 int
@@ -72,9 +80,10 @@ update_new(struct nd_line *l, void *arg)
 		return HF_EXIT_OK;
 	}
 	buf_reset(&u->key);
+	buf_addc(&u->key, KEY_ID);
 	if (json_str(&u->j, f[0], &u->key, NULL) == -1)
 		return nd_skip(l, "id: not a valid string");
-	keep(u, u->key.data ? u->key.data : "", u->key.len, l->data, l->len);
+	keep(u, l->data, l->len);
 	return HF_EXIT_OK;
 }
 
@@ -133,15 +142,16 @@ update_old(struct nd_line *l, void *arg)
 
 	if ((rv = old_key(u, l)) != HF_EXIT_OK)
 		return rv;
-	if (!strmap_add(&u->old, u->key.data, u->key.len)) {
+	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
+	if (s->value & OLD_SEEN) {
 		u->old_repeated++;	/* its first place holds it */
 		return HF_EXIT_OK;
 	}
-	if (u->key.data[0] == KEY_ID && (s = strmap_get(&u->ids,
-	    u->key.data + 1, u->key.len - 1)) != NULL) {
-		r = &u->rec[s->value];
+	s->value |= OLD_SEEN;
+	if (s->value >> REC_SHIFT != 0) {
+		r = &u->rec[(s->value >> REC_SHIFT) - 1];
 		r->placed = 1;
-		put_line(u, u->text.data + r->off, r->len);
+		u->put(u->arg, u->text.data + r->off, r->len + 1);
 	} else
 		put_line(u, l->data, l->len);
 	return HF_EXIT_OK;
@@ -179,8 +189,8 @@ update_rest(struct update *u)
 
 	for (i = 0; i < u->nrec; i++)
 		if (!u->rec[i].placed)
-			put_line(u, u->text.data + u->rec[i].off,
-			    u->rec[i].len);
+			u->put(u->arg, u->text.data + u->rec[i].off,
+			    u->rec[i].len + 1);
 }
 
 void
@@ -191,6 +201,5 @@ update_free(struct update *u)
 	buf_free(&u->key);
 	buf_free(&u->text);
 	free(u->rec);
-	strmap_free(&u->ids);
-	strmap_free(&u->old);
+	strmap_free(&u->keys);
 }
