@@ -310,12 +310,13 @@ run_update(const struct ledger_args *a)
 		warn("%s", a->supported);
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, old_lines(a, &u, &imported, exists));
+	if (rv != HF_EXIT_FATAL)
+		rv = hf_worst(rv, update_rest(&u));
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: left as it was", a->ledger);
 		ledger_abort(&o);
 		goto out;
 	}
-	update_rest(&u);
 	/* the supported records complete before the ledger moves on */
 	if (close_supported(a, &u) == -1) {
 		rv = HF_EXIT_FATAL;

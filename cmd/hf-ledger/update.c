@@ -3,9 +3,13 @@
  * model seen again replaced in place by its newer record. Keys are the
  * ids decoded (two spellings of one id are one model); a gap entry of
  * an imported gaps file is keyed by its whole line. */
+#include <sys/mman.h>
+
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "json.h"
@@ -27,18 +31,54 @@
 #define OLD_SEEN	1
 #define REC_SHIFT	1
 
-static void	keep(struct update *, const char *, size_t);
+static int	scratch_open(struct update *);
+static int	keep(struct update *, const char *, size_t);
+static int	text_map(struct update *);
 static int	old_key(struct update *, struct nd_line *);
 static void	put_line(struct update *, const char *, size_t);
 
+/* The temporary file of the kept records: 0, or -1 warned. */
+static int
+scratch_open(struct update *u)
+{
+	static char iobuf[1 << 16];	/* one update at a time */
+	const char *dir = getenv("TMPDIR");
+	struct buf path = { 0 };
+	int fd;
+
+	buf_addf(&path, "%s/hf-ledger.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	u->scratch_path = buf_cstr(&path);
+	if ((fd = mkstemp(u->scratch_path)) == -1) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	unlink(u->scratch_path);
+	if ((u->scratch = fdopen(fd, "w+")) == NULL) {
+		warn("%s", u->scratch_path);
+		close(fd);
+		return -1;
+	}
+	setvbuf(u->scratch, iobuf, _IOFBF, sizeof(iobuf));
+	return 0;
+}
+
 /* A new record, its key in u->key: kept, in its first place, with its
- * last text (a newline after it, so that it is put in one piece). */
-static void
+ * last text (a newline after it, so that it is put in one piece): 0, or
+ * -1 warned. */
+static int
 keep(struct update *u, const char *line, size_t len)
 {
 	struct strmap_slot *s;
 	struct update_rec *r;
 
+	if (u->scratch == NULL && scratch_open(u) == -1)
+		return -1;
+	if (fwrite(line, 1, len, u->scratch) != len ||
+	    putc('\n', u->scratch) == EOF) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
 	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
 	if (s->value >> REC_SHIFT == 0) {
 		if (u->nrec == u->caprec) {
@@ -49,11 +89,36 @@ keep(struct update *u, const char *line, size_t len)
 		s->value = ++u->nrec << REC_SHIFT;
 	}
 	r = &u->rec[(s->value >> REC_SHIFT) - 1];
-	r->off = u->text.len;
+	r->off = u->stored;
 	r->len = len;
 	r->placed = 0;
-	buf_add(&u->text, line, len);
-	buf_addc(&u->text, '\n');
+	u->stored += len + 1;
+	return 0;
+}
+
+/* The kept records' lines readable at u->text (once there are any): 0,
+ * or -1 warned. The file goes; its mapping stays until update_free. */
+static int
+text_map(struct update *u)
+{
+	void *m;
+	int bad;
+
+	if (u->text != NULL || u->stored == 0)
+		return 0;
+	if (fflush(u->scratch) == EOF || (m = mmap(NULL, u->stored,
+	    PROT_READ, MAP_PRIVATE, fileno(u->scratch), 0)) == MAP_FAILED) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	u->text = m;
+	bad = fclose(u->scratch) == EOF;
+	u->scratch = NULL;
+	if (bad) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -83,8 +148,7 @@ update_new(struct nd_line *l, void *arg)
 	buf_addc(&u->key, KEY_ID);
 	if (json_str(&u->j, f[0], &u->key, NULL) == -1)
 		return nd_skip(l, "id: not a valid string");
-	keep(u, l->data, l->len);
-	return HF_EXIT_OK;
+	return keep(u, l->data, l->len) == 0 ? HF_EXIT_OK : HF_EXIT_FATAL;
 }
 
 /* The key of old line l into u->key: HF_EXIT_OK, or the line skipped.
@@ -149,9 +213,11 @@ update_old(struct nd_line *l, void *arg)
 	}
 	s->value |= OLD_SEEN;
 	if (s->value >> REC_SHIFT != 0) {
+		if (text_map(u) == -1)
+			return HF_EXIT_FATAL;
 		r = &u->rec[(s->value >> REC_SHIFT) - 1];
 		r->placed = 1;
-		u->put(u->arg, u->text.data + r->off, r->len + 1);
+		u->put(u->arg, u->text + r->off, r->len + 1);
 	} else
 		put_line(u, l->data, l->len);
 	return HF_EXIT_OK;
@@ -182,15 +248,18 @@ update_old_text(struct update *u, const char *text, size_t len)
 	return rv;
 }
 
-void
+int
 update_rest(struct update *u)
 {
 	size_t i;
 
+	if (text_map(u) == -1)
+		return HF_EXIT_FATAL;
 	for (i = 0; i < u->nrec; i++)
 		if (!u->rec[i].placed)
-			u->put(u->arg, u->text.data + u->rec[i].off,
+			u->put(u->arg, u->text + u->rec[i].off,
 			    u->rec[i].len + 1);
+	return HF_EXIT_OK;
 }
 
 void
@@ -199,7 +268,11 @@ update_free(struct update *u)
 	json_free(&u->j);
 	pyjson_free(&u->py);
 	buf_free(&u->key);
-	buf_free(&u->text);
+	if (u->scratch != NULL)
+		fclose(u->scratch);
+	if (u->text != NULL)
+		munmap(u->text, u->stored);
+	free(u->scratch_path);
 	free(u->rec);
 	strmap_free(&u->keys);
 }
