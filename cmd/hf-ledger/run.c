@@ -159,10 +159,10 @@ out:
 	return r == -1 ? -1 : 0;
 }
 
-/* The put of update and reclassify: a line comes in two pieces, text
- * and newline, so the temporary is written a buffer at a time rather
- * than a piece at a time. A write error sticks in the atomic and is
- * reported by the commit. */
+/* The put of update and reclassify: they put a line at a time, or a
+ * line and its newline apart, so the temporary is written a buffer at a
+ * time rather than a piece at a time. A write error sticks in the
+ * atomic and is reported by the commit. */
 static void
 put_ledger(void *arg, const char *data, size_t len)
 {
