@@ -241,6 +241,28 @@ hf-ledger: led: left as it was"
 	assert_output "$(printf '%s\n' gaps.json new)"
 }
 
+@test "hf-ledger: update keeps the new records in a temporary file of TMPDIR, removed at once; none there: exit 1, the ledger as it was" {
+	printf '%s\n' '{"id":"a","architecture":"X","v":1}' >led
+	printf '%s\n' '{"id":"b","architecture":"X","v":2}' \
+	    '{"id":"a","architecture":"X","v":2}' >new
+	mkdir t
+	run -0 --separate-stderr env TMPDIR="$PWD/t" hf-ledger update -l led new
+	assert_equal "$stderr" ""
+	run -0 ls -A t
+	assert_output ""
+	run -0 cat led
+	assert_output "$(printf '%s\n' '{"id":"a","architecture":"X","v":2}' \
+	    '{"id":"b","architecture":"X","v":2}')"
+	cp led before
+	run -1 --separate-stderr env TMPDIR="$PWD/none" hf-ledger update -l led new
+	[[ "$stderr" =~ ^"hf-ledger: $PWD/none/hf-ledger."[A-Za-z0-9]{6}": No such file or directory
+hf-ledger: led: left as it was"$ ]]
+	cmp led before
+	# no record to keep: no temporary file needed
+	run -0 --separate-stderr env TMPDIR="$PWD/none" hf-ledger update -l led </dev/null
+	cmp led before
+}
+
 @test "hf-ledger: update replaces the ledger atomically and clears what a killed update left" {
 	mkdir d
 	cd d

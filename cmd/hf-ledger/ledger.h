@@ -68,10 +68,14 @@ int	import_load(const char *path, struct buf *out, int64_t *n);
  * is written through put, or in its place the kept record of its id;
  * then update_rest writes the kept records no old line named, in the
  * order their ids first came. A gap entry of an old ledger (a line with
- * "architecture_id") is its own key.
+ * "architecture_id") is its own key. The kept records wait in a
+ * temporary file, removed at once, in TMPDIR (else /tmp): at Hub scale,
+ * fresh memory for them costs more than the file's pages. A failure of
+ * that file is reported (HF_EXIT_FATAL) by update_new, update_old or
+ * update_rest.
  */
 struct update_rec {
-	size_t		 off, len;	/* the line in text */
+	size_t		 off, len;	/* the line in text, a newline after it */
 	int		 placed;	/* written in an old line's place */
 };
 
@@ -82,11 +86,16 @@ struct update {
 	struct json	 j;
 	struct pyjson	 py;		/* an old line with NaN or Infinity */
 	struct buf	 key;
-	struct buf	 text;		/* the kept records' lines */
+	FILE		*scratch;	/* the kept records' lines */
+	char		*scratch_path;	/* its name, for messages */
+	size_t		 stored;	/* bytes written to it */
+	char		*text;		/* it mapped, once an old line or
+					 * update_rest needs it */
 	struct update_rec *rec;
 	size_t		 nrec, caprec;
-	struct strmap	 ids;		/* id: index in rec */
-	struct strmap	 old;		/* the old lines' keys */
+	struct strmap	 keys;		/* the keys of new records and old
+					 * lines: their record, whether an old
+					 * line had them (update.c) */
 	int64_t		 records, no_arch, old_repeated;
 	int		 write_error;	/* supported could not be written */
 };
@@ -94,7 +103,7 @@ int	update_new(struct nd_line *, void *update);
 int	update_old(struct nd_line *, void *update);
 /* Each line of text (import_take's output) as an old line. */
 int	update_old_text(struct update *, const char *, size_t);
-void	update_rest(struct update *);
+int	update_rest(struct update *);
 void	update_free(struct update *);
 
 /*

@@ -142,8 +142,10 @@ main(int argc, char *argv[])
 		run_dedupe, run_import, run_update, run_append,
 		run_reclassify,				/* enum ledger_mode */
 	};
+	static char ibuf[1 << 16];	/* stdio's own is a page a read */
 	struct ledger_args a = { 0 };
 
 	args(&a, argc, argv);
+	setvbuf(stdin, ibuf, _IOFBF, sizeof(ibuf));
 	return hf_finish(run[a.mode](&a));
 }

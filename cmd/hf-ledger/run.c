@@ -24,11 +24,22 @@
 #include "util.h"
 #include "ledger.h"
 
+/* The ledger's temporary and the lines not yet written to it. */
+#define LEDGER_OUT_BUF	(1 << 16)
+struct ledger_out {
+	struct atomic	 at;
+	struct buf	 b;
+};
+
 static int	write_count(const char *, int64_t);
 static int	lock_dir(const char *, int, char **);
-static void	put_atomic(void *, const char *, size_t);
+static void	put_ledger(void *, const char *, size_t);
+static void	ledger_flush(struct ledger_out *);
+static int	ledger_commit(struct ledger_out *);
+static void	ledger_abort(struct ledger_out *);
+static FILE	*supported_open(const char *);
 static int	open_outputs(const struct ledger_args *, struct update *,
-		    struct atomic *);
+		    struct ledger_out *);
 static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
 static int	close_supported(const struct ledger_args *, struct update *);
@@ -41,9 +52,9 @@ static int	records_open(const struct ledger_args *, int64_t *);
 static int	flush_records(void *, const char *, size_t, int64_t *);
 static int	save_state(void *, const char *, size_t);
 static int	reclassify_open(const struct ledger_args *, FILE **,
-		    struct atomic *);
+		    struct ledger_out *);
 static int	reclassify_finish(const struct ledger_args *,
-		    struct reclassify *, struct atomic *, FILE *);
+		    struct reclassify *, struct ledger_out *, FILE *);
 
 /* The number n, one line, into path (when given): 0, or -1 warned. */
 static int
@@ -148,29 +159,78 @@ out:
 	return r == -1 ? -1 : 0;
 }
 
+/* The put of update and reclassify: they put a line at a time, or a
+ * line and its newline apart, so the temporary is written a buffer at a
+ * time rather than a piece at a time. A write error sticks in the
+ * atomic and is reported by the commit. */
 static void
-put_atomic(void *arg, const char *data, size_t len)
+put_ledger(void *arg, const char *data, size_t len)
 {
-	atomic_put(arg, data, len);
+	struct ledger_out *o = arg;
+
+	if (o->b.len + len > LEDGER_OUT_BUF)
+		ledger_flush(o);
+	if (len >= LEDGER_OUT_BUF)
+		atomic_put(&o->at, data, len);
+	else
+		buf_add(&o->b, data, len);
+}
+
+static void
+ledger_flush(struct ledger_out *o)
+{
+	if (o->b.len > 0)
+		atomic_put(&o->at, o->b.data, o->b.len);
+	buf_reset(&o->b);
+}
+
+/* The buffered lines on disk with the rest, then the rename. */
+static int
+ledger_commit(struct ledger_out *o)
+{
+	ledger_flush(o);
+	buf_free(&o->b);
+	return atomic_commit(&o->at, 1);
+}
+
+static void
+ledger_abort(struct ledger_out *o)
+{
+	buf_free(&o->b);
+	atomic_abort(&o->at);
+}
+
+/* The --supported file, created or truncated, with a buffer as large as
+ * the ledger's (stdio's own would be a page): NULL warned. */
+static FILE *
+supported_open(const char *path)
+{
+	static char iobuf[LEDGER_OUT_BUF];	/* one open at a time */
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		warn("%s", path);
+		return NULL;
+	}
+	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
+	return fp;
 }
 
 /* --supported (truncated now, as the ledger is about to be written) and
  * the ledger's temporary file: 0, or -1 warned. */
 static int
 open_outputs(const struct ledger_args *a, struct update *u,
-    struct atomic *at)
+    struct ledger_out *o)
 {
 	if (a->supported != NULL &&
-	    (u->supported = fopen(a->supported, "w")) == NULL) {
-		warn("%s", a->supported);
+	    (u->supported = supported_open(a->supported)) == NULL)
 		return -1;
-	}
-	if (atomic_open(at, a->ledger) == -1) {
+	if (atomic_open(&o->at, a->ledger) == -1) {
 		warn("%s", a->ledger);
 		return -1;
 	}
-	u->put = put_atomic;
-	u->arg = at;
+	u->put = put_ledger;
+	u->arg = o;
 	return 0;
 }
 
@@ -227,7 +287,7 @@ int
 run_update(const struct ledger_args *a)
 {
 	struct update u = { 0 };
-	struct atomic at = { .fd = -1 };
+	struct ledger_out o = { .at = { .fd = -1 } };
 	struct buf imported = { 0 };
 	char *dir = NULL;
 	int64_t n = 0;
@@ -243,26 +303,27 @@ run_update(const struct ledger_args *a)
 	/* now: the caller may look at it while the ledger is written */
 	if (write_count(a->count, n) == -1)
 		goto out;
-	if (open_outputs(a, &u, &at) == -1)
+	if (open_outputs(a, &u, &o) == -1)
 		goto out;
 	rv = nd_each(a->argc, a->argv, update_new, &u);
 	if (u.write_error)
 		warn("%s", a->supported);
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, old_lines(a, &u, &imported, exists));
+	if (rv != HF_EXIT_FATAL)
+		rv = hf_worst(rv, update_rest(&u));
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: left as it was", a->ledger);
-		atomic_abort(&at);
+		ledger_abort(&o);
 		goto out;
 	}
-	update_rest(&u);
 	/* the supported records complete before the ledger moves on */
 	if (close_supported(a, &u) == -1) {
 		rv = HF_EXIT_FATAL;
-		atomic_abort(&at);
+		ledger_abort(&o);
 		goto out;
 	}
-	if (atomic_commit(&at, 1) == -1) {
+	if (ledger_commit(&o) == -1) {
 		warn("%s", a->ledger);
 		rv = HF_EXIT_FATAL;
 		goto out;
@@ -485,13 +546,11 @@ out:
  * temporary: 0, or -1 warned. */
 static int
 reclassify_open(const struct ledger_args *a, FILE **supported,
-    struct atomic *at)
+    struct ledger_out *o)
 {
-	if ((*supported = fopen(a->supported, "w")) == NULL) {
-		warn("%s", a->supported);
+	if ((*supported = supported_open(a->supported)) == NULL)
 		return -1;
-	}
-	if (atomic_open(at, a->ledger) == -1) {
+	if (atomic_open(&o->at, a->ledger) == -1) {
 		warn("%s", a->ledger);
 		return -1;
 	}
@@ -503,18 +562,18 @@ reclassify_open(const struct ledger_args *a, FILE **supported,
  * it was. */
 static int
 reclassify_finish(const struct ledger_args *a, struct reclassify *r,
-    struct atomic *at, FILE *supported)
+    struct ledger_out *o, FILE *supported)
 {
 	if (fflush(supported) == EOF || fsync(fileno(supported)) == -1) {
 		warn("%s", a->supported);
-		atomic_abort(at);
+		ledger_abort(o);
 		return -1;
 	}
 	if (r->moved + r->dropped == 0) {
-		atomic_abort(at);
+		ledger_abort(o);
 		return 0;
 	}
-	if (atomic_commit(at, 1) == -1) {
+	if (ledger_commit(o) == -1) {
 		warn("%s", a->ledger);
 		return -1;
 	}
@@ -526,7 +585,7 @@ run_reclassify(const struct ledger_args *a)
 {
 	struct registry reg = { 0 };
 	struct reclassify r = { 0 };
-	struct atomic at = { .fd = -1 };
+	struct ledger_out o = { .at = { .fd = -1 } };
 	struct buf lines = { 0 };
 	FILE *supported = NULL;
 	char *dir = NULL, *argv[1] = { (char *)a->ledger };
@@ -541,22 +600,22 @@ run_reclassify(const struct ledger_args *a)
 		warn("%s", a->ledger);
 		goto out;
 	}
-	if (reclassify_open(a, &supported, &at) == -1)
+	if (reclassify_open(a, &supported, &o) == -1)
 		goto out;
 	r.reg = &reg;
 	r.only = a->arch;
 	r.supported = supported;
-	r.put = put_atomic;
-	r.arg = &at;
+	r.put = put_ledger;
+	r.arg = &o;
 	rv = nd_each(1, argv, reclassify_line, &r);
 	if (r.write_error)
 		warn("%s", a->supported);
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: left as it was", a->ledger);
-		atomic_abort(&at);
+		ledger_abort(&o);
 		goto out;
 	}
-	if (reclassify_finish(a, &r, &at, supported) == -1) {
+	if (reclassify_finish(a, &r, &o, supported) == -1) {
 		rv = HF_EXIT_FATAL;
 		goto out;
 	}

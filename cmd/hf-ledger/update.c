@@ -3,9 +3,13 @@
  * model seen again replaced in place by its newer record. Keys are the
  * ids decoded (two spellings of one id are one model); a gap entry of
  * an imported gaps file is keyed by its whole line. */
+#include <sys/mman.h>
+
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "json.h"
@@ -20,32 +24,101 @@
 #define KEY_ID	'i'
 #define KEY_GAP	'g'
 
-static void	keep(struct update *, const char *, size_t, const char *,
-		    size_t);
+/* A key's value in u->keys: the index in rec of its new record plus one
+ * (0: none), shifted left a bit, the bit OLD_SEEN set once an old line
+ * had the key. The ids of new records and the keys of old lines are one
+ * map, so that a key both have is stored once. */
+#define OLD_SEEN	1
+#define REC_SHIFT	1
+
+static int	scratch_open(struct update *);
+static int	keep(struct update *, const char *, size_t);
+static int	text_map(struct update *);
 static int	old_key(struct update *, struct nd_line *);
 static void	put_line(struct update *, const char *, size_t);
 
-/* A new record of id: kept, in its first place, with its last text. */
-static void
-keep(struct update *u, const char *id, size_t idlen, const char *line,
-    size_t len)
+/* The temporary file of the kept records: 0, or -1 warned. */
+static int
+scratch_open(struct update *u)
+{
+	static char iobuf[1 << 16];	/* one update at a time */
+	const char *dir = getenv("TMPDIR");
+	struct buf path = { 0 };
+	int fd;
+
+	buf_addf(&path, "%s/hf-ledger.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	u->scratch_path = buf_cstr(&path);
+	if ((fd = mkstemp(u->scratch_path)) == -1) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	unlink(u->scratch_path);
+	if ((u->scratch = fdopen(fd, "w+")) == NULL) {
+		warn("%s", u->scratch_path);
+		close(fd);
+		return -1;
+	}
+	setvbuf(u->scratch, iobuf, _IOFBF, sizeof(iobuf));
+	return 0;
+}
+
+/* A new record, its key in u->key: kept, in its first place, with its
+ * last text (a newline after it, so that it is put in one piece): 0, or
+ * -1 warned. */
+static int
+keep(struct update *u, const char *line, size_t len)
 {
 	struct strmap_slot *s;
-	int added;
+	struct update_rec *r;
 
-	s = strmap_put(&u->ids, id, idlen, &added);
-	if (added) {
+	if (u->scratch == NULL && scratch_open(u) == -1)
+		return -1;
+	if (fwrite(line, 1, len, u->scratch) != len ||
+	    putc('\n', u->scratch) == EOF) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
+	if (s->value >> REC_SHIFT == 0) {
 		if (u->nrec == u->caprec) {
 			u->caprec = u->caprec ? u->caprec * 2 : 256;
 			u->rec = xreallocarray(u->rec, u->caprec,
 			    sizeof(*u->rec));
 		}
-		s->value = u->nrec++;
+		s->value = ++u->nrec << REC_SHIFT;
 	}
-	u->rec[s->value].off = u->text.len;
-	u->rec[s->value].len = len;
-	u->rec[s->value].placed = 0;
-	buf_add(&u->text, line, len);
+	r = &u->rec[(s->value >> REC_SHIFT) - 1];
+	r->off = u->stored;
+	r->len = len;
+	r->placed = 0;
+	u->stored += len + 1;
+	return 0;
+}
+
+/* The kept records' lines readable at u->text (once there are any): 0,
+ * or -1 warned. The file goes; its mapping stays until update_free. */
+static int
+text_map(struct update *u)
+{
+	void *m;
+	int bad;
+
+	if (u->text != NULL || u->stored == 0)
+		return 0;
+	if (fflush(u->scratch) == EOF || (m = mmap(NULL, u->stored,
+	    PROT_READ, MAP_PRIVATE, fileno(u->scratch), 0)) == MAP_FAILED) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	u->text = m;
+	bad = fclose(u->scratch) == EOF;
+	u->scratch = NULL;
+	if (bad) {
+		warn("%s", u->scratch_path);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -72,10 +145,10 @@ update_new(struct nd_line *l, void *arg)
 		return HF_EXIT_OK;
 	}
 	buf_reset(&u->key);
+	buf_addc(&u->key, KEY_ID);
 	if (json_str(&u->j, f[0], &u->key, NULL) == -1)
 		return nd_skip(l, "id: not a valid string");
-	keep(u, u->key.data ? u->key.data : "", u->key.len, l->data, l->len);
-	return HF_EXIT_OK;
+	return keep(u, l->data, l->len) == 0 ? HF_EXIT_OK : HF_EXIT_FATAL;
 }
 
 /* The key of old line l into u->key: HF_EXIT_OK, or the line skipped.
@@ -133,15 +206,18 @@ update_old(struct nd_line *l, void *arg)
 
 	if ((rv = old_key(u, l)) != HF_EXIT_OK)
 		return rv;
-	if (!strmap_add(&u->old, u->key.data, u->key.len)) {
+	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
+	if (s->value & OLD_SEEN) {
 		u->old_repeated++;	/* its first place holds it */
 		return HF_EXIT_OK;
 	}
-	if (u->key.data[0] == KEY_ID && (s = strmap_get(&u->ids,
-	    u->key.data + 1, u->key.len - 1)) != NULL) {
-		r = &u->rec[s->value];
+	s->value |= OLD_SEEN;
+	if (s->value >> REC_SHIFT != 0) {
+		if (text_map(u) == -1)
+			return HF_EXIT_FATAL;
+		r = &u->rec[(s->value >> REC_SHIFT) - 1];
 		r->placed = 1;
-		put_line(u, u->text.data + r->off, r->len);
+		u->put(u->arg, u->text + r->off, r->len + 1);
 	} else
 		put_line(u, l->data, l->len);
 	return HF_EXIT_OK;
@@ -172,15 +248,18 @@ update_old_text(struct update *u, const char *text, size_t len)
 	return rv;
 }
 
-void
+int
 update_rest(struct update *u)
 {
 	size_t i;
 
+	if (text_map(u) == -1)
+		return HF_EXIT_FATAL;
 	for (i = 0; i < u->nrec; i++)
 		if (!u->rec[i].placed)
-			put_line(u, u->text.data + u->rec[i].off,
-			    u->rec[i].len);
+			u->put(u->arg, u->text + u->rec[i].off,
+			    u->rec[i].len + 1);
+	return HF_EXIT_OK;
 }
 
 void
@@ -189,8 +268,11 @@ update_free(struct update *u)
 	json_free(&u->j);
 	pyjson_free(&u->py);
 	buf_free(&u->key);
-	buf_free(&u->text);
+	if (u->scratch != NULL)
+		fclose(u->scratch);
+	if (u->text != NULL)
+		munmap(u->text, u->stored);
+	free(u->scratch_path);
 	free(u->rec);
-	strmap_free(&u->ids);
-	strmap_free(&u->old);
+	strmap_free(&u->keys);
 }
