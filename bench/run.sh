@@ -261,9 +261,10 @@ ref_run() {
 	}
 }
 
-# floor_config KIND: a curl config fetching every page of the log, in order.
+# floor_config KIND [JQ-SELECT]: a curl config fetching every page of the
+# log (or those JQ-SELECT keeps), in order.
 floor_config() {
-	jq -r --arg e "$HF_ENDPOINT" '
+	jq -r --arg e "$HF_ENDPOINT" "${2:-.} | "'
 	    "url = \"" + $e + .path + (if .query == "" then "" else "?" + .query end) + "\""
 	' "$OUT/hub.log" >"$OUT/floor-$1.curl"
 }
@@ -438,7 +439,9 @@ if part latency; then
 		measure lfull "$BIN/hf-scraper" --quiet --full-scan --min-downloads 0 -o "$OUT/lfull"
 		requests >>"$OUT/lfull.requests"
 		floor_config lfull
+		floor_config lmain 'select(.query | test("(^|&)author=") | not)'
 		floor_pass floor-lfull lfull -H 'Connection: close'
+		floor_pass floor-lmain lmain -H 'Connection: close'
 		i=$((i + 1))
 	done
 	hub_stop
@@ -623,9 +626,12 @@ if part latency; then
 	    "$tscan_pages" "$slow" "$slow_org" "$(calc "$(stat tscan wall) / $slow")"
 	lf=$(stat lfull wall)
 	ff=$(stat floor-lfull wall)
-	printf '| `--full-scan --min-downloads 0` | %.2f | %s | %.2f (`curl`: the same pages one after another, a connection each, at this latency) | %.2f (target: at most 1.1, %s) |\n\n' \
+	fm=$(stat floor-lmain wall)
+	printf '| `--full-scan --min-downloads 0` | %.2f | %s | %.2f (`curl`: the same pages one after another, a connection each, at this latency) | %.2f (target: at most 1.1, %s) |\n' \
 	    "$lf" "$(largest "$OUT/lfull.requests")" "$ff" "$(calc "$lf / $ff")" \
 	    "$(verdict "$lf <= 1.1 * $ff")"
+	printf '| the same, against its main scan'"'"'s pages alone (%s; the sweep runs beside them) | %.2f | | %.2f (`curl`, likewise) | %.2f |\n\n' \
+	    "$(wc -l <"$OUT/floor-lmain.curl" | tr -d ' ')" "$lf" "$fm" "$(calc "$lf / $fm")"
 fi
 
 printf 'Command: `BENCH_MODELS=%s BENCH_SEED=%s BENCH_RUNS=%s BENCH_LATENCY=%s BENCH_PARTS="%s" make bench`\n' \
