@@ -233,7 +233,6 @@ buffer_stdio(int line_buffered)
 	else if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	setvbuf(stdin, ibuf, _IOFBF, sizeof(ibuf));
-	pipe_widen(STDOUT_FILENO);
 }
 
 /* A label is text for a message of one line: not empty, no control

@@ -1,10 +1,7 @@
 /* util.c: small helpers every program uses. */
 #define _GNU_SOURCE	/* program_invocation_short_name, as err(3) uses */
-#include <sys/stat.h>
-
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,21 +211,4 @@ write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
-}
-
-/* A whole page of 1,000 models, most often, as fs.pipe-max-size allows
- * an unprivileged process by default. */
-#define PIPE_WIDE	(1 << 20)
-
-void
-pipe_widen(int fd)
-{
-#ifdef F_SETPIPE_SZ
-	struct stat sb;
-
-	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
-		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_WIDE);	/* or as it is */
-#else
-	(void)fd;
-#endif
 }

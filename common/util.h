@@ -63,9 +63,4 @@ void	 sleep_seconds(double);
  * EINTR: 0, or -1 with errno. */
 int	 write_all(int fd, const void *p, size_t n);
 
-/* If fd is a pipe, raise its buffer to a Hub page's size where the
- * system allows it (Linux), so that a stage that stops a moment (a sync,
- * a page parsed) does not stop the one writing to it; else nothing. */
-void	 pipe_widen(int fd);
-
 #endif

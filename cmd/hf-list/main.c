@@ -164,7 +164,6 @@ main(int argc, char *argv[])
 	opts_check(&o, stage_options(&list_usage_stage, &o, argc, argv, NULL),
 	    argc, argv);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	pipe_widen(STDOUT_FILENO);
 	rv = run(&o);
 	args_free(&o.a);
 	strmap_free(&o.skip);
