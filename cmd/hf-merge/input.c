@@ -65,7 +65,7 @@ keep_gap(struct merge *m, const struct nd_line *l)
 	k->len = l->len;
 	k->id = l->len + 1;
 	k->idlen = m->id.len;
-	k->text = xmalloc(k->id + k->idlen + 1);
+	k->text = store_alloc(&m->store, k->id + k->idlen + 1);
 	memcpy(k->text, l->data, l->len);
 	k->text[l->len] = '\0';
 	memcpy(k->text + k->id, m->id.data, k->idlen);
@@ -116,7 +116,7 @@ keep_record(struct merge *m, const int k[])
 		l->tagslen = json_end(j, k[K_TAGS]) - a;
 		l->tags = put_at(t, m->rec.text + a, l->tagslen);
 	}
-	l->text = xmalloc(t->len);
+	l->text = store_alloc(&m->store, t->len);
 	memcpy(l->text, t->data, t->len);
 }
 

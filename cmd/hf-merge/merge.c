@@ -214,11 +214,8 @@ merge_stats(const struct merge *m, char *argv[])
 void
 merge_free(struct merge *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->nin; i++)
-		free(m->in[i].text);
 	free(m->in);
+	store_free(&m->store);
 	free(m->dir);
 	free(m->path);
 	free(m->st.upto);

@@ -31,9 +31,9 @@ enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
  * line is parsed so that it is not parsed again: the canonical id and
  * architecture (what pyjson_dump writes for them, each between quotes
  * kept in text), the text of its tags array, last_modified as the
- * record has it (converted when written) and the three integers. The strings are one allocation, text: a copy
- * of m->in shares them (the fuzz harness merges twice with the same
- * lines).
+ * record has it (converted when written) and the three integers. The
+ * strings are one piece of m->store, text: a copy of m->in shares them
+ * (the fuzz harness merges twice with the same lines).
  */
 struct input {
 	char		*text;
@@ -45,6 +45,14 @@ struct input {
 	char		 has_modified;	/* 0: not a string */
 	int64_t		 num[INPUT_NNUMS];
 	char		 has_num[INPUT_NNUMS];	/* 0: null */
+};
+
+/* Where the texts of struct input are kept (store.c): in large blocks,
+ * freed together. */
+struct store_block;
+struct store {
+	struct store_block *head;	/* the block being filled, first */
+	char		*at, *end;	/* its free room */
 };
 
 /* What --stats FD reports: the counts the formatters make. */
@@ -82,6 +90,7 @@ struct merge {
 	int		 scan_info;	/* (-1: none), found in one pass */
 	struct pyjson	 rec;		/* one input line */
 	struct input	*in;		/* accepted input lines */
+	struct store	 store;		/* their texts */
 	size_t		 nin, capin;
 	struct strmap	 input_ids;	/* ids (gaps: architectures) of in */
 	/* The line at hand, kept between lines for their allocations. */
@@ -98,15 +107,21 @@ struct merge {
  * Where a formatter's text goes. It formats into buf and hands buf's
  * bytes to put once they are MERGE_SPILL or more, and at the end: a
  * registry file is never held whole. hf-merge puts them into the
- * temporary file it renames over the old one.
+ * temporary file it renames over the old one. A piece that small stays
+ * in the cache and its few pages are faulted in once; more writes cost
+ * less than a larger buffer's first touch.
  */
-#define MERGE_SPILL	(1 << 20)
+#define MERGE_SPILL	(1 << 17)
 
 struct merge_out {
 	struct buf	 buf;
 	void		(*put)(void *arg, const char *, size_t);
 	void		*arg;
 };
+
+/* store.c: n bytes of s, which stay where they are until store_free. */
+char	*store_alloc(struct store *s, size_t n);
+void	 store_free(struct store *s);
 
 /* input.c: nd_each's functions for supported and for gaps. Each keeps
  * the line in m->in or counts why not; HF_EXIT_OK or the skip status. */
