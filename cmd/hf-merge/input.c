@@ -1,14 +1,16 @@
 /* input.c: hf-merge's input lines, taken as they are read: records for
  * supported, gap entries for gaps (see merge.h). */
+#include <err.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "idset.h"
 #include "json.h"
 #include "jsonw.h"
 #include "ndjson.h"
 #include "pyjson.h"
-#include "strmap.h"
 #include "util.h"
 #include "merge.h"
 
@@ -23,6 +25,10 @@ static const char *const record_keys[K_NKEYS] = {
 	"parameter_count", "last_modified", "tags",
 };
 
+static uint32_t	id_hash(const char *, size_t);
+static size_t	id_home(const struct merge *, const char *, size_t, uint32_t);
+static void	ids_grow(struct merge *);
+static int	id_new(struct merge *);
 static struct input *new_input(struct merge *);
 static void	keep_gap(struct merge *, const struct nd_line *);
 static size_t	put_at(struct buf *, const char *, size_t);
@@ -40,6 +46,77 @@ input_canon(struct buf *b, const struct pyjson *p, int i)
 		return -1;
 	a = json_start(&p->j, i);
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
+}
+
+/* 32 bits of the id's hash: where its slot is found, and what the
+ * slot keeps to tell ids apart without reading their texts. */
+static uint32_t
+id_hash(const char *id, size_t len)
+{
+	uint64_t h = idset_hash(id, len);
+
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/* The slot of m->ids that holds the line with this id, else the empty
+ * one where it would go. */
+static size_t
+id_home(const struct merge *m, const char *id, size_t len, uint32_t h)
+{
+	size_t mask = m->idcap - 1, i;
+	const struct input *k;
+	uint64_t s;
+
+	for (i = h & mask; (s = m->ids[i]) != 0; i = (i + 1) & mask) {
+		if ((uint32_t)(s >> 32) != h)
+			continue;
+		k = &m->in[(uint32_t)s - 1];
+		if (k->idlen == len && memcmp(k->text + k->id, id, len) == 0)
+			break;
+	}
+	return i;
+}
+
+/* Twice the slots, each line at its new place. */
+static void
+ids_grow(struct merge *m)
+{
+	uint64_t *old = m->ids;
+	size_t oldcap = m->idcap, i, k, mask;
+
+	m->idcap = m->idcap ? m->idcap * 2 : 1024;
+	m->ids = xreallocarray(NULL, m->idcap, sizeof(*m->ids));
+	memset(m->ids, 0, m->idcap * sizeof(*m->ids));
+	mask = m->idcap - 1;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == 0)
+			continue;
+		for (k = (uint32_t)(old[i] >> 32) & mask; m->ids[k] != 0;
+		    k = (k + 1) & mask)
+			;
+		m->ids[k] = old[i];
+	}
+	free(old);
+}
+
+/* Whether the id in m->id is not that of a line kept already: then it
+ * is taken for the line about to be kept, the next of m->in. */
+static int
+id_new(struct merge *m)
+{
+	uint32_t h = id_hash(m->id.data, m->id.len);
+	size_t at;
+
+	if (m->nin >= UINT32_MAX - 1)
+		errx(HF_EXIT_FATAL, "more than %u input lines to keep",
+		    UINT32_MAX - 2);
+	if (2 * (m->nin + 1) > m->idcap)
+		ids_grow(m);
+	at = id_home(m, m->id.data, m->id.len, h);
+	if (m->ids[at] != 0)
+		return 0;
+	m->ids[at] = (uint64_t)h << 32 | (uint64_t)(m->nin + 1);
+	return 1;
 }
 
 static struct input *
@@ -153,7 +230,7 @@ input_record(struct nd_line *l, void *arg)
 		m->unsupported++;
 		return HF_EXIT_OK;
 	}
-	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+	if (!id_new(m)) {
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
@@ -174,7 +251,7 @@ input_gap(struct nd_line *l, void *arg)
 		return nd_skip(l, "architecture_id: missing");
 	if (input_canon(&m->id, &m->rec, id) == -1)
 		return nd_skip(l, "architecture_id: not a string");
-	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+	if (!id_new(m)) {
 		m->repeated++;
 		return HF_EXIT_OK;
 	}

@@ -92,7 +92,12 @@ struct merge {
 	struct input	*in;		/* accepted input lines */
 	struct store	 store;		/* their texts */
 	size_t		 nin, capin;
-	struct strmap	 input_ids;	/* ids (gaps: architectures) of in */
+	/* The lines of in by their ids (gaps: architectures), open
+	 * addressing: 0 empty, else the low 32 bits of the id's hash
+	 * above the line's index plus one. The ids are in the texts:
+	 * nothing is copied. */
+	uint64_t	*ids;
+	size_t		 idcap;		/* a power of two, or 0 */
 	/* The line at hand, kept between lines for their allocations. */
 	struct buf	 id;		/* its id (gaps: architecture_id),
 					 * escaped as pyjson_dump would */
