@@ -31,7 +31,7 @@ static void	ids_grow(struct merge *);
 static int	id_new(struct merge *);
 static struct input *new_input(struct merge *);
 static void	keep_gap(struct merge *, const struct nd_line *);
-static size_t	put_at(struct buf *, const char *, size_t);
+static char	*put(char *, const char *, size_t);
 static void	keep_record(struct merge *, const int []);
 static int	parse_line(struct merge *, struct nd_line *);
 
@@ -71,7 +71,7 @@ id_home(const struct merge *m, const char *id, size_t len, uint32_t h)
 		if ((uint32_t)(s >> 32) != h)
 			continue;
 		k = &m->in[(uint32_t)s - 1];
-		if (k->idlen == len && memcmp(k->text + k->id, id, len) == 0)
+		if (k->idlen == len && memcmp(input_id(k), id, len) == 0)
 			break;
 	}
 	return i;
@@ -140,23 +140,21 @@ keep_gap(struct merge *m, const struct nd_line *l)
 	struct input *k = new_input(m);
 
 	k->len = l->len;
-	k->id = l->len + 1;
 	k->idlen = m->id.len;
-	k->text = store_alloc(&m->store, k->id + k->idlen + 1);
+	k->text = store_alloc(&m->store, k->len + k->idlen + 2);
 	memcpy(k->text, l->data, l->len);
 	k->text[l->len] = '\0';
-	memcpy(k->text + k->id, m->id.data, k->idlen);
-	k->text[k->id + k->idlen] = '\0';
+	memcpy(k->text + k->len + 1, m->id.data, k->idlen);
+	k->text[k->len + 1 + k->idlen] = '\0';
 }
 
-/* Append n bytes at s to b: their offset. */
-static size_t
-put_at(struct buf *b, const char *s, size_t n)
+/* n bytes at s to o: after them. */
+static char *
+put(char *o, const char *s, size_t n)
 {
-	size_t at = b->len;
-
-	buf_add(b, s, n);
-	return at;
+	if (n > 0)
+		memcpy(o, s, n);
+	return o + n;
 }
 
 /* Keep the record in m->rec (members k, canonical id in m->id and
@@ -165,19 +163,13 @@ static void
 keep_record(struct merge *m, const int k[])
 {
 	const struct json *j = &m->rec.j;
-	struct buf *t = &m->kept;
 	struct input *l = new_input(m);
-	size_t a;
+	const char *tags = NULL;
+	char *o;
 	int i;
 
-	buf_reset(t);
-	buf_addc(t, '"');
-	l->id = put_at(t, m->id.data, m->id.len);
 	l->idlen = m->id.len;
-	buf_adds(t, "\"\"");
-	l->arch = put_at(t, m->arch.data, m->arch.len);
 	l->archlen = m->arch.len;
-	buf_addc(t, '"');
 	for (i = 0; i < INPUT_NNUMS; i++)
 		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
 		    &l->num[i]) == 0;
@@ -186,15 +178,21 @@ keep_record(struct merge *m, const int k[])
 	if (json_str(j, k[K_LAST_MODIFIED], &m->modified, NULL) == 0) {
 		l->has_modified = 1;
 		l->modlen = m->modified.len;
-		l->modified = put_at(t, m->modified.data, l->modlen);
 	}
 	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
-		a = json_start(j, k[K_TAGS]);
-		l->tagslen = json_end(j, k[K_TAGS]) - a;
-		l->tags = put_at(t, m->rec.text + a, l->tagslen);
+		tags = m->rec.text + json_start(j, k[K_TAGS]);
+		l->tagslen = json_end(j, k[K_TAGS]) - json_start(j, k[K_TAGS]);
 	}
-	l->text = store_alloc(&m->store, t->len);
-	memcpy(l->text, t->data, t->len);
+	l->text = o = store_alloc(&m->store, l->idlen + l->archlen +
+	    l->modlen + l->tagslen + 4);
+	*o++ = '"';
+	o = put(o, m->id.data, l->idlen);
+	*o++ = '"';
+	*o++ = '"';
+	o = put(o, m->arch.data, l->archlen);
+	*o++ = '"';
+	o = put(o, m->modified.data, l->modlen);
+	(void)put(o, tags, l->tagslen);
 }
 
 /* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else

@@ -228,5 +228,4 @@ merge_free(struct merge *m)
 	buf_free(&m->id);
 	buf_free(&m->arch);
 	buf_free(&m->modified);
-	buf_free(&m->kept);
 }

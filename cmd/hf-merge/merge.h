@@ -30,22 +30,50 @@ enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
  * architecture_id. supported: what its new entry needs, taken when the
  * line is parsed so that it is not parsed again: the canonical id and
  * architecture (what pyjson_dump writes for them, each between quotes
- * kept in text), the text of its tags array, last_modified as the
- * record has it (converted when written) and the three integers. The
- * strings are one piece of m->store, text: a copy of m->in shares them
- * (the fuzz harness merges twice with the same lines).
+ * kept in text), last_modified as the record has it (converted when
+ * written), the text of its tags array and the three integers. The
+ * strings are one piece of m->store, text, one after the other (so
+ * only their lengths are kept, and the input_* functions find them): a
+ * copy of m->in shares them (the fuzz harness merges twice with the
+ * same lines).
+ *   gaps:      the line (len bytes), NUL, the id, NUL
+ *   supported: '"', the id, '""', the architecture, '"', last_modified,
+ *              the tags (len 0)
  */
 struct input {
 	char		*text;
 	size_t		 len;		/* gaps: the line, at text */
-	size_t		 id, idlen;	/* offsets into text */
-	size_t		 arch, archlen;
-	size_t		 tags, tagslen;	/* tagslen 0: not an array */
-	size_t		 modified, modlen;	/* last_modified, unescaped */
-	char		 has_modified;	/* 0: not a string */
+	size_t		 idlen, archlen;
+	size_t		 modlen;	/* last_modified, unescaped */
+	size_t		 tagslen;	/* 0: not an array */
 	int64_t		 num[INPUT_NNUMS];
 	char		 has_num[INPUT_NNUMS];	/* 0: null */
+	char		 has_modified;	/* 0: not a string */
 };
+
+static inline const char *
+input_id(const struct input *l)
+{
+	return l->text + l->len + 1;
+}
+
+static inline const char *
+input_arch(const struct input *l)
+{
+	return input_id(l) + l->idlen + 2;
+}
+
+static inline const char *
+input_modified(const struct input *l)
+{
+	return input_arch(l) + l->archlen + 1;
+}
+
+static inline const char *
+input_tags(const struct input *l)
+{
+	return input_modified(l) + l->modlen;
+}
 
 /* Where the texts of struct input are kept (store.c): in large blocks,
  * freed together. */
@@ -103,7 +131,6 @@ struct merge {
 					 * escaped as pyjson_dump would */
 	struct buf	 arch;		/* its architecture, escaped */
 	struct buf	 modified;	/* its last_modified, unescaped */
-	struct buf	 kept;		/* what struct input keeps of it */
 	/* left out by design, for the summary line */
 	int64_t		 unsupported, repeated, present, file_dups;
 };

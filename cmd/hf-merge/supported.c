@@ -77,7 +77,7 @@ write_num(struct jw *w, const struct input *l, int i)
 static int
 write_plain_tags(struct jw *w, const struct input *l)
 {
-	const char *s = l->text + l->tags, *end = s + l->tagslen - 1, *q;
+	const char *s = input_tags(l), *end = s + l->tagslen - 1, *q;
 	const unsigned char *c;
 	int in = 0;
 
@@ -109,7 +109,7 @@ write_tags(struct jw *w, const struct input *l, struct pyjson *p)
 		return;
 	/* the array's text alone: it parsed as part of the record */
 	if (l->tagslen > 0 &&
-	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1) {
+	    pyjson_parse(p, input_tags(l), l->tagslen, 0, NULL) != -1) {
 		pyjson_dump(w, p, 0);
 		return;
 	}
@@ -129,7 +129,7 @@ write_metadata(struct jw *w, const struct input *l, struct pyjson *p)
 	KEY(w, "likes");
 	write_num(w, l, INPUT_LIKES);
 	KEY(w, "last_modified");
-	if (l->has_modified && date_iso_utc(l->text + l->modified, l->modlen,
+	if (l->has_modified && date_iso_utc(input_modified(l), l->modlen,
 	    iso) == 0)
 		jw_str(w, iso, strlen(iso));
 	else
@@ -192,9 +192,9 @@ write_entry(struct jw *w, struct merge *m, const struct input *l,
 {
 	jw_obj(w);
 	KEY(w, "architecture_id");
-	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
+	jw_raw(w, input_arch(l) - 1, l->archlen + 2);
 	KEY(w, "model_id");
-	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
+	jw_raw(w, input_id(l) - 1, l->idlen + 2);
 	buf_add(w->out, f->mid.data, f->mid.len);
 	KEY(w, "metadata");
 	if (m->no_metadata)
@@ -285,13 +285,13 @@ plan(struct merge *m, struct plan *p)
 	for (i = 0; i < m->nin; i++) {
 		l = &m->in[i];
 		/* input.c kept each id once: only the file's are looked up */
-		p->keep_new[i] = strmap_get(&ids, l->text + l->id,
+		p->keep_new[i] = strmap_get(&ids, input_id(l),
 		    l->idlen) == NULL;
 		if (!p->keep_new[i]) {
 			m->present++;
 			continue;
 		}
-		strmap_add(&archs, l->text + l->arch, l->archlen);
+		strmap_add(&archs, input_arch(l), l->archlen);
 		p->total++;
 	}
 	p->narch = (int64_t)archs.n;
