@@ -82,11 +82,13 @@ static void
 ids_grow(struct merge *m)
 {
 	uint64_t *old = m->ids;
-	size_t oldcap = m->idcap, i, k, mask;
+	size_t oldcap = m->idcap, i, k, mask, size;
 
-	m->idcap = m->idcap ? m->idcap * 2 : 1024;
-	m->ids = xreallocarray(NULL, m->idcap, sizeof(*m->ids));
-	memset(m->ids, 0, m->idcap * sizeof(*m->ids));
+	if (m->idcap > SIZE_MAX / 2 / sizeof(*m->ids))
+		errx(HF_EXIT_FATAL, "out of memory");
+	size = m->idcap * 2 * sizeof(*m->ids);
+	m->ids = store_array(NULL, 0, &size);
+	m->idcap = size / sizeof(*m->ids);	/* a power of two */
 	mask = m->idcap - 1;
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == 0)
@@ -96,7 +98,7 @@ ids_grow(struct merge *m)
 			;
 		m->ids[k] = old[i];
 	}
-	free(old);
+	store_array_free(old, oldcap * sizeof(*m->ids));
 }
 
 /* Whether the id in m->id is not that of a line kept already: then it
@@ -123,10 +125,14 @@ static struct input *
 new_input(struct merge *m)
 {
 	struct input *k;
+	size_t size;
 
 	if (m->nin == m->capin) {
-		m->capin = m->capin ? m->capin * 2 : 256;
-		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
+		if (m->capin > SIZE_MAX / 2 / sizeof(*m->in))
+			errx(HF_EXIT_FATAL, "out of memory");
+		size = m->capin * 2 * sizeof(*m->in);
+		m->in = store_array(m->in, m->capin * sizeof(*m->in), &size);
+		m->capin = size / sizeof(*m->in);
 	}
 	k = &m->in[m->nin++];
 	memset(k, 0, sizeof(*k));

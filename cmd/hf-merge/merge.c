@@ -214,7 +214,7 @@ merge_stats(const struct merge *m, char *argv[])
 void
 merge_free(struct merge *m)
 {
-	free(m->in);
+	store_array_free(m->in, m->capin * sizeof(*m->in));
 	store_free(&m->store);
 	free(m->dir);
 	free(m->path);
@@ -224,7 +224,7 @@ merge_free(struct merge *m)
 	pyjson_free(&m->scan);
 	pyjson_free(&m->doc);
 	pyjson_free(&m->rec);
-	free(m->ids);
+	store_array_free(m->ids, m->idcap * sizeof(*m->ids));
 	buf_free(&m->id);
 	buf_free(&m->arch);
 	buf_free(&m->modified);

@@ -2,13 +2,15 @@
  * (see merge.h). One malloc a line cost more than the line's parse, and
  * a registry's worth of small blocks is faulted in a page at a time:
  * here the lines go one after another into large blocks, mapped and
- * marked for transparent huge pages, and freed all at once. */
+ * marked for transparent huge pages, and freed all at once. The arrays
+ * of the lines and of their ids are mapped the same way. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise */
 #include <sys/mman.h>
 
 #include <err.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 #include "merge.h"
@@ -24,6 +26,7 @@ struct store_block {
 #define HEADER	((sizeof(struct store_block) + 15) & ~(size_t)15)
 
 static struct store_block *map_block(size_t);
+static size_t	blocks(size_t);
 
 /* A block of size bytes (a multiple of STORE_BLOCK), aligned on
  * STORE_BLOCK so that it can be one huge page, or a few. */
@@ -49,6 +52,36 @@ map_block(size_t size)
 	return (struct store_block *)(void *)a;
 }
 
+/* n bytes rounded up to whole blocks. */
+static size_t
+blocks(size_t n)
+{
+	if (n > SIZE_MAX - STORE_BLOCK)
+		errx(HF_EXIT_FATAL, "out of memory");
+	return n == 0 ? STORE_BLOCK : (n + STORE_BLOCK - 1) & ~(STORE_BLOCK - 1);
+}
+
+void *
+store_array(void *old, size_t oldsize, size_t *size)
+{
+	void *p;
+
+	*size = blocks(*size);
+	p = map_block(*size);
+	if (oldsize > 0) {
+		memcpy(p, old, oldsize);
+		store_array_free(old, oldsize);
+	}
+	return p;
+}
+
+void
+store_array_free(void *p, size_t size)
+{
+	if (p != NULL)
+		(void)munmap(p, blocks(size));
+}
+
 char *
 store_alloc(struct store *s, size_t n)
 {
@@ -59,10 +92,9 @@ store_alloc(struct store *s, size_t n)
 	if (n > (size_t)(s->end - s->at)) {
 		size = STORE_BLOCK;
 		if (n > STORE_BLOCK - HEADER) {
-			if (n > SIZE_MAX - HEADER - STORE_BLOCK)
+			if (n > SIZE_MAX - HEADER)
 				errx(HF_EXIT_FATAL, "out of memory");
-			size = (n + HEADER + STORE_BLOCK - 1) &
-			    ~(STORE_BLOCK - 1);
+			size = blocks(n + HEADER);
 		}
 		b = map_block(size);
 		b->next = s->head;
