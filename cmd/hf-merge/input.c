@@ -86,7 +86,7 @@ ids_grow(struct merge *m)
 
 	if (m->idcap > SIZE_MAX / 2 / sizeof(*m->ids))
 		errx(HF_EXIT_FATAL, "out of memory");
-	size = m->idcap * 2 * sizeof(*m->ids);
+	size = (m->idcap ? m->idcap * 2 : 1024) * sizeof(*m->ids);
 	m->ids = store_array(NULL, 0, &size);
 	m->idcap = size / sizeof(*m->ids);	/* a power of two */
 	mask = m->idcap - 1;
@@ -130,7 +130,7 @@ new_input(struct merge *m)
 	if (m->nin == m->capin) {
 		if (m->capin > SIZE_MAX / 2 / sizeof(*m->in))
 			errx(HF_EXIT_FATAL, "out of memory");
-		size = m->capin * 2 * sizeof(*m->in);
+		size = (m->capin ? m->capin * 2 : 256) * sizeof(*m->in);
 		m->in = store_array(m->in, m->capin * sizeof(*m->in), &size);
 		m->capin = size / sizeof(*m->in);
 	}

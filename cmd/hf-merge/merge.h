@@ -154,9 +154,9 @@ struct merge_out {
 /* store.c: n bytes of s, which stay where they are until store_free. */
 char	*store_alloc(struct store *s, size_t n);
 void	 store_free(struct store *s);
-/* A zeroed array of at least *size bytes (*size: how many), mapped as
- * the store's blocks are, with the oldsize bytes of old (mapped by
- * store_array too, then unmapped; NULL if oldsize is 0) at its start. */
+/* A zeroed array of at least *size bytes (*size: how many), with the
+ * oldsize bytes of old (from store_array too, then freed; NULL if
+ * oldsize is 0) at its start. store_array_free takes the size asked. */
 void	*store_array(void *old, size_t oldsize, size_t *size);
 void	 store_array_free(void *, size_t size);
 

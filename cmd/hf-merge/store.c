@@ -1,9 +1,12 @@
 /* store.c: the memory that holds what hf-merge keeps of its input lines
  * (see merge.h). One malloc a line cost more than the line's parse, and
  * a registry's worth of small blocks is faulted in a page at a time:
- * here the lines go one after another into large blocks, mapped and
- * marked for transparent huge pages, and freed all at once. The arrays
- * of the lines and of their ids are mapped the same way. */
+ * here the lines go one after another into large blocks, freed all at
+ * once, and the arrays of the lines and of their ids grow the same way.
+ * Memory of STORE_SMALL or more is mapped in whole blocks marked for
+ * transparent huge pages; less is malloc'd, since a huge page is
+ * cleared whole when first touched, which a small input would pay for
+ * nothing. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise */
 #include <sys/mman.h>
 
@@ -16,6 +19,8 @@
 #include "merge.h"
 
 #define STORE_BLOCK	((size_t)2 << 20)	/* x86-64's huge page size */
+#define STORE_SMALL	((size_t)256 << 10)	/* less is malloc'd */
+#define STORE_FIRST	((size_t)64 << 10)	/* the store's first block */
 
 /* At the start of each block: the blocks filled before it. */
 struct store_block {
@@ -25,13 +30,13 @@ struct store_block {
 
 #define HEADER	((sizeof(struct store_block) + 15) & ~(size_t)15)
 
-static struct store_block *map_block(size_t);
-static size_t	blocks(size_t);
+static void	*map_blocks(size_t);
+static size_t	 round_size(size_t);
 
-/* A block of size bytes (a multiple of STORE_BLOCK), aligned on
- * STORE_BLOCK so that it can be one huge page, or a few. */
-static struct store_block *
-map_block(size_t size)
+/* size bytes (a multiple of STORE_BLOCK), aligned on STORE_BLOCK so
+ * that each block can be one huge page. */
+static void *
+map_blocks(size_t size)
 {
 	size_t span = size + STORE_BLOCK, head;
 	char *p, *a;
@@ -49,16 +54,19 @@ map_block(size_t size)
 #ifdef MADV_HUGEPAGE
 	(void)madvise(a, size, MADV_HUGEPAGE);	/* a hint */
 #endif
-	return (struct store_block *)(void *)a;
+	return a;
 }
 
-/* n bytes rounded up to whole blocks. */
+/* The size of the memory store_array gives for n bytes: n if it is
+ * malloc'd, else whole blocks. */
 static size_t
-blocks(size_t n)
+round_size(size_t n)
 {
+	if (n < STORE_SMALL)
+		return n;
 	if (n > SIZE_MAX - STORE_BLOCK)
 		errx(HF_EXIT_FATAL, "out of memory");
-	return n == 0 ? STORE_BLOCK : (n + STORE_BLOCK - 1) & ~(STORE_BLOCK - 1);
+	return (n + STORE_BLOCK - 1) & ~(STORE_BLOCK - 1);
 }
 
 void *
@@ -66,8 +74,12 @@ store_array(void *old, size_t oldsize, size_t *size)
 {
 	void *p;
 
-	*size = blocks(*size);
-	p = map_block(*size);
+	if ((*size = round_size(*size)) < STORE_SMALL) {
+		p = xrealloc(old, *size);
+		memset((char *)p + oldsize, 0, *size - oldsize);
+		return p;
+	}
+	p = map_blocks(*size);
 	if (oldsize > 0) {
 		memcpy(p, old, oldsize);
 		store_array_free(old, oldsize);
@@ -78,8 +90,12 @@ store_array(void *old, size_t oldsize, size_t *size)
 void
 store_array_free(void *p, size_t size)
 {
-	if (p != NULL)
-		(void)munmap(p, blocks(size));
+	if (p == NULL)
+		return;
+	if ((size = round_size(size)) < STORE_SMALL)
+		free(p);
+	else
+		(void)munmap(p, size);
 }
 
 char *
@@ -90,13 +106,13 @@ store_alloc(struct store *s, size_t n)
 	char *p;
 
 	if (n > (size_t)(s->end - s->at)) {
-		size = STORE_BLOCK;
-		if (n > STORE_BLOCK - HEADER) {
+		size = s->head == NULL ? STORE_FIRST : STORE_BLOCK;
+		if (n > size - HEADER) {
 			if (n > SIZE_MAX - HEADER)
 				errx(HF_EXIT_FATAL, "out of memory");
-			size = blocks(n + HEADER);
+			size = n + HEADER;
 		}
-		b = map_block(size);
+		b = store_array(NULL, 0, &size);
 		b->next = s->head;
 		b->size = size;
 		s->head = b;
@@ -115,7 +131,7 @@ store_free(struct store *s)
 
 	for (b = s->head; b != NULL; b = next) {
 		next = b->next;
-		(void)munmap(b, b->size);
+		store_array_free(b, b->size);
 	}
 	s->head = NULL;
 	s->at = s->end = NULL;
