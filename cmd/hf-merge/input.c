@@ -139,12 +139,16 @@ new_input(struct merge *m)
 	return k;
 }
 
-/* Keep gap line l with its canonical architecture_id (in m->id). */
+/* Keep gap line l (parsed in m->rec) with its canonical
+ * architecture_id (in m->id) and its integer total_models. */
 static void
 keep_gap(struct merge *m, const struct nd_line *l)
 {
+	const struct json *j = &m->rec.j;
 	struct input *k = new_input(m);
 
+	k->has_num[INPUT_MODELS] = json_i64(j, json_get(j, 0,
+	    "total_models"), &k->num[INPUT_MODELS]) == 0;
 	k->len = l->len;
 	k->idlen = m->id.len;
 	k->text = store_alloc(&m->store, k->len + k->idlen + 2);

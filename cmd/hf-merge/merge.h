@@ -22,16 +22,19 @@
 #define MERGE_HISTORY_FILE	"verification_history.json"
 enum merge_mode { MODE_SUPPORTED, MODE_GAPS, MODE_SUMMARY, MODE_IDS };
 
-/* The integers of a record, in struct input's num. */
+/* The integers of a record, in struct input's num; a gap's
+ * total_models in the first. */
 enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
+#define INPUT_MODELS	INPUT_DOWNLOADS
 
 /*
  * An accepted input line. gaps: the line itself, then its canonical
- * architecture_id. supported: what its new entry needs, taken when the
- * line is parsed so that it is not parsed again: the canonical id and
- * architecture (what pyjson_dump writes for them, each between quotes
- * kept in text), last_modified as the record has it (converted when
- * written), the text of its tags array and the three integers. The
+ * architecture_id and total_models. supported: what its new entry
+ * needs, taken when the line is parsed so that it is not parsed again:
+ * the canonical id and architecture (what pyjson_dump writes for them,
+ * each between quotes kept in text), last_modified as the record has it
+ * (converted when written), the text of its tags array and the three
+ * integers. The
  * strings are one piece of m->store, text, one after the other (so
  * only their lengths are kept, and the input_* functions find them): a
  * copy of m->in shares them (the fuzz harness merges twice with the
