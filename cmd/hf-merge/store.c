@@ -7,7 +7,7 @@
  * transparent huge pages; less is malloc'd, since a huge page is
  * cleared whole when first touched, which a small input would pay for
  * nothing. */
-#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise */
+#define _GNU_SOURCE	/* MAP_ANONYMOUS, madvise, mremap */
 #include <sys/mman.h>
 
 #include <err.h>
@@ -31,6 +31,7 @@ struct store_block {
 #define HEADER	((sizeof(struct store_block) + 15) & ~(size_t)15)
 
 static void	*map_blocks(size_t);
+static int	 move_blocks(void *, size_t, void *);
 static size_t	 round_size(size_t);
 
 /* size bytes (a multiple of STORE_BLOCK), aligned on STORE_BLOCK so
@@ -57,6 +58,23 @@ map_blocks(size_t size)
 	return a;
 }
 
+/* Move the size bytes mapped at old to the start of p, mapped too:
+ * their pages, faulted in already, are not copied, nor cleared again.
+ * 0, or -1 with nothing moved. */
+static int
+move_blocks(void *old, size_t size, void *p)
+{
+#ifdef MREMAP_FIXED
+	return mremap(old, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, p) ==
+	    MAP_FAILED ? -1 : 0;
+#else
+	(void)old;
+	(void)size;
+	(void)p;
+	return -1;
+#endif
+}
+
 /* The size of the memory store_array gives for n bytes: n if it is
  * malloc'd, else whole blocks. */
 static size_t
@@ -80,6 +98,9 @@ store_array(void *old, size_t oldsize, size_t *size)
 		return p;
 	}
 	p = map_blocks(*size);
+	if (round_size(oldsize) >= STORE_SMALL &&
+	    move_blocks(old, round_size(oldsize), p) == 0)
+		return p;
 	if (oldsize > 0) {
 		memcpy(p, old, oldsize);
 		store_array_free(old, oldsize);
