@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "idset.h"
 #include "json.h"
 #include "jsonw.h"
 #include "ndjson.h"
@@ -25,9 +24,7 @@ static const char *const record_keys[K_NKEYS] = {
 	"parameter_count", "last_modified", "tags",
 };
 
-static uint32_t	id_hash(const char *, size_t);
-static size_t	id_home(const struct merge *, const char *, size_t, uint32_t);
-static void	ids_grow(struct merge *);
+static const char *line_id(const void *, size_t, size_t *);
 static int	id_new(struct merge *);
 static struct input *new_input(struct merge *);
 static void	keep_gap(struct merge *, const struct nd_line *);
@@ -48,57 +45,14 @@ input_canon(struct buf *b, const struct pyjson *p, int i)
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
 }
 
-/* 32 bits of the id's hash: where its slot is found, and what the
- * slot keeps to tell ids apart without reading their texts. */
-static uint32_t
-id_hash(const char *id, size_t len)
+/* idtab's key for m->ids: the id of line i. */
+static const char *
+line_id(const void *arg, size_t i, size_t *len)
 {
-	uint64_t h = idset_hash(id, len);
+	const struct merge *m = arg;
 
-	return (uint32_t)(h ^ h >> 32);
-}
-
-/* The slot of m->ids that holds the line with this id, else the empty
- * one where it would go. */
-static size_t
-id_home(const struct merge *m, const char *id, size_t len, uint32_t h)
-{
-	size_t mask = m->idcap - 1, i;
-	const struct input *k;
-	uint64_t s;
-
-	for (i = h & mask; (s = m->ids[i]) != 0; i = (i + 1) & mask) {
-		if ((uint32_t)(s >> 32) != h)
-			continue;
-		k = &m->in[(uint32_t)s - 1];
-		if (k->idlen == len && memcmp(input_id(k), id, len) == 0)
-			break;
-	}
-	return i;
-}
-
-/* Twice the slots, each line at its new place. */
-static void
-ids_grow(struct merge *m)
-{
-	uint64_t *old = m->ids;
-	size_t oldcap = m->idcap, i, k, mask, size;
-
-	if (m->idcap > SIZE_MAX / 2 / sizeof(*m->ids))
-		errx(HF_EXIT_FATAL, "out of memory");
-	size = (m->idcap ? m->idcap * 2 : 1024) * sizeof(*m->ids);
-	m->ids = store_array(NULL, 0, &size);
-	m->idcap = size / sizeof(*m->ids);	/* a power of two */
-	mask = m->idcap - 1;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == 0)
-			continue;
-		for (k = (uint32_t)(old[i] >> 32) & mask; m->ids[k] != 0;
-		    k = (k + 1) & mask)
-			;
-		m->ids[k] = old[i];
-	}
-	store_array_free(old, oldcap * sizeof(*m->ids));
+	*len = m->in[i].idlen;
+	return input_id(&m->in[i]);
 }
 
 /* Whether the id in m->id is not that of a line kept already: then it
@@ -106,18 +60,11 @@ ids_grow(struct merge *m)
 static int
 id_new(struct merge *m)
 {
-	uint32_t h = id_hash(m->id.data, m->id.len);
-	size_t at;
-
-	if (m->nin >= UINT32_MAX - 1)
-		errx(HF_EXIT_FATAL, "more than %u input lines to keep",
-		    UINT32_MAX - 2);
-	if (2 * (m->nin + 1) > m->idcap)
-		ids_grow(m);
-	at = id_home(m, m->id.data, m->id.len, h);
-	if (m->ids[at] != 0)
+	m->ids.key = line_id;
+	m->ids.arg = m;
+	if (idtab_find(&m->ids, m->id.data, m->id.len) != 0)
 		return 0;
-	m->ids[at] = (uint64_t)h << 32 | (uint64_t)(m->nin + 1);
+	idtab_add(&m->ids, m->nin);
 	return 1;
 }
 

@@ -224,7 +224,7 @@ merge_free(struct merge *m)
 	pyjson_free(&m->scan);
 	pyjson_free(&m->doc);
 	pyjson_free(&m->rec);
-	store_array_free(m->ids, m->idcap * sizeof(*m->ids));
+	idtab_free(&m->ids);
 	buf_free(&m->id);
 	buf_free(&m->arch);
 	buf_free(&m->modified);

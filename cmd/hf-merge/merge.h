@@ -86,6 +86,20 @@ struct store {
 	char		*at, *end;	/* its free room */
 };
 
+/* A table of ids kept elsewhere, found by their text (idtab.c): key
+ * gives the id of index i and its length. */
+struct idtab {
+	uint64_t	*slot;		/* 0: empty; else 32 bits of the id's
+					 * hash above its index plus one */
+	size_t		 cap, n;	/* cap: a power of two, or 0 */
+	const char	*(*key)(const void *arg, size_t i, size_t *len);
+	const void	*arg;
+	/* the last id looked up, for idtab_add */
+	const char	*id;
+	size_t		 len, at;
+	uint32_t	 hash;
+};
+
 /* What --stats FD reports: the counts the formatters make. */
 struct merge_stats {
 	int64_t		 before;	/* the file's entries before */
@@ -123,12 +137,7 @@ struct merge {
 	struct input	*in;		/* accepted input lines */
 	struct store	 store;		/* their texts */
 	size_t		 nin, capin;
-	/* The lines of in by their ids (gaps: architectures), open
-	 * addressing: 0 empty, else the low 32 bits of the id's hash
-	 * above the line's index plus one. The ids are in the texts:
-	 * nothing is copied. */
-	uint64_t	*ids;
-	size_t		 idcap;		/* a power of two, or 0 */
+	struct idtab	 ids;		/* in by id (gaps: architecture) */
 	/* The line at hand, kept between lines for their allocations. */
 	struct buf	 id;		/* its id (gaps: architecture_id),
 					 * escaped as pyjson_dump would */
@@ -162,6 +171,12 @@ void	 store_free(struct store *s);
  * oldsize is 0) at its start. store_array_free takes the size asked. */
 void	*store_array(void *old, size_t oldsize, size_t *size);
 void	 store_array_free(void *, size_t size);
+
+/* idtab.c: the index plus one of the id (len bytes) in t, or 0. */
+size_t	idtab_find(struct idtab *t, const char *id, size_t len);
+/* Add index i for the id idtab_find did not find just before. */
+void	idtab_add(struct idtab *t, size_t i);
+void	idtab_free(struct idtab *t);
 
 /* input.c: nd_each's functions for supported and for gaps. Each keeps
  * the line in m->in or counts why not; HF_EXIT_OK or the skip status. */
