@@ -34,11 +34,10 @@ enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
  * the canonical id and architecture (what pyjson_dump writes for them,
  * each between quotes kept in text), last_modified as the record has it
  * (converted when written), the text of its tags array and the three
- * integers. The
- * strings are one piece of m->store, text, one after the other (so
- * only their lengths are kept, and the input_* functions find them): a
- * copy of m->in shares them (the fuzz harness merges twice with the
- * same lines).
+ * integers. The strings are one piece of m->store, text, one after the
+ * other (so only their lengths are kept, and the input_* functions find
+ * them): a copy of m->in shares them (the fuzz harness merges twice with
+ * the same lines).
  *   gaps:      the line (len bytes), NUL, the id, NUL
  *   supported: '"', the id, '""', the architecture, '"', last_modified,
  *              the tags (len 0)

@@ -289,7 +289,7 @@ file_id(struct merge *m, int k, struct buf *key, struct span *sp)
 	}
 	if (input_canon(key, d, k) == -1)
 		return -1;
-	sp->s = c = store_alloc(&m->store, key->len + 1);
+	sp->s = c = store_alloc(&m->store, key->len);
 	sp->len = key->len;
 	memcpy(c, key->data, key->len);
 	return 0;
