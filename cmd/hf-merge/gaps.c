@@ -73,19 +73,21 @@ write_gap(struct jw *w, const struct pyjson *p)
 	jw_end(w);
 }
 
-/* The sum of the gaps' integer total_models; an addition that
- * overflows gives INT64_MAX or INT64_MIN. */
+/* The sum of the gaps' integer total_models (taken by input.c); an
+ * addition that overflows gives INT64_MAX or INT64_MIN. */
 static int64_t
 total_models(struct merge *m)
 {
-	int64_t total = 0, v;
+	const struct input *l;
+	int64_t total = 0;
 	size_t i;
 
 	for (i = 0; i < m->nin; i++) {
-		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
-		if (json_i64(&m->rec.j, json_get(&m->rec.j, 0, "total_models"),
-		    &v) == 0 && __builtin_add_overflow(total, v, &total))
-			total = v > 0 ? INT64_MAX : INT64_MIN;
+		l = &m->in[i];
+		if (l->has_num[INPUT_MODELS] && __builtin_add_overflow(total,
+		    l->num[INPUT_MODELS], &total))
+			total = l->num[INPUT_MODELS] > 0 ? INT64_MAX :
+			    INT64_MIN;
 	}
 	return total;
 }

@@ -1,5 +1,7 @@
 /* input.c: hf-merge's input lines, taken as they are read: records for
  * supported, gap entries for gaps (see merge.h). */
+#include <err.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +10,6 @@
 #include "jsonw.h"
 #include "ndjson.h"
 #include "pyjson.h"
-#include "strmap.h"
 #include "util.h"
 #include "merge.h"
 
@@ -23,9 +24,11 @@ static const char *const record_keys[K_NKEYS] = {
 	"parameter_count", "last_modified", "tags",
 };
 
+static const char *line_id(const void *, size_t, size_t *);
+static int	id_new(struct merge *);
 static struct input *new_input(struct merge *);
 static void	keep_gap(struct merge *, const struct nd_line *);
-static size_t	put_at(struct buf *, const char *, size_t);
+static char	*put(char *, const char *, size_t);
 static void	keep_record(struct merge *, const int []);
 static int	parse_line(struct merge *, struct nd_line *);
 
@@ -42,44 +45,73 @@ input_canon(struct buf *b, const struct pyjson *p, int i)
 	return jw_reescape(b, p->text + a + 1, json_end(&p->j, i) - a - 2);
 }
 
+/* idtab's key for m->ids: the id of line i. */
+static const char *
+line_id(const void *arg, size_t i, size_t *len)
+{
+	const struct merge *m = arg;
+
+	*len = m->in[i].idlen;
+	return input_id(&m->in[i]);
+}
+
+/* Whether the id in m->id is not that of a line kept already: then it
+ * is taken for the line about to be kept, the next of m->in. */
+static int
+id_new(struct merge *m)
+{
+	m->ids.key = line_id;
+	m->ids.arg = m;
+	if (idtab_find(&m->ids, m->id.data, m->id.len) != 0)
+		return 0;
+	idtab_add(&m->ids, m->nin);
+	return 1;
+}
+
 static struct input *
 new_input(struct merge *m)
 {
 	struct input *k;
+	size_t size;
 
 	if (m->nin == m->capin) {
-		m->capin = m->capin ? m->capin * 2 : 256;
-		m->in = xreallocarray(m->in, m->capin, sizeof(*m->in));
+		if (m->capin > SIZE_MAX / 2 / sizeof(*m->in))
+			errx(HF_EXIT_FATAL, "out of memory");
+		size = (m->capin ? m->capin * 2 : 256) * sizeof(*m->in);
+		m->in = store_array(m->in, m->capin * sizeof(*m->in), &size);
+		m->capin = size / sizeof(*m->in);
 	}
 	k = &m->in[m->nin++];
 	memset(k, 0, sizeof(*k));
 	return k;
 }
 
-/* Keep gap line l with its canonical architecture_id (in m->id). */
+/* Keep gap line l (parsed in m->rec) with its canonical
+ * architecture_id (in m->id) and its integer total_models. */
 static void
 keep_gap(struct merge *m, const struct nd_line *l)
 {
+	const struct json *j = &m->rec.j;
 	struct input *k = new_input(m);
 
+	k->has_num[INPUT_MODELS] = json_i64(j, json_get(j, 0,
+	    "total_models"), &k->num[INPUT_MODELS]) == 0;
 	k->len = l->len;
-	k->id = l->len + 1;
 	k->idlen = m->id.len;
-	k->text = xmalloc(k->id + k->idlen + 1);
+	k->text = store_alloc(&m->store, k->len + k->idlen + 2);
 	memcpy(k->text, l->data, l->len);
 	k->text[l->len] = '\0';
-	memcpy(k->text + k->id, m->id.data, k->idlen);
-	k->text[k->id + k->idlen] = '\0';
+	memcpy(k->text + k->len + 1, m->id.data, k->idlen);
+	k->text[k->len + 1 + k->idlen] = '\0';
 }
 
-/* Append n bytes at s to b: their offset. */
-static size_t
-put_at(struct buf *b, const char *s, size_t n)
+/* n bytes at s to o: after them. */
+static char *
+put(char *o, const char *s, size_t n)
 {
-	size_t at = b->len;
-
-	buf_add(b, s, n);
-	return at;
+	if (n > 0)
+		memcpy(o, s, n);
+	return o + n;
 }
 
 /* Keep the record in m->rec (members k, canonical id in m->id and
@@ -88,19 +120,13 @@ static void
 keep_record(struct merge *m, const int k[])
 {
 	const struct json *j = &m->rec.j;
-	struct buf *t = &m->kept;
 	struct input *l = new_input(m);
-	size_t a;
+	const char *tags = NULL;
+	char *o;
 	int i;
 
-	buf_reset(t);
-	buf_addc(t, '"');
-	l->id = put_at(t, m->id.data, m->id.len);
 	l->idlen = m->id.len;
-	buf_adds(t, "\"\"");
-	l->arch = put_at(t, m->arch.data, m->arch.len);
 	l->archlen = m->arch.len;
-	buf_addc(t, '"');
 	for (i = 0; i < INPUT_NNUMS; i++)
 		l->has_num[i] = json_i64(j, k[K_DOWNLOADS + i],
 		    &l->num[i]) == 0;
@@ -109,15 +135,21 @@ keep_record(struct merge *m, const int k[])
 	if (json_str(j, k[K_LAST_MODIFIED], &m->modified, NULL) == 0) {
 		l->has_modified = 1;
 		l->modlen = m->modified.len;
-		l->modified = put_at(t, m->modified.data, l->modlen);
 	}
 	if (json_type(j, k[K_TAGS]) == JSON_ARRAY) {
-		a = json_start(j, k[K_TAGS]);
-		l->tagslen = json_end(j, k[K_TAGS]) - a;
-		l->tags = put_at(t, m->rec.text + a, l->tagslen);
+		tags = m->rec.text + json_start(j, k[K_TAGS]);
+		l->tagslen = json_end(j, k[K_TAGS]) - json_start(j, k[K_TAGS]);
 	}
-	l->text = xmalloc(t->len);
-	memcpy(l->text, t->data, t->len);
+	l->text = o = store_alloc(&m->store, l->idlen + l->archlen +
+	    l->modlen + l->tagslen + 4);
+	*o++ = '"';
+	o = put(o, m->id.data, l->idlen);
+	*o++ = '"';
+	*o++ = '"';
+	o = put(o, m->arch.data, l->archlen);
+	*o++ = '"';
+	o = put(o, m->modified.data, l->modlen);
+	(void)put(o, tags, l->tagslen);
 }
 
 /* Parse an input line into m->rec: HF_EXIT_OK if it is an object, else
@@ -153,7 +185,7 @@ input_record(struct nd_line *l, void *arg)
 		m->unsupported++;
 		return HF_EXIT_OK;
 	}
-	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+	if (!id_new(m)) {
 		m->repeated++;
 		return HF_EXIT_OK;
 	}
@@ -174,7 +206,7 @@ input_gap(struct nd_line *l, void *arg)
 		return nd_skip(l, "architecture_id: missing");
 	if (input_canon(&m->id, &m->rec, id) == -1)
 		return nd_skip(l, "architecture_id: not a string");
-	if (!strmap_add(&m->input_ids, m->id.data, m->id.len)) {
+	if (!id_new(m)) {
 		m->repeated++;
 		return HF_EXIT_OK;
 	}

@@ -214,11 +214,8 @@ merge_stats(const struct merge *m, char *argv[])
 void
 merge_free(struct merge *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->nin; i++)
-		free(m->in[i].text);
-	free(m->in);
+	store_array_free(m->in, m->capin * sizeof(*m->in));
+	store_free(&m->store);
 	free(m->dir);
 	free(m->path);
 	free(m->st.upto);
@@ -227,9 +224,8 @@ merge_free(struct merge *m)
 	pyjson_free(&m->scan);
 	pyjson_free(&m->doc);
 	pyjson_free(&m->rec);
-	strmap_free(&m->input_ids);
+	idtab_free(&m->ids);
 	buf_free(&m->id);
 	buf_free(&m->arch);
 	buf_free(&m->modified);
-	buf_free(&m->kept);
 }

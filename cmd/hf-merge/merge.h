@@ -22,29 +22,81 @@
 #define MERGE_HISTORY_FILE	"verification_history.json"
 enum merge_mode { MODE_SUPPORTED, MODE_GAPS, MODE_SUMMARY, MODE_IDS };
 
-/* The integers of a record, in struct input's num. */
+/* The integers of a record, in struct input's num; a gap's
+ * total_models in the first. */
 enum { INPUT_DOWNLOADS, INPUT_LIKES, INPUT_PARAMS, INPUT_NNUMS };
+#define INPUT_MODELS	INPUT_DOWNLOADS
 
 /*
  * An accepted input line. gaps: the line itself, then its canonical
- * architecture_id. supported: what its new entry needs, taken when the
- * line is parsed so that it is not parsed again: the canonical id and
- * architecture (what pyjson_dump writes for them, each between quotes
- * kept in text), the text of its tags array, last_modified as the
- * record has it (converted when written) and the three integers. The strings are one allocation, text: a copy
- * of m->in shares them (the fuzz harness merges twice with the same
- * lines).
+ * architecture_id and total_models. supported: what its new entry
+ * needs, taken when the line is parsed so that it is not parsed again:
+ * the canonical id and architecture (what pyjson_dump writes for them,
+ * each between quotes kept in text), last_modified as the record has it
+ * (converted when written), the text of its tags array and the three
+ * integers. The strings are one piece of m->store, text, one after the
+ * other (so only their lengths are kept, and the input_* functions find
+ * them): a copy of m->in shares them (the fuzz harness merges twice with
+ * the same lines).
+ *   gaps:      the line (len bytes), NUL, the id, NUL
+ *   supported: '"', the id, '""', the architecture, '"', last_modified,
+ *              the tags (len 0)
  */
 struct input {
 	char		*text;
 	size_t		 len;		/* gaps: the line, at text */
-	size_t		 id, idlen;	/* offsets into text */
-	size_t		 arch, archlen;
-	size_t		 tags, tagslen;	/* tagslen 0: not an array */
-	size_t		 modified, modlen;	/* last_modified, unescaped */
-	char		 has_modified;	/* 0: not a string */
+	size_t		 idlen, archlen;
+	size_t		 modlen;	/* last_modified, unescaped */
+	size_t		 tagslen;	/* 0: not an array */
 	int64_t		 num[INPUT_NNUMS];
 	char		 has_num[INPUT_NNUMS];	/* 0: null */
+	char		 has_modified;	/* 0: not a string */
+};
+
+static inline const char *
+input_id(const struct input *l)
+{
+	return l->text + l->len + 1;
+}
+
+static inline const char *
+input_arch(const struct input *l)
+{
+	return input_id(l) + l->idlen + 2;
+}
+
+static inline const char *
+input_modified(const struct input *l)
+{
+	return input_arch(l) + l->archlen + 1;
+}
+
+static inline const char *
+input_tags(const struct input *l)
+{
+	return input_modified(l) + l->modlen;
+}
+
+/* Where the texts of struct input are kept (store.c): in large blocks,
+ * freed together. */
+struct store_block;
+struct store {
+	struct store_block *head;	/* the block being filled, first */
+	char		*at, *end;	/* its free room */
+};
+
+/* A table of ids kept elsewhere, found by their text (idtab.c): key
+ * gives the id of index i and its length. */
+struct idtab {
+	uint64_t	*slot;		/* 0: empty; else 32 bits of the id's
+					 * hash above its index plus one */
+	size_t		 cap, n;	/* cap: a power of two, or 0 */
+	const char	*(*key)(const void *arg, size_t i, size_t *len);
+	const void	*arg;
+	/* the last id looked up, for idtab_add */
+	const char	*id;
+	size_t		 len, at;
+	uint32_t	 hash;
 };
 
 /* What --stats FD reports: the counts the formatters make. */
@@ -82,14 +134,14 @@ struct merge {
 	int		 scan_info;	/* (-1: none), found in one pass */
 	struct pyjson	 rec;		/* one input line */
 	struct input	*in;		/* accepted input lines */
+	struct store	 store;		/* their texts */
 	size_t		 nin, capin;
-	struct strmap	 input_ids;	/* ids (gaps: architectures) of in */
+	struct idtab	 ids;		/* in by id (gaps: architecture) */
 	/* The line at hand, kept between lines for their allocations. */
 	struct buf	 id;		/* its id (gaps: architecture_id),
 					 * escaped as pyjson_dump would */
 	struct buf	 arch;		/* its architecture, escaped */
 	struct buf	 modified;	/* its last_modified, unescaped */
-	struct buf	 kept;		/* what struct input keeps of it */
 	/* left out by design, for the summary line */
 	int64_t		 unsupported, repeated, present, file_dups;
 };
@@ -98,15 +150,32 @@ struct merge {
  * Where a formatter's text goes. It formats into buf and hands buf's
  * bytes to put once they are MERGE_SPILL or more, and at the end: a
  * registry file is never held whole. hf-merge puts them into the
- * temporary file it renames over the old one.
+ * temporary file it renames over the old one. A piece that small stays
+ * in the cache and its few pages are faulted in once; more writes cost
+ * less than a larger buffer's first touch.
  */
-#define MERGE_SPILL	(1 << 20)
+#define MERGE_SPILL	(1 << 17)
 
 struct merge_out {
 	struct buf	 buf;
 	void		(*put)(void *arg, const char *, size_t);
 	void		*arg;
 };
+
+/* store.c: n bytes of s, which stay where they are until store_free. */
+char	*store_alloc(struct store *s, size_t n);
+void	 store_free(struct store *s);
+/* A zeroed array of at least *size bytes (*size: how many), with the
+ * oldsize bytes of old (from store_array too, then freed; NULL if
+ * oldsize is 0) at its start. store_array_free takes the size asked. */
+void	*store_array(void *old, size_t oldsize, size_t *size);
+void	 store_array_free(void *, size_t size);
+
+/* idtab.c: the index plus one of the id (len bytes) in t, or 0. */
+size_t	idtab_find(struct idtab *t, const char *id, size_t len);
+/* Add index i for the id idtab_find did not find just before. */
+void	idtab_add(struct idtab *t, size_t i);
+void	idtab_free(struct idtab *t);
 
 /* input.c: nd_each's functions for supported and for gaps. Each keeps
  * the line in m->in or counts why not; HF_EXIT_OK or the skip status. */

@@ -36,9 +36,16 @@ struct fixed {
 	struct buf	 mid, tail;
 };
 
+/* An id kept elsewhere. */
+struct span {
+	const char	*s;
+	size_t		 len;
+};
+
 /* What plan decides and counts for the headers. */
 struct plan {
 	char		*keep_old;	/* per entry of the file */
+	struct span	*ids;		/* per entry: its canonical model_id */
 	char		*keep_new;	/* per input line */
 	int64_t		 total, narch, nverified;
 };
@@ -53,7 +60,10 @@ static void	write_entry(struct jw *, struct merge *, const struct input *,
 		    const struct fixed *);
 static int	verified(const struct pyjson *, int);
 static void	report_dup(struct merge *, int);
-static void	plan_old(struct merge *, struct plan *, struct strmap *,
+static int	plain(const char *, size_t);
+static const char *span_id(const void *, size_t, size_t *);
+static int	file_id(struct merge *, int, struct buf *, struct span *);
+static void	plan_old(struct merge *, struct plan *, struct idtab *,
 		    struct strmap *);
 static void	plan(struct merge *, struct plan *);
 static void	count(struct merge *, const struct plan *, int);
@@ -77,7 +87,7 @@ write_num(struct jw *w, const struct input *l, int i)
 static int
 write_plain_tags(struct jw *w, const struct input *l)
 {
-	const char *s = l->text + l->tags, *end = s + l->tagslen - 1, *q;
+	const char *s = input_tags(l), *end = s + l->tagslen - 1, *q;
 	const unsigned char *c;
 	int in = 0;
 
@@ -109,7 +119,7 @@ write_tags(struct jw *w, const struct input *l, struct pyjson *p)
 		return;
 	/* the array's text alone: it parsed as part of the record */
 	if (l->tagslen > 0 &&
-	    pyjson_parse(p, l->text + l->tags, l->tagslen, 0, NULL) != -1) {
+	    pyjson_parse(p, input_tags(l), l->tagslen, 0, NULL) != -1) {
 		pyjson_dump(w, p, 0);
 		return;
 	}
@@ -129,7 +139,7 @@ write_metadata(struct jw *w, const struct input *l, struct pyjson *p)
 	KEY(w, "likes");
 	write_num(w, l, INPUT_LIKES);
 	KEY(w, "last_modified");
-	if (l->has_modified && date_iso_utc(l->text + l->modified, l->modlen,
+	if (l->has_modified && date_iso_utc(input_modified(l), l->modlen,
 	    iso) == 0)
 		jw_str(w, iso, strlen(iso));
 	else
@@ -192,9 +202,9 @@ write_entry(struct jw *w, struct merge *m, const struct input *l,
 {
 	jw_obj(w);
 	KEY(w, "architecture_id");
-	jw_raw(w, l->text + l->arch - 1, l->archlen + 2);
+	jw_raw(w, input_arch(l) - 1, l->archlen + 2);
 	KEY(w, "model_id");
-	jw_raw(w, l->text + l->id - 1, l->idlen + 2);
+	jw_raw(w, input_id(l) - 1, l->idlen + 2);
 	buf_add(w->out, f->mid.data, f->mid.len);
 	KEY(w, "metadata");
 	if (m->no_metadata)
@@ -236,10 +246,60 @@ report_dup(struct merge *m, int e)
 	m->file_dups++;
 }
 
+/* Whether a string body is its canonical form as it stands: printable
+ * ASCII and no escape (a '"' in a body always follows a '\\'). */
+static int
+plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* idtab's key for the file's ids: entry i's. */
+static const char *
+span_id(const void *arg, size_t i, size_t *len)
+{
+	const struct span *sp = arg;
+
+	*len = sp[i].len;
+	return sp[i].s;
+}
+
+/* The canonical model_id at token k of the file into *sp: in the file's
+ * text when it is so already, else in m->store. 0, or -1 if it is not
+ * a string input_canon takes. */
+static int
+file_id(struct merge *m, int k, struct buf *key, struct span *sp)
+{
+	const struct pyjson *d = &m->doc;
+	size_t a;
+	char *c;
+
+	if (json_type(&d->j, k) != JSON_STRING)
+		return -1;
+	a = json_start(&d->j, k) + 1;
+	sp->len = json_end(&d->j, k) - a - 1;
+	if (plain(d->text + a, sp->len)) {
+		sp->s = d->text + a;
+		return 0;
+	}
+	if (input_canon(key, d, k) == -1)
+		return -1;
+	sp->s = c = store_alloc(&m->store, key->len);
+	sp->len = key->len;
+	memcpy(c, key->data, key->len);
+	return 0;
+}
+
 /* The file's entries: which stay (the first of each model_id), their
- * model_ids into ids and architectures into archs, counted in p. */
+ * model_ids into ids (their texts in p->ids) and architectures into
+ * archs, counted in p. */
 static void
-plan_old(struct merge *m, struct plan *p, struct strmap *ids,
+plan_old(struct merge *m, struct plan *p, struct idtab *ids,
     struct strmap *archs)
 {
 	static const char *const keys[] = {
@@ -250,17 +310,22 @@ plan_old(struct merge *m, struct plan *p, struct strmap *ids,
 	int list = m->has_doc ? m->models : -1;
 	int e, n, i, k[3];
 
+	ids->key = span_id;
+	ids->arg = p->ids;
 	e = json_first(&d->j, list);
 	for (i = 0, n = json_size(&d->j, list); i < n; i++,
 	    e = json_skip(&d->j, e)) {
 		p->keep_old[i] = 1;
 		if (json_type(&d->j, e) == JSON_OBJECT) {
 			json_pick(&d->j, e, keys, 3, k);
-			if (input_canon(&key, d, k[0]) == 0 &&
-			    !strmap_add(ids, key.data, key.len)) {
-				p->keep_old[i] = 0;
-				report_dup(m, e);
-				continue;
+			if (file_id(m, k[0], &key, &p->ids[i]) == 0) {
+				if (idtab_find(ids, p->ids[i].s,
+				    p->ids[i].len) != 0) {
+					p->keep_old[i] = 0;
+					report_dup(m, e);
+					continue;
+				}
+				idtab_add(ids, (size_t)i);
 			}
 			if (input_canon(&key, d, k[1]) == 0)
 				strmap_add(archs, key.data, key.len);
@@ -276,7 +341,8 @@ plan_old(struct merge *m, struct plan *p, struct strmap *ids,
 static void
 plan(struct merge *m, struct plan *p)
 {
-	struct strmap ids = { 0 }, archs = { 0 };
+	struct idtab ids = { 0 };
+	struct strmap archs = { 0 };
 	const struct input *l;
 	size_t i;
 
@@ -285,17 +351,16 @@ plan(struct merge *m, struct plan *p)
 	for (i = 0; i < m->nin; i++) {
 		l = &m->in[i];
 		/* input.c kept each id once: only the file's are looked up */
-		p->keep_new[i] = strmap_get(&ids, l->text + l->id,
-		    l->idlen) == NULL;
+		p->keep_new[i] = idtab_find(&ids, input_id(l), l->idlen) == 0;
 		if (!p->keep_new[i]) {
 			m->present++;
 			continue;
 		}
-		strmap_add(&archs, l->text + l->arch, l->archlen);
+		strmap_add(&archs, input_arch(l), l->archlen);
 		p->total++;
 	}
 	p->narch = (int64_t)archs.n;
-	strmap_free(&ids);
+	idtab_free(&ids);
 	strmap_free(&archs);
 }
 
@@ -332,10 +397,11 @@ supported_format(struct merge *m, struct merge_out *out)
 	struct fixed f = { 0 };
 	struct plan p;
 	struct jw w;
-	size_t k;
+	size_t k, idsize = ((size_t)n + 1) * sizeof(*p.ids);
 
 	p.keep_old = xmalloc((size_t)n + 1);
 	p.keep_new = xmalloc(m->nin + 1);
+	p.ids = store_array(NULL, 0, &idsize);
 	plan(m, &p);
 	count(m, &p, n);
 	jw_init(&w, &out->buf, 1, 2);
@@ -371,4 +437,5 @@ supported_format(struct merge *m, struct merge_out *out)
 	jw_free(&w);
 	free(p.keep_old);
 	free(p.keep_new);
+	store_array_free(p.ids, ((size_t)n + 1) * sizeof(*p.ids));
 }
