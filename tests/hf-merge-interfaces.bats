@@ -292,6 +292,33 @@ TOP 20 UNSUPPORTED ARCHITECTURES by relevancy (of 23):
 	assert_equal "${#lines[@]}" 22
 }
 
+@test "hf-merge interfaces: --summary: each mode's part of summary, made from the merge, after the write" {
+	data
+	{
+		records 1 z Zeta
+		records 1 a Alpha
+		records 2 l LlamaForCausalLM
+	} >z.ndjson
+	# a first merge and a re-merge (the file's entries counted, repeats not)
+	for pass in 1 2; do
+		hf-merge supported -o data --date 2026-04-16 --summary 4 \
+		    "$M/records.ndjson" z.ndjson 4>sup 2>/dev/null
+		gaps23 | hf-merge gaps -o data --date 2026-04-16 --summary 4 4>gaps
+		run -0 hf-merge summary -o data
+		assert_equal "$(cat sup; echo; cat gaps)" "$output"
+	done
+	head -3 <(gaps23) | hf-merge gaps -o data --summary 4 4>gaps
+	assert_equal "$(wc -l <gaps)" 4
+	# a failed merge writes no summary
+	: >sup
+	run -1 --separate-stderr hf-merge supported -o data --summary 4 missing 4>sup
+	[ ! -s sup ]
+	run -2 --separate-stderr hf-merge supported -o data --summary 4 z.ndjson 4<z.ndjson
+	assert_equal "${stderr_lines[0]}" "hf-merge: --summary 4: not open for writing"
+	run -2 --separate-stderr hf-merge summary -o data --summary 1
+	assert_equal "${stderr_lines[0]}" "hf-merge: hf-merge summary takes -o dir alone"
+}
+
 @test "hf-merge interfaces: summary without files, without the gaps file, with a broken one" {
 	run -0 --separate-stderr hf-merge summary -o none
 	assert_output 'SUPPORTED ARCHITECTURES (0):

@@ -95,7 +95,7 @@ total_models(struct merge *m)
 void
 gaps_format(struct merge *m, struct merge_out *out)
 {
-	int64_t total = total_models(m);
+	int64_t total = total_models(m), rest = 0;
 	struct jw w;
 	size_t i;
 
@@ -110,11 +110,21 @@ gaps_format(struct merge *m, struct merge_out *out)
 	jw_i64(&w, total);
 	jw_key(&w, "gaps");
 	jw_arr(&w);
+	if (m->summary_fd != -1)
+		report_gaps_head(&m->summary, (int)m->nin);
 	for (i = 0; i < m->nin; i++) {
 		pyjson_parse(&m->rec, m->in[i].text, m->in[i].len, 0, NULL);
 		write_gap(&w, &m->rec);
 		merge_spill(out, MERGE_SPILL);
+		if (m->summary_fd == -1)
+			continue;
+		if (i < REPORT_TOP_GAPS)	/* the summary of what is written */
+			report_gap(&m->summary, &m->rec, 0);
+		else
+			rest += report_i64(&m->rec, 0, "total_models");
 	}
+	if (m->summary_fd != -1)
+		report_gaps_rest(&m->summary, (int)m->nin, rest);
 	jw_end(&w);
 	if (m->has_doc)
 		pyjson_dump_members(&w, &m->doc, 0, gaps_keys);

@@ -25,7 +25,8 @@
 #include "merge.h"
 
 enum {
-	OPT_DATE = 256, OPT_SCAN_INFO, OPT_STATS, OPT_TASK, OPT_DURATION,
+	OPT_DATE = 256, OPT_SCAN_INFO, OPT_STATS, OPT_SUMMARY, OPT_TASK,
+	OPT_DURATION,
 };
 
 static const struct stage_option longopts[] = {
@@ -40,6 +41,7 @@ static const struct stage_option longopts[] = {
 	STAGE_CALL_OPT("scan-info", required_argument, OPT_SCAN_INFO),
 	STAGE_INT64_OPT("scanned", struct merge, scanned, 0, INT64_MAX),
 	STAGE_CALL_OPT("stats", required_argument, OPT_STATS),
+	STAGE_CALL_OPT("summary", required_argument, OPT_SUMMARY),
 	STAGE_CALL_OPT("task", required_argument, OPT_TASK),
 	{ 0 },
 };
@@ -55,11 +57,13 @@ static int	option(void *, int, const char *);
 static const struct stage merge_usage_stage = {
 	.usage = "usage: hf-merge supported -o dir [--no-metadata] "
 	    "[--no-lock] [--quiet]\n"
-	    "                [--date yyyy-mm-dd] [--stats fd]\n"
+	    "                [--date yyyy-mm-dd] [--stats fd] "
+	    "[--summary fd]\n"
 	    "                " SCAN_OPTS
 	    "       hf-merge gaps -o dir [--no-lock] [--quiet] "
 	    "[--date yyyy-mm-dd]\n"
-	    "                [--stats fd] " SCAN_OPTS
+	    "                [--stats fd] [--summary fd]\n"
+	    "                " SCAN_OPTS
 	    "       hf-merge summary -o dir\n"
 	    "       hf-merge ids -o dir\n",
 	.help =
@@ -71,6 +75,8 @@ static const struct stage merge_usage_stage = {
 	    "  --date yyyy-mm-dd      generated_at (default: today, local "
 	    "time)\n"
 	    "  --stats fd             write the statistics to descriptor fd\n"
+	    "  --summary fd           write the file's part of the summary "
+	    "to fd\n"
 	    "  --scan-info json       the scan_info object to write\n"
 	    "  --keep-scan-info       keep the file's scan_info\n"
 	    "  --scanned n            scan_info's total_scanned\n"
@@ -83,7 +89,7 @@ static const struct stage merge_usage_stage = {
 };
 
 static int	duration_valid(const char *);
-static int	stats_fd(struct merge *, const char *);
+static int	fd_option(const char *, const char *, int *);
 static void	build_scan_info(struct merge *);
 static void	check_scan_args(struct merge *);
 static void	check_args(struct merge *, int, char *[]);
@@ -113,28 +119,28 @@ duration_valid(const char *s)
 	return *p == '\0' && p - s <= 64;
 }
 
-/* --stats FD: a descriptor open for writing, checked now, before any
- * input is read. 0, or -1 (warned). */
+/* --stats FD or --summary FD (name): a descriptor open for writing,
+ * checked now, before any input is read, into *out. 0, or -1 (warned). */
 static int
-stats_fd(struct merge *m, const char *arg)
+fd_option(const char *name, const char *arg, int *out)
 {
 	int64_t fd;
 	int fl;
 
 	if (str_to_i64(arg, strlen(arg), &fd, NULL) == -1 || fd < 0 ||
 	    fd > INT_MAX) {
-		warnx("--stats: not a file descriptor: %s", arg);
+		warnx("--%s: not a file descriptor: %s", name, arg);
 		return -1;
 	}
 	if ((fl = fcntl((int)fd, F_GETFL)) == -1) {
-		warn("--stats %s", arg);
+		warn("--%s %s", name, arg);
 		return -1;
 	}
 	if ((fl & O_ACCMODE) == O_RDONLY) {
-		warnx("--stats %s: not open for writing", arg);
+		warnx("--%s %s: not open for writing", name, arg);
 		return -1;
 	}
-	m->stats_fd = (int)fd;
+	*out = (int)fd;
 	return 0;
 }
 
@@ -171,7 +177,9 @@ option(void *state, int val, const char *arg)
 		m->has_scan = 1;
 		break;
 	case OPT_STATS:
-		return stats_fd(m, arg);
+		return fd_option("stats", arg, &m->stats_fd);
+	case OPT_SUMMARY:
+		return fd_option("summary", arg, &m->summary_fd);
 	case OPT_TASK:
 		if (m->ntasks++ > 0)
 			buf_addc(&m->tasks, ',');
@@ -255,6 +263,7 @@ check_args(struct merge *m, int argc, char *argv[])
 		    "%s", "--no-metadata is for hf-merge supported");
 	if (m->mode == MODE_SUMMARY || m->mode == MODE_IDS) {
 		if (m->no_lock || m->date[0] != '\0' || m->stats_fd != -1 ||
+		    m->summary_fd != -1 ||
 		    m->has_scan || m->keep_scan || m->ntasks > 0 ||
 		    m->scanned != -1 || m->min_downloads != -1 ||
 		    m->duration != NULL)
@@ -346,6 +355,12 @@ run(struct merge *m, int argc, char *argv[])
 	merge_summary(m);
 	if (merge_stats(m, argv) == -1)
 		return HF_EXIT_FATAL;
+	/* one write, as --stats: a reader of a pipe gets all or nothing */
+	if (m->summary_fd != -1 && write_all(m->summary_fd, m->summary.data,
+	    m->summary.len) == -1) {
+		warn("--summary %d", m->summary_fd);
+		return HF_EXIT_FATAL;
+	}
 	return rv;
 }
 
@@ -355,7 +370,7 @@ main(int argc, char *argv[])
 	struct merge m = { 0 };
 	int first, rv;
 
-	m.stats_fd = -1;
+	m.stats_fd = m.summary_fd = -1;
 	m.scanned = m.min_downloads = -1;
 	first = stage_options(&merge_usage_stage, &m, argc, argv, NULL);
 	check_args(&m, argc - first, argv + first);

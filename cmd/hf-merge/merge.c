@@ -218,6 +218,7 @@ merge_free(struct merge *m)
 	store_free(&m->store);
 	free(m->dir);
 	free(m->path);
+	buf_free(&m->summary);
 	free(m->st.upto);
 	free(m->st.from);
 	buf_free(&m->tasks);

@@ -126,6 +126,8 @@ struct merge {
 	int		 no_metadata;
 	int		 no_lock;	/* the caller holds DIR's lock */
 	int		 stats_fd;	/* --stats, or -1 */
+	int		 summary_fd;	/* --summary, or -1 */
+	struct buf	 summary;	/* its text, written once the file is */
 	int		 read_only;	/* summary, ids: a file not replaced */
 	struct merge_stats st;
 	struct pyjson	 doc;		/* the existing file */
@@ -197,7 +199,21 @@ void	supported_format(struct merge *, struct merge_out *out);
 void	gaps_format(struct merge *, struct merge_out *out);
 
 /* report.c: hf-merge summary and hf-merge ids, on stdout: an hf_exit
- * status. */
+ * status. The pieces of the summary are shared with --summary, which
+ * supported.c and gaps.c make from what they write, so that the summary
+ * is the same whichever way it is made. */
+#define REPORT_TOP_GAPS	20	/* the summary lists this many, as the
+				 * reference does */
+/* SUPPORTED ARCHITECTURES: narch, then the architectures of counts (keys
+ * escaped as in the file, values their entries), more first. */
+void	report_archs(struct buf *, int64_t narch, const struct strmap *);
+/* TOP 20 UNSUPPORTED ARCHITECTURES: the heading for n gaps; the line of
+ * gap e of d; the line for the gaps after the 20th, rest their models. */
+void	report_gaps_head(struct buf *, int n);
+void	report_gap(struct buf *, const struct pyjson *d, int e);
+void	report_gaps_rest(struct buf *, int n, int64_t rest);
+/* Member key of object obj as a 64-bit integer, else 0. */
+int64_t	report_i64(const struct pyjson *, int obj, const char *key);
 int	report_summary(struct merge *);
 int	report_ids(struct merge *);
 /* Their text, from m's file and g's (the gaps file), read already. */

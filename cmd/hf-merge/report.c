@@ -15,9 +15,6 @@
 #include "util.h"
 #include "merge.h"
 
-/* The summary lists this many gaps, as the reference does. */
-#define TOP_GAPS	20
-
 /* An architecture of the models list and its entries. */
 struct arch {
 	const char	*name;		/* escaped, as in the file */
@@ -27,7 +24,6 @@ struct arch {
 
 static int	by_models(const void *, const void *);
 static void	add_commas(struct buf *, int64_t);
-static int64_t	member_i64(const struct pyjson *, int, const char *);
 static void	summary_supported(struct buf *, const struct merge *);
 static void	summary_gaps(struct buf *, const struct merge *);
 static int	load_gaps(struct merge *, const struct merge *);
@@ -71,62 +67,95 @@ add_commas(struct buf *b, int64_t v)
 
 /* Member key of object obj as a 64-bit integer, else 0 (as awk reads a
  * field that is missing or null). */
-static int64_t
-member_i64(const struct pyjson *p, int obj, const char *key)
+int64_t
+report_i64(const struct pyjson *p, int obj, const char *key)
 {
 	int64_t v;
 
 	return json_i64(&p->j, json_get(&p->j, obj, key), &v) == 0 ? v : 0;
 }
 
-/* SUPPORTED ARCHITECTURES: the header's count, then each architecture
- * of the models list with its entries. */
-static void
-summary_supported(struct buf *out, const struct merge *m)
+void
+report_archs(struct buf *out, int64_t narch, const struct strmap *counts)
 {
-	const struct pyjson *d = &m->doc;
-	int list = m->has_doc ? m->models : -1;
-	struct strmap seen = { 0 };
-	struct strmap_slot *slot;
-	struct buf key = { 0 };
-	struct arch *a = NULL;
+	struct arch *a;
 	size_t na = 0, i;
-	int e, n, k;
 
-	buf_addf(out, "SUPPORTED ARCHITECTURES (%" PRId64 "):\n",
-	    m->has_doc ? member_i64(d, 0, "total_architectures") : 0);
-	e = json_first(&d->j, list);
-	for (k = 0, n = json_size(&d->j, list); k < n; k++,
-	    e = json_skip(&d->j, e)) {
-		if (json_type(&d->j, e) != JSON_OBJECT || input_canon(&key,
-		    d, json_get(&d->j, e, "architecture_id")) == -1)
-			continue;
-		slot = strmap_put(&seen, key.data, key.len, NULL);
-		if (slot->value == 0) {
-			a = xreallocarray(a, na + 1, sizeof(*a));
-			a[na].len = key.len;
-			a[na].models = 0;
-			slot->value = ++na;
+	buf_addf(out, "SUPPORTED ARCHITECTURES (%" PRId64 "):\n", narch);
+	a = xreallocarray(NULL, counts->n + 1, sizeof(*a));
+	for (i = 0; i < counts->cap; i++)
+		if (counts->slot[i].hash != 0) {
+			a[na].name = strmap_key(counts, &counts->slot[i]);
+			a[na].len = strlen(a[na].name);
+			a[na++].models = (int64_t)counts->slot[i].value;
 		}
-		a[slot->value - 1].models++;
-	}
-	/* the names once the map has stopped growing */
-	for (i = 0; i < seen.cap; i++)
-		if (seen.slot[i].hash != 0)
-			a[seen.slot[i].value - 1].name =
-			    strmap_key(&seen, &seen.slot[i]);
 	if (na > 0)
 		qsort(a, na, sizeof(*a), by_models);
 	for (i = 0; i < na; i++)
 		buf_addf(out, "  %.*s: %" PRId64 " models\n", (int)a[i].len,
 		    a[i].name, a[i].models);
 	free(a);
-	buf_free(&key);
-	strmap_free(&seen);
 }
 
-/* TOP 20 UNSUPPORTED ARCHITECTURES: the first gaps in file order, and
- * how many more. */
+/* SUPPORTED ARCHITECTURES of the file read: the header's count, then
+ * each architecture of the models list with its entries. */
+static void
+summary_supported(struct buf *out, const struct merge *m)
+{
+	const struct pyjson *d = &m->doc;
+	int list = m->has_doc ? m->models : -1;
+	struct strmap counts = { 0 };
+	struct buf key = { 0 };
+	int e, n, k;
+
+	e = json_first(&d->j, list);
+	for (k = 0, n = json_size(&d->j, list); k < n; k++,
+	    e = json_skip(&d->j, e))
+		if (json_type(&d->j, e) == JSON_OBJECT && input_canon(&key,
+		    d, json_get(&d->j, e, "architecture_id")) == 0)
+			strmap_put(&counts, key.data, key.len, NULL)->value++;
+	report_archs(out, m->has_doc ? report_i64(d, 0,
+	    "total_architectures") : 0, &counts);
+	buf_free(&key);
+	strmap_free(&counts);
+}
+
+void
+report_gaps_head(struct buf *out, int n)
+{
+	buf_addf(out, "TOP %d UNSUPPORTED ARCHITECTURES by relevancy "
+	    "(of %d):\n", REPORT_TOP_GAPS, n);
+}
+
+void
+report_gap(struct buf *out, const struct pyjson *d, int e)
+{
+	struct buf key = { 0 };
+	double score;
+
+	if (input_canon(&key, d, json_get(&d->j, e, "architecture_id")) == -1)
+		buf_reset(&key);
+	if (pyjson_number(d, json_get(&d->j, e, "relevancy_score"),
+	    &score) == -1)
+		score = 0;
+	buf_addf(out, "  %.*s: score=%.1f, %" PRId64 " models, ",
+	    (int)key.len, key.data != NULL ? key.data : "", score,
+	    report_i64(d, e, "total_models"));
+	add_commas(out, report_i64(d, e, "total_downloads"));
+	buf_adds(out, " downloads\n");
+	buf_free(&key);
+}
+
+void
+report_gaps_rest(struct buf *out, int n, int64_t rest)
+{
+	if (n > REPORT_TOP_GAPS)
+		buf_addf(out, "  ... and %d more architectures (%" PRId64
+		    " models)\n", n - REPORT_TOP_GAPS, rest);
+}
+
+/* TOP 20 UNSUPPORTED ARCHITECTURES of the file read: the first gaps in
+ * file order, and how many more. */
 static void
 summary_gaps(struct buf *out, const struct merge *g)
 {
@@ -134,36 +163,18 @@ summary_gaps(struct buf *out, const struct merge *g)
 	int list = g->has_doc ? json_get(&d->j, 0, "gaps") : -1;
 	int n, i, e;
 	int64_t rest = 0;
-	struct buf key = { 0 };
-	double score;
 
 	if (json_type(&d->j, list) != JSON_ARRAY)
 		list = -1;
 	n = json_size(&d->j, list);
-	buf_addf(out, "TOP %d UNSUPPORTED ARCHITECTURES by relevancy "
-	    "(of %d):\n", TOP_GAPS, n);
+	report_gaps_head(out, n);
 	for (i = 0, e = json_first(&d->j, list); i < n; i++,
-	    e = json_skip(&d->j, e)) {
-		if (i >= TOP_GAPS) {
-			rest += member_i64(d, e, "total_models");
-			continue;
-		}
-		if (input_canon(&key, d, json_get(&d->j, e,
-		    "architecture_id")) == -1)
-			buf_reset(&key);
-		if (pyjson_number(d, json_get(&d->j, e, "relevancy_score"),
-		    &score) == -1)
-			score = 0;
-		buf_addf(out, "  %.*s: score=%.1f, %" PRId64 " models, ",
-		    (int)key.len, key.data != NULL ? key.data : "", score,
-		    member_i64(d, e, "total_models"));
-		add_commas(out, member_i64(d, e, "total_downloads"));
-		buf_adds(out, " downloads\n");
-	}
-	if (n > TOP_GAPS)
-		buf_addf(out, "  ... and %d more architectures (%" PRId64
-		    " models)\n", n - TOP_GAPS, rest);
-	buf_free(&key);
+	    e = json_skip(&d->j, e))
+		if (i < REPORT_TOP_GAPS)
+			report_gap(out, d, e);
+		else
+			rest += report_i64(d, e, "total_models");
+	report_gaps_rest(out, n, rest);
 }
 
 /* DIR/architecture_gaps.json into g, read as m reads its file. */

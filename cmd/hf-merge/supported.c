@@ -297,7 +297,7 @@ file_id(struct merge *m, int k, struct buf *key, struct span *sp)
 
 /* The file's entries: which stay (the first of each model_id), their
  * model_ids into ids (their texts in p->ids) and architectures into
- * archs, counted in p. */
+ * archs (each with its entries), counted in p. */
 static void
 plan_old(struct merge *m, struct plan *p, struct idtab *ids,
     struct strmap *archs)
@@ -328,7 +328,8 @@ plan_old(struct merge *m, struct plan *p, struct idtab *ids,
 				idtab_add(ids, (size_t)i);
 			}
 			if (input_canon(&key, d, k[1]) == 0)
-				strmap_add(archs, key.data, key.len);
+				strmap_put(archs, key.data, key.len,
+				    NULL)->value++;
 			p->nverified += verified(d, k[2]);
 		}
 		p->total++;
@@ -337,7 +338,7 @@ plan_old(struct merge *m, struct plan *p, struct idtab *ids,
 }
 
 /* Decide which existing entries stay and which new records are new
- * models; count them for the headers. */
+ * models; count them for the headers (and --summary). */
 static void
 plan(struct merge *m, struct plan *p)
 {
@@ -356,10 +357,12 @@ plan(struct merge *m, struct plan *p)
 			m->present++;
 			continue;
 		}
-		strmap_add(&archs, input_arch(l), l->archlen);
+		strmap_put(&archs, input_arch(l), l->archlen, NULL)->value++;
 		p->total++;
 	}
 	p->narch = (int64_t)archs.n;
+	if (m->summary_fd != -1)
+		report_archs(&m->summary, p->narch, &archs);
 	idtab_free(&ids);
 	strmap_free(&archs);
 }

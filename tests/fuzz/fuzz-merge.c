@@ -9,8 +9,9 @@
  * object, and merging the same input into it again reproduces it byte
  * for byte (SPEC 2.6: no duplicates, recomputed headers, stable format).
  * hf-merge summary and ids then read the file written (and ids the
- * existing one as it came), for the sanitizers: their text has no
- * oracle here, the bats tests pin it. */
+ * existing one as it came), for the sanitizers; the part of the summary
+ * --summary makes while writing (summary_fd is 0 here, so it is made)
+ * is the one summary reads from the file written. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@ static void	put_buf(void *, const char *, size_t);
 static int	merge(struct merge *, enum merge_mode, int, const char *,
 		    size_t, struct buf *);
 static void	report(const struct merge *, enum merge_mode);
+static void	check_summary(const struct merge *, const struct merge *,
+		    enum merge_mode);
 static void	run(const uint8_t *, size_t, enum merge_mode, int);
 
 /* merge_out's put into the buffer arg. */
@@ -76,6 +79,28 @@ report(const struct merge *m, enum merge_mode mode)
 	buf_free(&b);
 }
 
+/* m's --summary text against summary's over again's file, which is the
+ * one m wrote: supported's part comes first, gaps's last. */
+static void
+check_summary(const struct merge *m, const struct merge *again,
+    enum merge_mode mode)
+{
+	struct merge none = { 0 };
+	struct buf b = { 0 };
+	const struct buf *s = &m->summary;
+	size_t at;
+
+	if (mode == MODE_SUPPORTED)
+		report_summary_text(&b, again, &none);
+	else
+		report_summary_text(&b, &none, again);
+	at = mode == MODE_SUPPORTED ? 0 : b.len - s->len;
+	if (s->len >= b.len || memcmp(b.data + at, s->data, s->len) != 0 ||
+	    b.data[mode == MODE_SUPPORTED ? s->len : at - 1] != '\n')
+		fuzz_fail("--summary is not summary's part of the file");
+	buf_free(&b);
+}
+
 static void
 run(const uint8_t *data, size_t size, enum merge_mode mode, int no_metadata)
 {
@@ -110,6 +135,7 @@ run(const uint8_t *data, size_t size, enum merge_mode mode, int no_metadata)
 		fuzz_fail("merging again changes the file");
 	report(&m, mode);
 	report(&again, mode);
+	check_summary(&m, &again, mode);
 out:
 	again.in = NULL;
 	again.nin = 0;
