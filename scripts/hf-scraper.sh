@@ -515,8 +515,7 @@ reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
 }
 
 merge() {
-	: >"$tmp/gaps"
-	: >"$tmp/gaps.stats"
+	for _f in gaps gaps.stats gaps.summary; do : >"$tmp/$_f"; done
 	[ ! -s "$scored" ] ||
 	    run hf-score --registry "$registry" $qflag "$scored" >"$tmp/gaps"
 	set -- --keep-scan-info
@@ -528,20 +527,19 @@ merge() {
 		for _t in $tasks; do set -- "$@" --task "$_t"; done
 		IFS=$_ifs
 	fi
+	[ "$quiet" = 1 ] || set -- "$@" --summary 4	# its lines, for summary
 	run hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 \
-	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats"
+	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats" 4>"$tmp/supported.summary"
 	if [ -s "$tmp/gaps" ]; then
 		run hf-merge gaps -o "$out" --no-lock $qflag "$@" --stats 3 \
-		    "$tmp/gaps" 3>"$tmp/gaps.stats"
+		    "$tmp/gaps" 3>"$tmp/gaps.stats" 4>"$tmp/gaps.summary"
 	else
 		warn "no unsupported architectures: architecture_gaps.json left as it is"
 	fi
 }
 
 elapsed() {	# $secs: seconds since the start, one decimal
-	now
-	_t=$(((cs - cs0 + 5) / 10))
-	secs=$((_t / 10)).$((_t % 10))
+	now && _t=$(((cs - cs0 + 5) / 10)) && secs=$((_t / 10)).$((_t % 10))
 }
 
 # The reference's summary and what the sweep added, from hf-merge's figures.
@@ -565,9 +563,13 @@ summary() {
 	    "Total supported models: $sup_total_models" \
 	    "Unsupported architectures found: ${gaps_total_architectures:-0}" \
 	    "" >"$tmp/summary"
-	run hf-merge summary -o "$out" >>"$tmp/summary"
-	printf '%s\n' "$_bar" "files written: ${_w#, }" >>"$tmp/summary"
-	while IFS= read -r _l; do info "$_l"; done <"$tmp/summary"
+	set -- "$tmp/supported.summary" "$tmp/gaps.summary"	# hf-merge's parts
+	if [ -s "$tmp/gaps.summary" ]; then echo >>"$1"; else	# or the files'
+		run hf-merge summary -o "$out" >"$1"; fi
+	printf '%s\n' "$_bar" "files written: ${_w#, }" >"$tmp/tail"
+	for _f in "$tmp/summary" "$@" "$tmp/tail"; do
+		while IFS= read -r _l; do info "$_l"; done <"$_f"
+	done
 }
 
 # The registry files before the merge, in $tmp/before/, for --report.
