@@ -28,7 +28,6 @@ static int	by_key(const void *, const void *);
 static int	same_key(const struct key *, const struct key *);
 static void	collapse_keys(struct key *, int);
 static int	skipped(const char *, size_t, const char *const *);
-static int	plain(const char *, size_t);
 static int	dump_string(struct jw *, const struct pyjson *, int);
 static void	dump_number(struct jw *, const struct pyjson *, int);
 static int	dump_value(struct jw *, const struct pyjson *, int);
@@ -95,19 +94,6 @@ skipped(const char *k, size_t n, const char *const *skip)
 	return 0;
 }
 
-/* Whether a string body is written out as it came: printable ASCII, no
- * escape (a '"' in a body always follows a '\\'). */
-static int
-plain(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '\\')
-			return 0;
-	return 1;
-}
-
 int
 pyjson_dump_members(struct jw *w, const struct pyjson *p, int obj,
     const char *const *skip)
@@ -136,7 +122,7 @@ dump_members(struct jw *w, const struct pyjson *p, int obj,
 		len = json_end(j, e) - json_start(j, e) - 2;
 		k[i].s = NULL;
 		k[i].off = keys.len;
-		if (plain(body, len))
+		if (pyjson_plain(body, len))
 			k[i].s = body;
 		else if (jw_reescape(&keys, body, len) == -1)
 			goto out;
@@ -171,7 +157,7 @@ dump_string(struct jw *w, const struct pyjson *p, int i)
 	static struct buf s;	/* single-threaded programs */
 	size_t a = json_start(&p->j, i), b = json_end(&p->j, i);
 
-	if (plain(p->text + a + 1, b - a - 2)) {
+	if (pyjson_plain(p->text + a + 1, b - a - 2)) {
 		jw_raw(w, p->text + a, b - a);	/* quotes included */
 		return 0;
 	}

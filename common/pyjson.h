@@ -71,4 +71,18 @@ int	pyjson_dump_members(struct jw *, const struct pyjson *, int obj,
  * the exact binary value, then the nearest double to that decimal. */
 double	py_round(double, int ndigits);
 
+/* Whether a string body (n bytes, between its quotes) is written out as
+ * it came, its canonical form: printable ASCII and no escape (a '"' in a
+ * body always follows a '\\'). Inline: the dump's hot path. */
+static inline int
+pyjson_plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
 #endif

@@ -60,7 +60,6 @@ static void	write_entry(struct jw *, struct merge *, const struct input *,
 		    const struct fixed *);
 static int	verified(const struct pyjson *, int);
 static void	report_dup(struct merge *, int);
-static int	plain(const char *, size_t);
 static const char *span_id(const void *, size_t, size_t *);
 static int	file_id(struct merge *, int, struct buf *, struct span *);
 static void	plan_old(struct merge *, struct plan *, struct idtab *,
@@ -246,19 +245,6 @@ report_dup(struct merge *m, int e)
 	m->file_dups++;
 }
 
-/* Whether a string body is its canonical form as it stands: printable
- * ASCII and no escape (a '"' in a body always follows a '\\'). */
-static int
-plain(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] - 0x20u >= 0x5fu || s[i] == '\\')
-			return 0;
-	return 1;
-}
-
 /* idtab's key for the file's ids: entry i's. */
 static const char *
 span_id(const void *arg, size_t i, size_t *len)
@@ -283,7 +269,7 @@ file_id(struct merge *m, int k, struct buf *key, struct span *sp)
 		return -1;
 	a = json_start(&d->j, k) + 1;
 	sp->len = json_end(&d->j, k) - a - 1;
-	if (plain(d->text + a, sp->len)) {
+	if (pyjson_plain(d->text + a, sp->len)) {
 		sp->s = d->text + a;
 		return 0;
 	}
