@@ -157,13 +157,14 @@ static const char *sort_keys[] = {
 int
 main(int argc, char *argv[])
 {
+	static char obuf[1 << 16];	/* glibc sizes a NULL buffer itself */
 	struct opts o;
 	int rv;
 
 	opts_init(&o);
 	opts_check(&o, stage_options(&list_usage_stage, &o, argc, argv, NULL),
 	    argc, argv);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	rv = run(&o);
 	args_free(&o.a);
 	strmap_free(&o.skip);
