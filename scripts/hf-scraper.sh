@@ -3,7 +3,7 @@
 # scrape, with the Python reference's flags and defaults. The programs
 # compute; this script plans, runs them, checks their statuses and logs
 # the figures they declare. It parses no JSON. Files: hf-scraper(1).
-# shellcheck disable=SC2086 # $qflag, $quant_flag, $mflag: empty or a flag
+# shellcheck disable=SC2086,SC2094 # $qflag...: empty or a flag; pipes()
 # shellcheck disable=SC2317 # cleanup and interrupted: called from traps
 set -eu
 
@@ -293,23 +293,30 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# classified NAME LABEL CLASSIFY-FLAG RECORD-FILE...: the stages after
-# hf-arch, each status added to $tmp/NAME.status (emptied by the caller).
-classified() {
-	_st=$tmp/$1.status _label=$2 _cf=$3
-	shift 3
-	{ hf-filter-quant --label "$_label" $qflag $quant_flag -- "$@"
-	  echo "hf-filter-quant $?" >>"$_st"; } |
-	{ hf-classify --label "$_label" $qflag --registry "$registry" $_cf \
-	      ${arch:+--architecture "$arch"}
-	  echo "hf-classify $?" >>"$_st"; }
-}
+# A pipeline: a pipe a (fd 5 reads what fd 6 writes) then b (7 reads 8),
+# through fifos, which Linux opens read-write without waiting: both ends
+# open here. Each program gets its ends alone and no subshell stands
+# between this script and a program's status.
+pipes() { exec 4<>"$tmp/a" 5<"$tmp/a" 6>"$tmp/a" 4<>"$tmp/b" 7<"$tmp/b" 8>"$tmp/b" 4>&-; }
+first() { "$@" >&6 5<&- 7<&- 8>&- & spawned "$1"; }
+middle() { "$@" <&5 >&8 6>&- 7<&- & spawned "$1"; }
+last() { "$@" <&7 5<&- 6>&- 8>&- & spawned "$1"; }
+spawned() { stages="$! $1 $stages" children="$children $!"; }
 
-statuses() {	# statuses NAME LABEL: 3 is a warning, else 0 or fail
-	while read -r _sp _src; do
-		status "$_src" "$2: $_sp"
-	done <"$tmp/$1.status"
+# reap: wait for the stages, the last first; $bad: "PROGRAM STATUS" of the
+# last that failed (3, input skipped, is a warning), else empty; failed
+# LABEL fails the run then.
+reap() {
+	exec 5<&- 6>&- 7<&- 8>&-
+	set -- $stages
+	stages='' bad='' children=$sweep_pid
+	while [ $# -gt 1 ]; do
+		wait "$1" && _rc=0 || _rc=$?
+		case $_rc in 0) ;; 3) skipped=1 ;; *) : "${bad:=$2 $_rc}" ;; esac
+		shift 2
+	done
 }
+failed() { [ -z "$bad" ] || fail "$1: ${bad% *} failed (exit ${bad#* })$(ck_note)"; }
 
 status() {	# status RC WHAT: 3 (done, input skipped) is kept as a warning
 	[ "$1" = 0 ] || [ "$1" = 3 ] || fail "$2 failed (exit $1)$(ck_note)"
@@ -317,8 +324,7 @@ status() {	# status RC WHAT: 3 (done, input skipped) is kept as a warning
 }
 
 run() {	# run PROGRAM ARGS...: status of the program
-	_rc=0
-	"$@" || _rc=$?
+	"$@" && _rc=0 || _rc=$?
 	status "$_rc" "$1"
 }
 
@@ -332,31 +338,22 @@ main_scan() {
 	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
 	_p=--progress	# a line redrawn on a terminal, else each 1,000 models
 	[ "$quiet" = 0 ] || _p=--no-progress
-	mkfifo "$tmp/$_name.pages"
-	hf_list --label "$_label" "$_p" --progress-every 1000 "$@" \
+	pipes
+	first hf_list --label "$_label" "$_p" --progress-every 1000 "$@" \
 	    --page-size "$page_size" --timeout "$timeout" --state "$_ck.state" \
-	    --state-marks --stats 3 3>"$tmp/$_name.list" >"$tmp/$_name.pages" &
-	lpid=$!
-	: >"$tmp/$_name.status"
-	{ hf-arch --label "$_label" $qflag <"$tmp/$_name.pages"
-	  echo "hf-arch $?" >>"$tmp/$_name.status"; } |
-	    { hf-ledger append --state "$_ck.state" "$_ck.records"
-	      echo "hf-ledger $?" >>"$tmp/$_name.status"; } &
-	children="$sweep_pid $lpid $!" _rc=0
-	wait "$lpid" || _rc=$?
-	wait "$!" || :
-	children=$sweep_pid
-	statuses "$_name" "$_label"
-	[ "$_rc" = 0 ] || [ "$_rc" = 3 ] || { drop_empty_checkpoint
-		fail "$_label failed (hf-list exit $_rc); nothing written$(ck_note)"; }
-	status "$_rc" "$_label"
-	list_listed=0 list_registered=0 list_hub_items=0
+	    --state-marks --stats 3 3>"$tmp/$_name.list"
+	middle hf-arch --label "$_label" $qflag
+	last hf-ledger append --state "$_ck.state" "$_ck.records"
+	reap
+	case $bad in hf_list*) drop_empty_checkpoint
+		fail "$_label failed (hf-list exit ${bad#* }); nothing written$(ck_note)"; esac
+	failed "$_label"
+	list_listed=0 list_registered=0 list_hub_items=0 _w=''
 	stats "$tmp/$_name.list" list_
 	[ "$list_listed" != 0 ] || [ "$list_hub_items" != 0 ] ||
 	    [ -s "$_ck.records" ] ||
 	    warn "--task $2: the Hub has no model with this tag; is it misspelt?"
 	scanned=$((scanned + list_listed)) skipped_ids=$((skipped_ids + list_registered))
-	_w=''
 	[ "$list_registered" = 0 ] || _w=" ($list_registered already in supported_models.json skipped)"
 	info "$_label listed $list_listed models$_w"
 }
@@ -400,11 +397,13 @@ finish_sweep() {
 		sweep_failed=1 _rc=0
 	fi
 	status "$_rc" "canonical sweep"
-	: >"$tmp/sweep.status"
-	{ hf-arch --label "canonical sweep" $qflag "$out/scrape_checkpoint.sweep.raw"
-	  echo "hf-arch $?" >>"$tmp/sweep.status"; } |
-	    classified sweep "canonical sweep" --canonical-only - >"$tmp/sweep.records"
-	statuses sweep "canonical sweep"
+	set -- --label "canonical sweep" $qflag
+	pipes
+	first hf-arch "$@" "$out/scrape_checkpoint.sweep.raw"
+	middle hf-filter-quant "$@" $quant_flag -- -
+	last hf-classify "$@" --registry "$registry" --canonical-only \
+	    ${arch:+--architecture "$arch"} >"$tmp/sweep.records"
+	reap && failed "canonical sweep"
 }
 
 # Which path: targeted (ARCH with canonical orgs: only their sweep), or the
@@ -474,17 +473,18 @@ count_distinct() {
 # replaced); supported records to $tmp/supported. A gaps file the Python
 # tool wrote (no ledger beside it) is imported by the first update, once.
 update_ledger() {	# update_ledger RECORD-FILES...
-	: >"$tmp/main.status"
 	_gaps=''
 	[ -f "$ledger" ] || [ ! -f "$out/architecture_gaps.json" ] ||
 	    _gaps=$out/architecture_gaps.json
-	classified main "main scan" '' "$@" | {
-		set --
-		[ -z "$_gaps" ] || set -- --import "$_gaps" --count "$tmp/imported"
-		hf-ledger update --no-lock $qflag -l "$ledger" \
-		    --supported "$tmp/supported" "$@" -
-		echo "hf-ledger $?" >>"$tmp/main.status"; }
-	statuses main "main scan"
+	pipes
+	first hf-filter-quant --label "main scan" $qflag $quant_flag -- "$@"
+	middle hf-classify --label "main scan" $qflag --registry "$registry" \
+	    ${arch:+--architecture "$arch"}
+	set --
+	[ -z "$_gaps" ] || set -- --import "$_gaps" --count "$tmp/imported"
+	last hf-ledger update --no-lock $qflag -l "$ledger" \
+	    --supported "$tmp/supported" "$@" -
+	reap && failed "main scan"
 	[ -z "$_gaps" ] || info "imported $(cat "$tmp/imported") gap entries of $_gaps into a new ledger (once)"
 }
 
@@ -610,13 +610,14 @@ setup() {
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
 	    fail "$out: cannot create the output directory"
 	out=$(CDPATH='' cd -- "$out" && pwd) || fail "$out: cannot enter the output directory"
-	children='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
+	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
 	skipped_ids=0 ledger=$out/scrape_ledger.ndjson scored=$out/scrape_ledger.ndjson
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	trap cleanup EXIT
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.$$.XXXXXX" 2>/dev/null) ||
 	    fail "cannot make a temporary directory in ${TMPDIR:-/tmp}"
+	mkfifo -- "$tmp/a" "$tmp/b" || fail "$tmp: cannot make the fifos of the pipelines"
 	: >"$tmp/supported"
 	: >"$tmp/sweep.records"
 	lock
