@@ -43,6 +43,13 @@ ORACLE	= $(B)/tests/unit/oracle
 
 SAN	= -fsanitize=address,undefined -fno-sanitize-recover=all
 
+# The programs but hf-list (libcurl and its thirty libraries) are linked
+# statically: a stage starts once or twice a run, and the dynamic
+# loader's part of its start is measured in BENCHMARKS.md. STATIC= links
+# them dynamically, as the sanitizer and valgrind builds must.
+STATIC	= -static-pie
+DYNAMIC	= hf-list
+
 all: $(BIN)
 
 -include $(wildcard $(B)/*/*.d $(B)/*/*/*.d $(B)/*/*/*/*.d)
@@ -74,7 +81,8 @@ $(foreach p,$(PROGS),$(eval bin/$(p): $(B)/cmd/$(p)/main.o \
 	$(call units,$(p)) $(LIB)))
 $(PROGS:%=bin/%):
 	@mkdir -p bin
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+	$(CC) $(LDFLAGS) $(if $(filter $(DYNAMIC),$(@F)),,$(STATIC)) -o $@ \
+	    $(filter %.o,$^) $(LIBS)
 
 bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
 bin/tl-registry.py: scripts/tl-registry.py $(B)/version
@@ -116,7 +124,7 @@ check: deps all $(UNIT) $(ORACLE)
 
 asan: deps
 	$(MAKE) clean
-	$(MAKE) all $(UNIT) $(ORACLE) \
+	$(MAKE) all $(UNIT) $(ORACLE) STATIC= \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" LDFLAGS="$(SAN)"
 	ASAN_OPTIONS=detect_leaks=1 $(UNIT)
 	python3 tests/fakehub/fakehub.py --synthetic 3000 --seed 3 \
@@ -201,9 +209,12 @@ fuzz: fuzz-deps
 # valgrind: the end-to-end and per-stage bats suites with every program
 # under valgrind memcheck (tests/valgrind/run.sh); not part of check.
 VALGRIND_DEBS = valgrind
-valgrind: deps all
+valgrind: deps
 	@sh scripts/deps.sh $(VALGRIND_DEBS)
+	rm -f $(PROGS:%=bin/%)
+	$(MAKE) all STATIC=
 	sh tests/valgrind/run.sh
+	rm -f $(PROGS:%=bin/%)
 
 .PHONY: fuzz fuzz-deps fuzz-regress valgrind
 
