@@ -391,7 +391,7 @@ finish_sweep() {
 	sweep_failed=0 _rc=0
 	[ -n "$sweep_pid" ] || return 0
 	wait "$sweep_pid" || _rc=$?
-	children=''
+	sweep_pid='' children=''
 	if [ "$_rc" != 0 ] && [ "$_rc" != 3 ]; then
 		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume"
 		sweep_failed=1 _rc=0
