@@ -107,7 +107,7 @@ $(B)/tests/unit/json-parents.o: common/json.c
 	$(CC) $(ALL_CFLAGS) -DJSMN_PARENT_LINKS -c -o $@ common/json.c
 
 # Debian packages the build and the tests need; installed when missing.
-DEBS	= gcc make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
+DEBS	= gcc libc6-dev make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
 	openssl man-db python3-markdown
 deps:
