@@ -75,6 +75,8 @@ $(foreach p,$(PROGS),$(eval bin/$(p): $(B)/cmd/$(p)/main.o \
 $(PROGS:%=bin/%):
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
+# hf-list's lanes are threads.
+bin/hf-list: LIBS += -pthread
 
 bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
 bin/tl-registry.py: scripts/tl-registry.py $(B)/version
