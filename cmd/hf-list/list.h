@@ -84,7 +84,7 @@ struct list_state {
 	int64_t		 out;		/* lanes copied to stdout */
 	int64_t		 count;		/* items printed */
 	int		 done;
-	int		 marks;		/* --state-marks: on marks_fp, not path */
+	int		 marks;		/* --state-marks: to marks_fp */
 	FILE		*marks_fp;	/* where the marks go (NULL: stdout) */
 };
 
