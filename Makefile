@@ -83,6 +83,8 @@ $(PROGS:%=bin/%):
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) $(if $(filter $(DYNAMIC),$(@F)),,$(STATIC)) -o $@ \
 	    $(filter %.o,$^) $(LIBS)
+# hf-list's lanes are threads.
+bin/hf-list: LIBS += -pthread
 
 bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
 bin/tl-registry.py: scripts/tl-registry.py $(B)/version

@@ -61,9 +61,11 @@ http_init(void)
 {
 	static int global;
 
-	if (!global && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return -1;
-	global = 1;
+	if (!global) {	/* written once, before hf-list starts its lanes */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return -1;
+		global = 1;
+	}
 	return 0;
 }
 

@@ -115,15 +115,27 @@ json_str(const struct json *j, int i, struct buf *out, const char **why)
 	    (size_t)(TOK(j, i).end - TOK(j, i).start), out, why);
 }
 
+/* A string with no escape is its own decoding and is compared where it
+ * lies; only an escaped one is decoded, into a buffer of this call's, so
+ * that threads may compare at once. */
 int
 json_str_eq(const struct json *j, int i, const char *s, size_t len)
 {
-	static struct buf tmp;	/* single-threaded programs */
+	struct buf tmp = { 0 };
+	const char *p;
+	size_t n;
+	int eq;
 
-	buf_reset(&tmp);
-	if (json_str(j, i, &tmp, NULL) == -1)
+	if (json_type(j, i) != JSON_STRING)
 		return 0;
-	return tmp.len == len && memcmp(tmp.data, s, len) == 0;
+	p = j->s + TOK(j, i).start;
+	n = (size_t)(TOK(j, i).end - TOK(j, i).start);
+	if (memchr(p, '\\', n) == NULL)
+		return n == len && memcmp(p, s, len) == 0 && utf8_valid(p, n);
+	eq = json_str(j, i, &tmp, NULL) == 0 && tmp.len == len &&
+	    (len == 0 || memcmp(tmp.data, s, len) == 0);
+	buf_free(&tmp);
+	return eq;
 }
 
 int

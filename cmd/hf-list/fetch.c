@@ -2,6 +2,7 @@
  * RateLimit pacing, pages too large to hold, and the messages that say
  * which URL failed and why. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,10 @@ fetch_open(struct listing *l)
 	l->scale = scale != NULL && *scale != '\0' ? atof(scale) : 1.0;
 	if (!(l->scale >= 0))
 		l->scale = 1.0;
-	l->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	/* the lanes share a process: each listing's address sets their
+	 * back-offs apart */
+	l->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^
+	    (unsigned)(uintptr_t)l;
 	snprintf(ua, sizeof(ua), "hf-list/%s (hf-scraper)", hf_version_string);
 	o.token = token;
 	o.timeout = l->a->timeout;

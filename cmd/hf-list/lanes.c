@@ -1,19 +1,20 @@
 /* lanes.c: hf-list --jobs N with several --author.
  *
- * The orgs are cut into N lanes of consecutive orgs, and a forked copy of
- * this process lists each lane into a spill file: the libraries are
- * loaded once, not N times. The spills are then copied to stdout in lane
- * order, so the output is the one of --jobs 1. With --state FILE, lane K
- * lists with the state FILE.laneK into FILE.laneK.raw, so that a resume
- * fetches again only the pages that were in flight; FILE says how many
- * lanes are out, and fixes the lanes for the resumes. */
+ * The orgs are cut into N lanes of consecutive orgs, and a thread of this
+ * process lists each lane into a spill file, through a stdio stream of its
+ * own: the libraries are loaded once and no copy of the process is made.
+ * The spills are then copied to stdout in lane order, so the output is the
+ * one of --jobs 1. With --state FILE, lane K lists with the state
+ * FILE.laneK into FILE.laneK.raw, so that a resume fetches again only the
+ * pages that were in flight; FILE says how many lanes are out, and fixes
+ * the lanes for the resumes. */
 
 #include <sys/types.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,26 @@
 #include "util.h"
 #include "list.h"
 
+#define LANE_IOBUF	(1 << 16)	/* a lane's stream buffer */
+
 struct lanes {
 	const struct list_args *a;
-	int		 counts[2];	/* a pipe: each lane's list_stats */
 	struct list_state st;	/* lanes: how many; out: copied to stdout */
 	char		*endpoint;
 	char		*query;
-	pid_t		 self;
 	struct timespec	 start;
+};
+
+/* One lane: its thread, the spill it lists into, what it ended with. */
+struct lane {
+	const struct lanes *l;
+	int64_t		 k;
+	int		 fd;		/* the spill file */
+	FILE		*out;		/* over fd, buffered in iobuf */
+	char		*iobuf;
+	pthread_t	 tid;
+	int		 rv;		/* its listing's exit status */
+	struct list_stats stats;
 };
 
 static size_t	lane_from(const struct lanes *, int64_t);
@@ -41,14 +54,14 @@ static char	*lane_path(const struct lanes *, int64_t, const char *);
 static int	lanes_load(struct lanes *);
 static int	trim_partial(int);
 static int	lane_spill(const struct lanes *, int64_t);
-static void	lane_child(const struct lanes *, int64_t, int)
-		    __attribute__((noreturn));
+static int	lane_start(const struct lanes *, struct lane *, int64_t);
+static void	*lane_main(void *);
+static int	lane_join(struct lane *, struct list_stats *);
+static void	lane_close(struct lane *);
 static int	copy_out(int, int64_t *);
 static void	lanes_failed(const struct lanes *, int64_t);
 static void	lanes_progress(const struct lanes *);
-static int	lane_wait(pid_t);
 static int	lane_out(struct lanes *, int64_t, int64_t);
-static void	lanes_count(struct lanes *, struct list_stats *);
 
 /* The first --author of lane k: org i is in lane i * n / nauthors. */
 static size_t
@@ -150,38 +163,98 @@ lane_spill(const struct lanes *l, int64_t k)
 	return fd;
 }
 
-/* In the child: list lane k's orgs into fd, as a listing of its own. */
-static void
-lane_child(const struct lanes *l, int64_t k, int fd)
+/* Lane k's spill file, a stream over it and the thread that lists into
+ * it: 0, or -1 (reported, nothing left open). */
+static int
+lane_start(const struct lanes *l, struct lane *ln, int64_t k)
 {
+	int e;
+
+	memset(ln, 0, sizeof(*ln));
+	ln->l = l;
+	ln->k = k;
+	if ((ln->fd = lane_spill(l, k)) == -1)
+		return -1;
+	/* glibc ignores the size of a buffer it is not given */
+	ln->iobuf = xmalloc(LANE_IOBUF);
+	if ((ln->out = fdopen(ln->fd, "w")) == NULL ||
+	    setvbuf(ln->out, ln->iobuf, _IOFBF, LANE_IOBUF) != 0) {
+		say_errno("spill file");
+		lane_close(ln);
+		return -1;
+	}
+	if ((e = pthread_create(&ln->tid, NULL, lane_main, ln)) != 0) {
+		errno = e;
+		say_errno("pthread_create");
+		lane_close(ln);
+		return -1;
+	}
+	return 0;
+}
+
+/* The thread of a lane: its orgs listed into its spill, as a listing of
+ * its own, whose messages say which orgs it lists. It never exits the
+ * process: its status and counts stay in ln for lane_join. */
+static void *
+lane_main(void *arg)
+{
+	struct lane *ln = arg;
+	const struct lanes *l = ln->l;
 	struct list_args sub = *l->a;
-	size_t from = lane_from(l, k);
+	size_t from = lane_from(l, ln->k), i;
+	struct buf orgs = { 0 };
 	char *st;
 
-	struct buf orgs = { 0 };
-	struct list_stats stats = { 0 };
-	size_t i;
-	int rv;
-
-	run_die_with_parent();
-	if (run_orphaned(l->self) || dup2(fd, STDOUT_FILENO) == -1)
-		_exit(HF_EXIT_FATAL);
 	sub.authors = l->a->authors + from;
-	sub.nauthors = lane_from(l, k + 1) - from;
+	sub.nauthors = lane_from(l, ln->k + 1) - from;
 	sub.progress = 0;
 	sub.lane = 1;
-	/* its messages say which orgs it lists */
-	buf_addf(&orgs, "lane %" PRId64 ":", k + 1);
+	sub.out = ln->out;
+	buf_addf(&orgs, "lane %" PRId64 ":", ln->k + 1);
 	for (i = 0; i < sub.nauthors; i++)
 		buf_addf(&orgs, " %s", sub.authors[i]);
 	run_label(l->a->label, buf_cstr(&orgs));
-	st = l->a->state_path != NULL ? lane_path(l, k, "") : NULL;
+	st = l->a->state_path != NULL ? lane_path(l, ln->k, "") : NULL;
 	sub.state_path = st;
-	rv = hf_finish(listing_run(&sub, &stats));
-	/* less than PIPE_BUF: one write, never mixed with another lane's */
-	if (write(l->counts[1], &stats, sizeof(stats)) != sizeof(stats))
-		say_errno("lane counts");
-	_exit(rv);
+	ln->rv = listing_run(&sub, &ln->stats);
+	if (fflush(ln->out) == EOF || ferror(ln->out)) {
+		say_errno("stdout");
+		ln->rv = HF_EXIT_FATAL;
+	}
+	run_label(NULL, NULL);
+	free(st);
+	buf_free(&orgs);
+	return NULL;
+}
+
+/* Wait for lane k's thread and add up its counts: HF_EXIT_OK or
+ * HF_EXIT_SKIPPED if it listed its orgs (some items skipped), else
+ * HF_EXIT_FATAL. */
+static int
+lane_join(struct lane *ln, struct list_stats *stats)
+{
+	if (pthread_join(ln->tid, NULL) != 0)
+		return HF_EXIT_FATAL;
+	stats->pages += ln->stats.pages;
+	stats->hub_items += ln->stats.hub_items;
+	stats->registered += ln->stats.registered;
+	stats->malformed += ln->stats.malformed;
+	return ln->rv == HF_EXIT_OK || ln->rv == HF_EXIT_SKIPPED ? ln->rv :
+	    HF_EXIT_FATAL;
+}
+
+/* The stream (and with it the spill file) closed, its buffer freed. */
+static void
+lane_close(struct lane *ln)
+{
+	if (ln->out != NULL)
+		(void)fclose(ln->out);
+	else if (ln->fd != -1)
+		close(ln->fd);
+	free(ln->iobuf);
+	ln->out = NULL;
+	ln->fd = -1;
+	ln->iobuf = NULL;
 }
 
 /* Copy a spill file to stdout; *lines: how many items it held. */
@@ -238,43 +311,6 @@ lanes_progress(const struct lanes *l)
 	    run_elapsed(&l->start));
 }
 
-/* Wait for lane k's child: its exit status, HF_EXIT_OK or
- * HF_EXIT_SKIPPED if it listed its orgs (some items skipped), else
- * HF_EXIT_FATAL. */
-static int
-lane_wait(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return HF_EXIT_FATAL;
-	if (WIFEXITED(st) && (WEXITSTATUS(st) == HF_EXIT_OK ||
-	    WEXITSTATUS(st) == HF_EXIT_SKIPPED))
-		return WEXITSTATUS(st);
-	return HF_EXIT_FATAL;
-}
-
-/* The counts the lanes forked by this process sent, added up, once all
- * have ended. */
-static void
-lanes_count(struct lanes *l, struct list_stats *stats)
-{
-	struct list_stats one;
-
-	if (l->counts[1] != -1)
-		close(l->counts[1]);
-	while (l->counts[0] != -1 &&
-	    read(l->counts[0], &one, sizeof(one)) == sizeof(one)) {
-		stats->pages += one.pages;
-		stats->hub_items += one.hub_items;
-		stats->registered += one.registered;
-		stats->malformed += one.malformed;
-	}
-	if (l->counts[0] != -1)
-		close(l->counts[0]);
-}
-
 /* Lane k is out: forget its files, then record it. */
 static int
 lane_out(struct lanes *l, int64_t k, int64_t lines)
@@ -302,17 +338,19 @@ int
 lanes_run(const struct list_args *a, struct list_stats *stats)
 {
 	struct lanes l = { 0 };
-	int fd[LIST_MAX_JOBS], ok[LIST_MAX_JOBS];
-	pid_t pid[LIST_MAX_JOBS];
-	int64_t k, first, forked, lines;
+	struct lane lane[LIST_MAX_JOBS];
+	int ok[LIST_MAX_JOBS];
+	int64_t k, first, started, lines;
 	int rv = HF_EXIT_OK, lrv, skipped = HF_EXIT_OK;
 
 	l.a = a;
-	l.self = getpid();
-	l.counts[0] = l.counts[1] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &l.start);
+	/* the process, lanes and all, stops with its parent */
+	if (env_true("HF_LIST_DIE_WITH_PARENT"))
+		run_die_with_parent();
 	l.endpoint = hub_endpoint();
 	l.query = query_build(a, 0, a->nauthors);
+	/* libcurl's global set-up is done before any thread */
 	if (run_offline(l.endpoint) || (lrv = lanes_load(&l)) == -1 ||
 	    fetch_token_ok() == -1)
 		rv = HF_EXIT_FATAL;
@@ -321,44 +359,30 @@ lanes_run(const struct list_args *a, struct list_stats *stats)
 	else if (http_init() == -1) {
 		say("cannot initialise libcurl");
 		rv = HF_EXIT_FATAL;
-	} else if (pipe(l.counts) == -1) {
-		say_errno("pipe");
-		l.counts[0] = l.counts[1] = -1;
-		rv = HF_EXIT_FATAL;
 	}
-	fflush(stderr);
-	first = forked = l.st.out;
+	first = started = l.st.out;
 	for (k = first; rv == HF_EXIT_OK && k < l.st.lanes; k++) {
-		if ((fd[k] = lane_spill(&l, k)) == -1) {
+		if (lane_start(&l, &lane[k], k) == -1) {
 			rv = HF_EXIT_FATAL;
 			break;
 		}
-		if ((pid[k] = fork()) == 0)
-			lane_child(&l, k, fd[k]);
-		if (pid[k] == -1) {
-			say_errno("fork");
-			close(fd[k]);
-			rv = HF_EXIT_FATAL;
-			break;
-		}
-		forked = k + 1;
+		started = k + 1;
 	}
-	for (k = first; k < forked; k++) {	/* each keeps its own state */
-		ok[k] = lane_wait(pid[k]);
+	for (k = first; k < started; k++) {	/* each keeps its own state */
+		ok[k] = lane_join(&lane[k], stats);
 		skipped = hf_worst(skipped, ok[k] == HF_EXIT_SKIPPED ?
 		    HF_EXIT_SKIPPED : HF_EXIT_OK);
 	}
-	lanes_count(&l, stats);
 	for (k = first; rv == HF_EXIT_OK && k < l.st.lanes; k++) {
 		if (ok[k] == HF_EXIT_FATAL) {
 			lanes_failed(&l, k);
 			rv = HF_EXIT_FATAL;
-		} else if (copy_out(fd[k], &lines) == -1 ||
+		} else if (copy_out(lane[k].fd, &lines) == -1 ||
 		    lane_out(&l, k, lines) == -1)
 			rv = HF_EXIT_FATAL;
 	}
-	for (k = first; k < forked; k++)
-		close(fd[k]);
+	for (k = first; k < started; k++)
+		lane_close(&lane[k]);
 	stats->listed = l.st.count;
 	stats->complete = l.st.done;
 	free(l.endpoint);

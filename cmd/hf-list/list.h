@@ -1,6 +1,6 @@
 /* list.h: the units of hf-list. main.c parses the options and runs either
  * one listing (listing.c, its pages fetched by fetch.c) or the lanes
- * (lanes.c, each lane a listing in a forked copy); both build their query
+ * (lanes.c, each lane a listing in a thread); both build their query
  * with query.c, keep their --state with state.c and set up the run with
  * run.c. Nothing here calls back into lanes.c or main.c. */
 #ifndef HF_LIST_H
@@ -41,11 +41,12 @@ struct list_args {
 	long		 timeout;
 	int		 progress;
 	int64_t		 progress_every;	/* not a terminal: a line a n models */
-	int		 lane;		/* a lane's listing, in a forked copy */
+	int		 lane;		/* a lane's listing, in a thread */
+	FILE		*out;		/* the items (NULL: stdout) */
 };
 
 /* What --stats reports: listed and complete of the whole listing (across
- * resumes), the rest of this process and the lanes it forked. */
+ * resumes), the rest of this run's, all lanes added up. */
 struct list_stats {
 	int64_t		 listed;	/* models printed */
 	int64_t		 pages;		/* pages fetched */
@@ -83,7 +84,8 @@ struct list_state {
 	int64_t		 out;		/* lanes copied to stdout */
 	int64_t		 count;		/* items printed */
 	int		 done;
-	int		 marks;		/* --state-marks: on stdout, not path */
+	int		 marks;		/* --state-marks: to marks_fp */
+	FILE		*marks_fp;	/* where the marks go (NULL: stdout) */
 };
 
 /* What a --state file holds: 0 nothing, 1 a listing in turn (or no state
@@ -96,13 +98,14 @@ int	 state_load(struct list_state *s);
 /* The same from a state file's text. */
 int	 state_take(struct list_state *s, const char *text, size_t len);
 /* Replace s->path (none: nothing to do) atomically, or with s->marks
- * print the mark {"hf_list_state":STATE} on stdout: 0, or -1 (reported). */
+ * print the mark {"hf_list_state":STATE} on s->marks_fp: 0, or -1
+ * (reported). */
 int	 state_save(const struct list_state *s);
 
 /* run.c: what a listing and the lanes set up alike. */
 
-/* What every message starts with after "hf-list: " (--label; NULL:
- * nothing) and ends with (a lane's orgs; NULL: nothing). */
+/* What every message of the calling thread starts with after "hf-list: "
+ * (--label; NULL: nothing) and ends with (a lane's orgs; NULL: nothing). */
 void	 run_label(const char *label, const char *orgs);
 /* "hf-list: " and the label, for a line written by hand. */
 void	 run_prefix(FILE *);
@@ -160,7 +163,8 @@ struct listing {
  * its counts in *stats. */
 int	 listing_run(const struct list_args *a, struct list_stats *stats);
 /* Print the parsed page's items not printed before, minified, up to
- * --limit and --min-downloads: 0, or -1 (reported) on a write error. */
+ * --limit and --min-downloads, on a->out: 0, or -1 (reported) on a write
+ * error. */
 int	 listing_emit(struct listing *l);
 void	 listing_free(struct listing *l);
 
@@ -175,7 +179,7 @@ int	 fetch_page(struct listing *l);
 /* The body in l->http.body into l->json: 0 if it is a JSON array. */
 int	 fetch_parse(struct listing *l);
 
-/* lanes.c: the listing in a->jobs lanes of forked copies, printed in
+/* lanes.c: the listing in a->jobs lanes, each a thread, printed in
  * order: an exit status, and the counts of all lanes in *stats. */
 int	 lanes_run(const struct list_args *a, struct list_stats *stats);
 

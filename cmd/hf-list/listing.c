@@ -20,7 +20,7 @@ static int	listing_open(struct listing *);
 static int	orphaned(const struct listing *);
 static int	downloads(const struct json *, int, double *, const char **);
 static void	skip_item(struct listing *, int, int, const char *);
-static const struct buf *item_id(struct listing *, int);
+static const struct buf *item_id(struct listing *, int, struct buf *);
 static int	mark_like(const struct listing *, int);
 static int	repeated(struct listing *, const struct buf *);
 static int	registered(struct listing *, const struct buf *);
@@ -38,9 +38,12 @@ listing_run(const struct list_args *a, struct list_stats *stats)
 
 	l.a = a;
 	l.st.marks = a->state_marks;
+	l.st.marks_fp = a->out;
+	/* the lanes' process asked for the signal before they started */
 	if (env_true("HF_LIST_DIE_WITH_PARENT")) {
 		l.parent = getppid();
-		run_die_with_parent();
+		if (!a->lane)
+			run_die_with_parent();
 	}
 	/* the file is there from the start, unless a consumer of the marks
 	 * keeps it */
@@ -147,10 +150,9 @@ downloads(const struct json *j, int item, double *d, const char **why)
 static void
 skip_item(struct listing *l, int item, int n, const char *why)
 {
-	static struct buf id;
+	struct buf id = { 0 };
 	size_t i;
 
-	buf_reset(&id);
 	if (json_type(&l->json, item) != JSON_OBJECT ||
 	    json_str(&l->json, json_get(&l->json, item, "id"), &id,
 	    NULL) == -1)
@@ -163,21 +165,19 @@ skip_item(struct listing *l, int item, int n, const char *why)
 	say("page %" PRId64 ": item %d%s%s%s: %s: skipped", l->pages + 1, n,
 	    id.len > 0 ? " (" : "", id.len > 0 ? id.data : "",
 	    id.len > 0 ? ")" : "", why);
+	buf_free(&id);
 	l->skipped++;
 }
 
-/* The id of an item, decoded, or NULL (no string id); valid until the
- * next call. */
+/* The id of an item, decoded into id, or NULL (no string id). */
 static const struct buf *
-item_id(struct listing *l, int item)
+item_id(struct listing *l, int item, struct buf *id)
 {
-	static struct buf id;
-
-	buf_reset(&id);
-	if (json_str(&l->json, json_get(&l->json, item, "id"), &id,
+	buf_reset(id);
+	if (json_str(&l->json, json_get(&l->json, item, "id"), id,
 	    NULL) == -1)
 		return NULL;
-	return &id;
+	return id;
 }
 
 /* With --state-marks, whether an item would read as a mark: an object
@@ -208,9 +208,13 @@ registered(struct listing *l, const struct buf *id)
 	    strmap_get(l->a->skip, id->data ? id->data : "", id->len) != NULL;
 }
 
+/* The ids are decoded into a buffer of the page's, each lane having its
+ * own. */
 int
 listing_emit(struct listing *l)
 {
+	FILE *out = l->a->out != NULL ? l->a->out : stdout;
+	struct buf idbuf = { 0 };
 	const struct json *j = &l->json;
 	char *body = l->http.body.data;
 	size_t start, n;
@@ -239,7 +243,7 @@ listing_emit(struct listing *l)
 			skip_item(l, e, k, "looks like a state mark");
 			continue;
 		}
-		id = item_id(l, e);
+		id = item_id(l, e, &idbuf);
 		if (repeated(l, id)) {
 			l->repeats++;
 			continue;
@@ -252,8 +256,8 @@ listing_emit(struct listing *l)
 		start = (size_t)json_start(j, e);
 		n = j->ws == 0 ? (size_t)json_end(j, e) - start :
 		    json_minify_in_place(body, start, (size_t)json_end(j, e));
-		if (fwrite(body + start, 1, n, stdout) != n ||
-		    putchar('\n') == EOF)
+		if (fwrite(body + start, 1, n, out) != n ||
+		    putc('\n', out) == EOF)
 			break;
 		if (++l->st.count == limit && limit > 0) {
 			l->st.done = 1;
@@ -261,7 +265,8 @@ listing_emit(struct listing *l)
 		}
 	}
 	l->pages++;
-	if (ferror(stdout) || fflush(stdout) == EOF) {
+	buf_free(&idbuf);
+	if (ferror(out) || fflush(out) == EOF) {
 		say_errno("stdout");
 		return -1;
 	}

@@ -22,8 +22,9 @@
 #include "util.h"
 #include "list.h"
 
-static const char *label;	/* --label: after "hf-list: " */
-static const char *suffix;	/* a lane's orgs: at the end */
+/* Each lane is a thread whose messages name its orgs. */
+static _Thread_local const char *label;	/* --label: after "hf-list: " */
+static _Thread_local const char *suffix;	/* a lane's orgs: at the end */
 
 static void	say_v(int, const char *, va_list);
 static int	same_output(void);

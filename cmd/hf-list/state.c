@@ -182,6 +182,7 @@ take_lanes(struct list_state *s, const struct json *j)
 int
 state_save(const struct list_state *s)
 {
+	FILE *out = s->marks_fp != NULL ? s->marks_fp : stdout;
 	struct buf b = { 0 };
 	struct jw w;
 	int rv = 0;
@@ -220,8 +221,8 @@ state_save(const struct list_state *s)
 	jw_free(&w);
 	if (s->marks) {
 		/* after the page's items, which it vouches for */
-		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
-		    fflush(stdout) == EOF) {
+		if (fwrite(b.data, 1, b.len, out) != b.len ||
+		    fflush(out) == EOF) {
 			say_errno("stdout");
 			rv = -1;
 		}
