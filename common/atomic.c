@@ -6,6 +6,7 @@
  * it, and the replacement keeps the target's mode. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static int	take_over(int, const struct stat *, mode_t);
 static int	fsync_dir(const char *);
 static void	atomic_free(struct atomic *);
 static int	replace(const char *, const char *, size_t, int);
+static void	umask_read(void);
 
 static int
 fsync_dir(const char *dir)
@@ -131,17 +133,30 @@ atomic_free(struct atomic *a)
 	a->fd = -1;
 }
 
+/* The umask, read once: reading it means setting it, which threads (hf-list's
+ * lanes) must not do at the same time. */
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t umask_value;
+
+static void
+umask_read(void)
+{
+	umask_value = umask(022);
+	umask(umask_value);
+}
+
 int
 atomic_open(struct atomic *a, const char *path)
 {
 	struct buf dir = { 0 }, tmp = { 0 };
 	struct stat st;
 	const char *slash, *name;
-	mode_t mask = umask(022);
+	mode_t mask;
 	char *target;
 	int saved;
 
-	umask(mask);	/* read it back: a new file gets 0666 & ~umask */
+	pthread_once(&umask_once, umask_read);
+	mask = umask_value;	/* a new file gets 0666 & ~umask */
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	if ((target = resolve(path, &st)) == NULL)

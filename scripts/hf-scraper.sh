@@ -666,7 +666,7 @@ cleanup() {	# on every exit: no stage outlives a failed run
 interrupted() {
 	trap '' INT TERM
 	for _p in $children; do kill "$_p" 2>/dev/null || :; done
-	wait
+	wait; rm_glob "$out"/.scrape_checkpoint.*	# a file a stage was replacing
 	drop_empty_checkpoint
 	warn "interrupted$(ck_note)"
 	exit "$1"
