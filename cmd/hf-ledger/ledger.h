@@ -4,7 +4,8 @@
  * ledger; append.c commits a scan's records page by page beside
  * hf-list's state; reclassify.c takes the now supported models out of
  * the ledger; run.c does each mode's files (the lock, the atomic
- * replace, the count file). */
+ * replace, the count file), but append's records file and state, which
+ * records.c keeps. */
 #ifndef HF_LEDGER_H
 #define HF_LEDGER_H
 
@@ -155,11 +156,18 @@ int	reclassify_line(struct nd_line *, void *reclassify);
 void	reclassify_stats(const struct reclassify *, struct buf *out);
 void	reclassify_free(struct reclassify *);
 
-/* run.c: the modes: an hf_exit status. */
+/* run.c: the modes but append, with their files: an hf_exit status. */
 int	run_dedupe(const struct ledger_args *);
 int	run_import(const struct ledger_args *);
 int	run_update(const struct ledger_args *);
-int	run_append(const struct ledger_args *);
 int	run_reclassify(const struct ledger_args *);
+/* Whether --stats names an open descriptor: 0, or -1 warned (before any
+ * work, so that a wrong descriptor costs nothing). */
+int	stats_open(const struct ledger_args *);
+/* The --stats lines, if asked for: 0, or -1 warned. */
+int	write_stats(const struct ledger_args *, const struct buf *);
+
+/* records.c: append with its records file and state: an hf_exit status. */
+int	run_append(const struct ledger_args *);
 
 #endif
