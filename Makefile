@@ -25,8 +25,9 @@ HF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Icommon -I$(B) -MMD -MP \
 	-Wstrict-prototypes
 ALL_CFLAGS = $(HF_CFLAGS) $(CFLAGS)
 CURL_LIBS = `pkg-config --libs libcurl 2>/dev/null || echo -lcurl`
+DEFLATE_LIBS = -ldeflate
 LIB	= $(B)/libhf.a
-LIBS	= $(LIB) $(CURL_LIBS) -lm
+LIBS	= $(LIB) $(CURL_LIBS) $(DEFLATE_LIBS) -lm
 
 # A program is cmd/NAME/*.c: main.c holds main (and the option parsing
 # of a program that is not a record stage); the other files are
@@ -110,7 +111,8 @@ $(B)/tests/unit/json-parents.o: common/json.c
 	$(CC) $(ALL_CFLAGS) -DJSMN_PARENT_LINKS -c -o $@ common/json.c
 
 # Debian packages the build and the tests need; installed when missing.
-DEBS	= gcc libc6-dev make pkg-config libcurl4-openssl-dev libjsmn-dev bats \
+DEBS	= gcc libc6-dev make pkg-config libcurl4-openssl-dev libdeflate-dev \
+	libjsmn-dev bats \
 	bats-support bats-assert bats-file mandoc jq python3 curl time \
 	openssl man-db python3-markdown
 deps:
@@ -190,7 +192,7 @@ fuzz: fuzz-deps
 	        -o tests/fuzz/lf/fuzz-$$h tests/fuzz/fuzz-$$h.c \
 	        tests/fuzz/fuzz.c $(LIBSRC) \
 	        $$(ls cmd/hf-$$h/*.c | grep -v /main.c) \
-	        $(CURL_LIBS) -lm || exit 1; \
+	        $(CURL_LIBS) $(DEFLATE_LIBS) -lm || exit 1; \
 	done
 	@rc=0; for h in $(FUZZ); do \
 	    mkdir -p tests/fuzz/corpus/$$h tests/fuzz/artifacts; \

@@ -2,8 +2,10 @@
  *
  * One easy handle for the whole run (connection reuse), TLS verification
  * always on, http and https only, no redirects followed (a token must not
- * follow one), gzip accepted, the status read with CURLINFO_RESPONSE_CODE
- * rather than FAILONERROR so the Hub's error body and 429 headers survive. */
+ * follow one), the status read with CURLINFO_RESPONSE_CODE rather than
+ * FAILONERROR so the Hub's error body and 429 headers survive. gzip is
+ * asked for, and a body so encoded is decoded whole once it has come
+ * (gunzip.c), not by libcurl as it comes. */
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -16,11 +18,13 @@
 
 #include <curl/curl.h>
 
+#include "gunzip.h"
 #include "http.h"
 #include "util.h"
 
 static size_t	on_body(char *, size_t, size_t, void *);
 static int	set_ca(CURL *);
+static int	decode(struct http *);
 
 static size_t
 on_body(char *p, size_t size, size_t n, void *arg)
@@ -28,13 +32,13 @@ on_body(char *p, size_t size, size_t n, void *arg)
 	struct http *h = arg;
 	size_t len = size * n;
 
-	if (len > h->max_body - h->body.len || h->body.len > h->max_body ||
-	    buf_try_reserve(&h->body, len) == -1) {
+	if (len > h->max_body - h->wire.len || h->wire.len > h->max_body ||
+	    buf_try_reserve(&h->wire, len) == -1) {
 		h->too_big = 1;
 		return 0;	/* aborts the transfer */
 	}
-	memcpy(h->body.data + h->body.len, p, len);
-	h->body.len += len;
+	memcpy(h->wire.data + h->wire.len, p, len);
+	h->wire.len += len;
 	return len;
 }
 
@@ -97,12 +101,18 @@ http_open(struct http *h, const struct http_opts *o)
 			return -1;
 		}
 	}
-	h->hdrs = l = curl_slist_append(l, "Accept: application/json");
+	if ((h->gz = gunzip_new()) == NULL ||
+	    (l = curl_slist_append(l, "Accept: application/json")) == NULL ||
+	    (l = curl_slist_append(l, "Accept-Encoding: gzip")) == NULL) {
+		snprintf(h->err, sizeof(h->err), "out of memory");
+		return -1;
+	}
+	h->hdrs = l;
 	if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ||
 	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
 	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) ||
 	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) ||
-	    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "") ||
+	    curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L) ||
 	    curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent) ||
 	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, l) ||
 	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout) ||
@@ -172,6 +182,7 @@ http_get(struct http *h, const char *url)
 	long status = 0;
 
 	buf_reset(&h->body);
+	buf_reset(&h->wire);
 	h->too_big = 0;
 	h->permanent = 0;
 	h->unreachable = 0;
@@ -192,8 +203,50 @@ http_get(struct http *h, const char *url)
 			    curl_easy_strerror(rc));
 		return -1;
 	}
+	if (decode(h) == -1)
+		return -1;
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
 	return status;
+}
+
+/* The body as sent (h->wire) made h->body: decoded when gzip, the only
+ * coding asked for. 0, or -1 with h->err set. */
+static int
+decode(struct http *h)
+{
+	struct curl_header *hd;
+	struct buf t;
+	const char *v = "";
+
+	if (curl_easy_header(h->easy, "Content-Encoding", 0, CURLH_HEADER, -1,
+	    &hd) == CURLHE_OK)
+		v = hd->value;
+	if (*v == '\0' || strcasecmp(v, "identity") == 0) {
+		t = h->body;	/* as it came: the buffers change places */
+		h->body = h->wire;
+		h->wire = t;
+		return 0;
+	}
+	if (strcasecmp(v, "gzip") != 0 && strcasecmp(v, "x-gzip") != 0) {
+		snprintf(h->err, sizeof(h->err),
+		    "a body in a coding not asked for (Content-Encoding: %.60s)",
+		    v);
+		return -1;
+	}
+	switch (gunzip(h->gz, h->wire.data, h->wire.len, h->max_body,
+	    &h->body)) {
+	case GUNZIP_OK:
+		return 0;
+	case GUNZIP_BAD:
+		snprintf(h->err, sizeof(h->err),
+		    "a gzip body that does not decode");
+		return -1;
+	default:
+		h->too_big = 1;
+		snprintf(h->err, sizeof(h->err),
+		    "response body too large to hold");
+		return -1;
+	}
 }
 
 char *
@@ -224,8 +277,10 @@ http_close(struct http *h)
 	if (h->easy != NULL)
 		curl_easy_cleanup(h->easy);
 	curl_slist_free_all(h->hdrs);
+	gunzip_free(h->gz);
 	buf_free(&h->body);
-	h->easy = h->hdrs = NULL;
+	buf_free(&h->wire);
+	h->easy = h->hdrs = h->gz = NULL;
 }
 
 static const char *

@@ -9,7 +9,9 @@
 struct http {
 	void		*easy;		/* CURL *, reused: keeps the connection */
 	void		*hdrs;		/* struct curl_slist *: the token lives here */
-	struct buf	 body;
+	void		*gz;		/* struct gunzip * */
+	struct buf	 wire;		/* the body as it came */
+	struct buf	 body;		/* decoded */
 	size_t		 max_body;	/* larger bodies abort the transfer */
 	int		 too_big;	/* the last body hit max_body or memory */
 	int		 permanent;	/* the last error will not go away by

@@ -247,3 +247,25 @@ half_done() {
 	assert_equal "$stderr" "hf-list: the token (from HF_TOKEN) holds a control character (CR, LF or another): refused, nothing sent"
 	[ ! -s "$FAKEHUB_LOG" ]
 }
+
+@test "hf-list edges: a gzip page gives the items a plain one gives; one that does not inflate, or in a coding not asked for, is retried, then named" {
+	fakehub_start --corpus "$CORPUS"
+	run -0 hf-list --page-size 100 --limit 250
+	printf '%s\n' "$output" >gzipped
+	fakehub_teardown
+	fakehub_start --corpus "$CORPUS" --no-gzip
+	run -0 hf-list --page-size 100 --limit 250
+	printf '%s\n' "$output" >plain
+	assert_equal "$(wc -l <plain)" 250
+	cmp gzipped plain
+	fakehub_teardown
+	fakehub_start --corpus "$CORPUS" --coding gzip-corrupt
+	run -1 --separate-stderr hf-list --limit 5
+	assert_equal "${stderr_lines[0]}" "hf-list: page 1: a gzip body that does not decode; retry 1 of 9 in $(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' <<<"${stderr_lines[0]}") s"
+	assert_equal "${stderr_lines[-2]}" 'hf-list: page 1: giving up after 10 attempts: a gzip body that does not decode'
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 10
+	fakehub_teardown
+	fakehub_start --corpus "$CORPUS" --coding br
+	run -1 --separate-stderr hf-list --limit 5
+	assert_equal "${stderr_lines[-2]}" 'hf-list: page 1: giving up after 10 attempts: a body in a coding not asked for (Content-Encoding: br)'
+}

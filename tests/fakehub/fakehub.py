@@ -863,15 +863,21 @@ class Handler(BaseHTTPRequestHandler):
     # -------------------------------------------------------------------
     def send(self, status, body, ctype, rl, extra=()):
         hub = self.server.hub
+        coding = hub.args.coding if status == 200 else None
         gz = (not hub.args.no_gzip and status == 200 and len(body) > 256
-              and "gzip" in (self.headers.get("Accept-Encoding") or "").lower())
+              and "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
+              and coding is None)
         if gz:
             body = gzip.compress(body, compresslevel=1, mtime=0)
+        if coding == "gzip-corrupt":    # a gzip header, then not deflate
+            body = gzip.compress(body, compresslevel=1, mtime=0)
+            body = body[:10] + b"\xff" * 8 + body[-8:]
+            coding = "gzip"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        if gz:
-            self.send_header("Content-Encoding", "gzip")
+        if gz or coding:
+            self.send_header("Content-Encoding", coding or "gzip")
         self.send_header("Vary", "Accept-Encoding")
         left, t = rl
         self.send_header("RateLimit", '"api";r=%d;t=%d' % (left, t))
@@ -1122,6 +1128,10 @@ def main(argv=None):
     ap.add_argument("--ensure-ascii", action="store_true",
                     help="escape non-ASCII in served JSON (\\u00e9, surrogate pairs)")
     ap.add_argument("--no-gzip", action="store_true")
+    ap.add_argument("--coding", metavar="NAME",
+                    help="every 200 body labelled Content-Encoding NAME and "
+                    "sent as it is, asked for or not; gzip-corrupt: a gzip "
+                    "header and trailer around bytes that do not inflate")
     ap.add_argument("--churn", type=int, default=0, metavar="K")
     ap.add_argument("--quota", type=int, default=1000, metavar="Q")
     ap.add_argument("--window", type=float, default=300, metavar="W")

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
+
 #include "buf.h"
+#include "gunzip.h"
 #include "http.h"
 #include "idset.h"
 #include "json.h"
@@ -731,6 +734,65 @@ test_pyjson_err(void)
 	buf_free(&b);
 }
 
+/* Append s gzipped (by libdeflate's compressor, which gunzip.c does not
+ * use) to b. */
+static void
+add_gzip(struct buf *b, const char *s, size_t n)
+{
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+	size_t bound = libdeflate_gzip_compress_bound(c, n), got;
+
+	buf_reserve(b, bound);
+	got = libdeflate_gzip_compress(c, s, n, b->data + b->len, bound);
+	b->len += got;
+	libdeflate_free_compressor(c);
+}
+
+static void
+test_gunzip(void)
+{
+	struct gunzip *g = gunzip_new();
+	struct buf in = { 0 }, out = { 0 }, big = { 0 };
+	size_t i;
+
+	for (i = 0; i < 100000; i++)
+		buf_addc(&big, (char)('a' + i % 7 * (i % 3)));
+	add_gzip(&in, big.data, big.len);
+	CHECK(gunzip(g, in.data, in.len, 1 << 20, &out) == GUNZIP_OK &&
+	    out.len == big.len && memcmp(out.data, big.data, big.len) == 0,
+	    "one member");
+	CHECK(gunzip(g, in.data, in.len, big.len, &out) == GUNZIP_OK &&
+	    out.len == big.len, "exactly the limit");
+	CHECK(gunzip(g, in.data, in.len, big.len - 1, &out) ==
+	    GUNZIP_TOO_BIG, "a byte past the limit");
+	in.data[in.len - 4] ^= 0x55;	/* the trailer's size, a lie */
+	CHECK(gunzip(g, in.data, in.len, 1 << 20, &out) == GUNZIP_BAD,
+	    "a stated size that does not match");
+	in.data[in.len - 4] ^= 0x55;
+	in.data[in.len - 1] = 0x7f;	/* a size deflate could not reach */
+	CHECK(gunzip(g, in.data, in.len, 1u << 31, &out) == GUNZIP_BAD &&
+	    out.cap < (size_t)1 << 30, "an impossible size is not believed");
+	in.data[in.len - 1] = 0;
+	add_gzip(&in, "xyz", 3);
+	CHECK(gunzip(g, in.data, in.len, 1 << 20, &out) == GUNZIP_OK &&
+	    out.len == big.len + 3 &&
+	    memcmp(out.data + big.len, "xyz", 3) == 0, "two members");
+	CHECK(gunzip(g, in.data, in.len - 1, 1 << 20, &out) == GUNZIP_BAD,
+	    "cut short");
+	CHECK(gunzip(g, in.data, 17, 1 << 20, &out) == GUNZIP_BAD,
+	    "shorter than a header and a trailer");
+	CHECK(gunzip(g, "[1,2,3] not gzip at all", 23, 1 << 20, &out) ==
+	    GUNZIP_BAD, "not gzip");
+	buf_reset(&in);
+	add_gzip(&in, "", 0);
+	CHECK(gunzip(g, in.data, in.len, 1 << 20, &out) == GUNZIP_OK &&
+	    out.len == 0, "empty");
+	gunzip_free(g);
+	buf_free(&in);
+	buf_free(&out);
+	buf_free(&big);
+}
+
 int
 main(void)
 {
@@ -752,6 +814,7 @@ main(void)
 	test_round();
 	test_pyjson();
 	test_pyjson_err();
+	test_gunzip();
 	printf("unit: %d checks, %d failures\n", checks, failures);
 	return failures != 0;
 }
