@@ -188,10 +188,12 @@ static int
 parse(const struct stage *s, void *state, int argc, char *argv[])
 {
 	struct option all[STAGE_MAX_OPTIONS + 1];
-	char shortopts[STAGE_MAX_OPTIONS * 2 + 3] = "hV";
+	char shortopts[STAGE_MAX_OPTIONS * 2 + 4] = "hV";
 	const struct stage_option *o;
 	int ch;
 
+	if (s->in_order)
+		strcpy(shortopts, "+hV");
 	add_options(all, shortopts, s);
 	memset(&shared, 0, sizeof(shared));
 	optind = 0;	/* glibc: start afresh, also on a second run */

@@ -83,6 +83,9 @@ struct stage {
 	/* A program with a summary line but no line callback (hf-ledger,
 	 * hf-merge): offer --quiet, which stage_summary obeys. */
 	int			 quiet_option;
+	/* Options stop at the first operand, which begins what follows
+	 * (hf-list's "+"), rather than operands and options in any order. */
+	int			 in_order;
 	/* Each callback but line may be NULL. */
 	void	(*init)(void *state);	/* defaults, before the options */
 	/* A STAGE_CALL option and its argument (NULL if none): 0, or -1 for

@@ -3,8 +3,7 @@
 # scrape, with the Python reference's flags and defaults. The programs
 # compute; this script plans, runs them, checks their statuses and logs
 # the figures they declare. It parses no JSON. Files: hf-scraper(1).
-# shellcheck disable=SC2086,SC2094 # $qflag...: empty or a flag; pipes()
-# shellcheck disable=SC2317 # cleanup and interrupted: called from traps
+# shellcheck disable=SC2086,SC2094,SC2119,SC2120,SC2317 # $qflag...: empty or a flag; pipes(); sweep's arguments optional; traps call cleanup
 set -eu
 
 VERSION='@VERSION@'
@@ -318,41 +317,41 @@ reap() {
 }
 failed() { [ -z "$bad" ] || fail "$1: ${bad% *} failed (exit ${bad#* })$(ck_note)"; }
 
-status() {	# status RC WHAT: 3 (done, input skipped) is kept as a warning
-	[ "$1" = 0 ] || [ "$1" = 3 ] || fail "$2 failed (exit $1)$(ck_note)"
-	[ "$1" != 3 ] || skipped=1
-}
-
-run() {	# run PROGRAM ARGS...: status of the program
+run() {	# run PROGRAM ARGS...: its status; 3 (done, input skipped) a warning
 	"$@" && _rc=0 || _rc=$?
-	status "$_rc" "$1"
+	case $_rc in 0) ;; 3) skipped=1 ;; *) fail "$1 failed (exit $_rc)$(ck_note)" ;; esac
 }
 
 # main_scan I TASK LABEL: hf-list | hf-arch | hf-ledger append, which stores
 # each page's records, then hf-list's state: a kill resumes at the first
-# page not stored. The other stages run once all tasks are listed.
+# page not stored. The first lists the sweep too, beside (hf-list's +).
+# The other stages run once all tasks are listed.
 main_scan() {
-	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3
-	set -- --filter "$2" --sort downloads --min-downloads "$min_dl"
-	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
-	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
+	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3 _task=$2 _l=hf_list
 	_p=--progress	# a line redrawn on a terminal, else each 1,000 models
 	[ "$quiet" = 0 ] || _p=--no-progress
+	set -- --label "$_label" "$_p" --progress-every 1000 --filter "$2" \
+	    --sort downloads --min-downloads "$min_dl" --page-size "$page_size" \
+	    --timeout "$timeout" --state "$_ck.state" --state-marks --stats 3
+	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
+	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
+	[ "$beside" != 1 ] || { _l=sweep beside=2; set -- "$@" +; }
 	pipes
-	first hf_list --label "$_label" "$_p" --progress-every 1000 "$@" \
-	    --page-size "$page_size" --timeout "$timeout" --state "$_ck.state" \
-	    --state-marks --stats 3 3>"$tmp/$_name.list"
+	first "$_l" "$@" 3>"$tmp/$_name.list"
 	middle hf-arch --label "$_label" $qflag
 	last hf-ledger append --state "$_ck.state" "$_ck.records"
 	reap
-	case $bad in hf_list*) drop_empty_checkpoint
-		fail "$_label failed (hf-list exit ${bad#* }); nothing written$(ck_note)"; esac
-	failed "$_label"
-	list_listed=0 list_registered=0 list_hub_items=0 _w=''
+	list_listed=0 list_registered=0 list_hub_items=0 list_complete=0 _w=''
 	stats "$tmp/$_name.list" list_
+	case $bad:$list_complete in
+	sweep*:1) sweep_rc=${bad#* } bad='' ;;	# the sweep failed, not this
+	hf_list*|sweep*) drop_empty_checkpoint
+		fail "$_label failed (hf-list exit ${bad#* }); nothing written$(ck_note)" ;;
+	esac
+	failed "$_label"
 	[ "$list_listed" != 0 ] || [ "$list_hub_items" != 0 ] ||
 	    [ -s "$_ck.records" ] ||
-	    warn "--task $2: the Hub has no model with this tag; is it misspelt?"
+	    warn "--task $_task: the Hub has no model with this tag; is it misspelt?"
 	scanned=$((scanned + list_listed)) skipped_ids=$((skipped_ids + list_registered))
 	[ "$list_registered" = 0 ] || _w=" ($list_registered already in supported_models.json skipped)"
 	info "$_label listed $list_listed models$_w"
@@ -369,34 +368,37 @@ stats() {
 	done <"$1"
 }
 
-# The sweep: hf-list --jobs N --author ORG..., beside the main scans; its
-# raw pages (a small listing) are its checkpoint, made records at its end.
+# The sweep: hf-list --jobs N --author ORG..., beside the first main scan
+# in its hf-list, else alone; its raw pages (a small listing) are its
+# checkpoint, made records at its end.
 start_sweep() {	# start_sweep ORG...
-	sweep_pid=''
+	sweep_pid="" sweep_rc=0 beside=0 authors=""
 	[ $# -gt 0 ] || return 0
-	_n=$jobs
-	[ "$_n" -le $# ] || _n=$#
-	info "canonical sweep: $# orgs in $_n lanes"
-	for _o do shift; set -- "$@" --author "$_o"; done
+	sweep_jobs=$jobs && [ "$jobs" -le $# ] || sweep_jobs=$#
+	info "canonical sweep: $# orgs in $sweep_jobs lanes"
+	for _o do authors="$authors --author $_o"; done	# org names are words
 	_raw=$out/scrape_checkpoint.sweep.raw
 	[ ! -s "$_raw" ] || {	# a kill can leave half a line: only whole ones
 		head -n "$(wc -l <"$_raw")" "$_raw" >"$tmp/raw" && cat "$tmp/raw" >"$_raw"; }
-	hf_list --label "canonical sweep" --no-progress --page-size "$page_size" \
-	    --timeout "$timeout" --state "$out/scrape_checkpoint.sweep.state" \
-	    --jobs "$_n" "$@" >>"$_raw" &
+	[ "$targeted" = 1 ] || { beside=1; return 0; }
+	sweep &
 	sweep_pid=$! children=$!
 }
 
+sweep() {	# sweep [MAIN-LISTING-OPTIONS +]: the sweep's hf-list
+	set -f
+	hf_list "$@" --label "canonical sweep" --no-progress --page-size "$page_size" \
+	    --timeout "$timeout" --state "$out/scrape_checkpoint.sweep.state" \
+	    --output "$out/scrape_checkpoint.sweep.raw" --jobs "$sweep_jobs" $authors
+}
+
 finish_sweep() {
-	sweep_failed=0 _rc=0
-	[ -n "$sweep_pid" ] || return 0
-	wait "$sweep_pid" || _rc=$?
-	sweep_pid='' children=''
-	if [ "$_rc" != 0 ] && [ "$_rc" != 3 ]; then
-		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume"
-		sweep_failed=1 _rc=0
-	fi
-	status "$_rc" "canonical sweep"
+	sweep_failed=0 _rc=$sweep_rc
+	[ -n "$sweep_pid" ] || [ "$beside" = 2 ] || return 0
+	[ -z "$sweep_pid" ] || { wait "$sweep_pid" || _rc=$?; sweep_pid='' children=''; }
+	case $_rc in 0) ;; 3) skipped=1 ;; *) sweep_failed=1
+		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume" ;;
+	esac
 	set -- --label "canonical sweep" $qflag
 	pipes
 	first hf-arch "$@" "$out/scrape_checkpoint.sweep.raw"
@@ -443,8 +445,7 @@ scrape() {
 		info "main scan: $_w with at least $min_dl downloads"
 		[ "$limit" = 0 ] || [ ! -f "$out/supported_models.json" ] ||	# N new
 		    run hf-merge ids -o "$out" >"$tmp/registered"
-		_i=0 _ifs=$IFS
-		IFS=,
+		_i=0 _ifs=$IFS IFS=,
 		for _t in $tasks; do
 			IFS=$_ifs _i=$((_i + 1)) _l="main scan"
 			[ "$tasks" = "$_t" ] || _l="main scan ($_t)"
@@ -495,8 +496,7 @@ reclassify() {
 	info "offline: no Hub request; reclassifying $ledger with the current registry"
 	targeted=1
 	[ -f "$ledger" ] || update_ledger /dev/null
-	[ -f "$ledger" ] || {
-		warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
+	[ -f "$ledger" ] || { warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
 		return 0; }
 	cp -- "$ledger" "$tmp/ledger"
 	reclassify_ledger "$tmp/ledger" "$tmp/supported"
@@ -522,8 +522,7 @@ merge() {
 	if [ "$offline" = 0 ]; then
 		elapsed
 		set -- --scanned "$scanned" --min-downloads "$min_dl" --duration "$secs"
-		_ifs=$IFS
-		IFS=,
+		_ifs=$IFS IFS=,
 		for _t in $tasks; do set -- "$@" --task "$_t"; done
 		IFS=$_ifs
 	fi
@@ -609,7 +608,8 @@ setup() {
 	plain "output directory" "$out"
 	[ -d "$out" ] || mkdir -p -- "$out" 2>/dev/null ||
 	    fail "$out: cannot create the output directory"
-	out=$(CDPATH='' cd -- "$out" && pwd) || fail "$out: cannot enter the output directory"
+	case $out in [!/]*|*/.*|*//*|*/) out=$(CDPATH='' cd -- "$out" && pwd) ||	# else as pwd says it
+		fail "$out: cannot enter the output directory" ;; esac
 	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
 	skipped_ids=0 ledger=$out/scrape_ledger.ndjson scored=$out/scrape_ledger.ndjson
 	trap 'interrupted 130' INT

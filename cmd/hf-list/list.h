@@ -2,7 +2,8 @@
  * one listing (listing.c, its pages fetched by fetch.c) or the lanes
  * (lanes.c, each lane a listing in a thread); both build their query
  * with query.c, keep their --state with state.c and set up the run with
- * run.c. Nothing here calls back into lanes.c or main.c. */
+ * run.c; beside.c runs the listings after a "+" in forked copies. Nothing
+ * here calls back into lanes.c or main.c. */
 #ifndef HF_LIST_H
 #define HF_LIST_H
 
@@ -20,6 +21,7 @@
 #include "strmap.h"
 
 #define LIST_MAX_JOBS		64	/* --jobs, and the lanes of a state */
+#define LIST_MAX_LISTINGS	8	/* listings joined by "+" */
 #define LIST_MAX_PAGE_SIZE	1000	/* the Hub's largest page */
 
 struct list_args {
@@ -107,6 +109,9 @@ int	 state_save(const struct list_state *s);
 /* What every message of the calling thread starts with after "hf-list: "
  * (--label; NULL: nothing) and ends with (a lane's orgs; NULL: nothing). */
 void	 run_label(const char *label, const char *orgs);
+/* Standard output made path, opened for appending (created if need be):
+ * 0, or -1 (reported). */
+int	 run_output(const char *path);
 /* "hf-list: " and the label, for a line written by hand. */
 void	 run_prefix(FILE *);
 /* warnx(3) and warn(3) with the label. */
@@ -182,5 +187,15 @@ int	 fetch_parse(struct listing *l);
 /* lanes.c: the listing in a->jobs lanes, each a thread, printed in
  * order: an exit status, and the counts of all lanes in *stats. */
 int	 lanes_run(const struct list_args *a, struct list_stats *stats);
+
+/* beside.c: listings beside this one, each in a forked copy. */
+
+/* Start n copies, copy i exiting with run(arg, i), before any thread:
+ * 0, or -1 (reported; those started are stopped). */
+int	 beside_start(size_t n, int (*run)(void *, size_t), void *arg);
+/* Send them SIGTERM (their --state resumes them). */
+void	 beside_stop(void);
+/* Wait for them all: the worst of their exit statuses. */
+int	 beside_wait(void);
 
 #endif

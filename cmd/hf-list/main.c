@@ -1,6 +1,6 @@
 /* hf-list: list models from the Hugging Face Hub as NDJSON, one item a
  * line: one listing (listing.c), or with --jobs its orgs in lanes
- * (lanes.c). */
+ * (lanes.c); each listing after a "+" beside it (beside.c). */
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "http.h"
 #include "stage.h"
 #include "strmap.h"
 #include "util.h"
@@ -27,25 +28,30 @@ enum {
 	OPT_STATE_MARKS, OPT_TIMEOUT,
 };
 
-/* The options as parsed: the arguments of the run, --gated, --stats and
- * --skip-ids. */
+/* The options of a listing as parsed: the arguments of the run, --gated,
+ * --output, --stats and --skip-ids. */
 struct opts {
 	struct list_args a;
 	int		 gated;		/* -1: either */
+	const char	*output;
 	int64_t		 stats;		/* -1: no --stats */
 	const char	*skip_path;
 	struct strmap	 skip;
 };
 
+static size_t	opts_parse(struct opts *, int, char *[]);
 static void	opts_init(struct opts *);
 static int	opts_option(void *, int, const char *);
-static void	opts_check(struct opts *, int, int, char *[]);
+static void	opts_check(struct opts *, size_t, int, int, char *[]);
+static void	opts_apart(const struct opts *, size_t);
+static void	opts_free(struct opts *);
 static void	add_expand(struct list_args *, const char *);
 static void	add_author(struct list_args *, const char *);
 static const char *sort_key(const char *);
 static void	add_param_arg(struct buf *, const char *);
 static int	run(struct opts *);
-static void	args_free(struct list_args *);
+static int	run_beside(struct opts *, size_t);
+static int	run_companion(void *, size_t);
 
 #define OPTS_INT64(name, member, min, max) \
 	STAGE_INT64_OPT(name, struct opts, member, min, max)
@@ -59,6 +65,7 @@ static const struct stage_option list_options[] = {
 	OPTS_INT64("limit", a.limit, 0, INT64_MAX),
 	STAGE_CALL_OPT("max-jobs", no_argument, OPT_MAX_JOBS),
 	OPTS_INT64("min-downloads", a.min_downloads, 0, INT64_MAX),
+	STAGE_STRING_OPT("output", struct opts, output),
 	STAGE_CALL_OPT("no-gated", no_argument, OPT_NO_GATED),
 	STAGE_CALL_OPT("no-progress", no_argument, OPT_NO_PROGRESS),
 	STAGE_CALL_OPT("num-parameters", required_argument, OPT_NUM_PARAMETERS),
@@ -93,11 +100,12 @@ static const char list_usage[] =
     "               [--author org] [--expand field[,field...]]\n"
     "               [--filter tag] [--jobs n] [--label text] [--limit n]\n"
     "               [--min-downloads n] [--progress-every n]\n"
-    "               [--num-parameters range] [--page-size n]\n"
-    "               [--param key=value] [--pipeline-tag tag]\n"
-    "               [--search text] [--skip-ids file] [--sort key]\n"
-    "               [--state file [--state-marks]] [--stats fd]\n"
-    "               [--timeout seconds]\n"
+    "               [--num-parameters range] [--output file]\n"
+    "               [--page-size n] [--param key=value]\n"
+    "               [--pipeline-tag tag] [--search text] [--skip-ids file]\n"
+    "               [--sort key] [--state file [--state-marks]]\n"
+    "               [--stats fd] [--timeout seconds]\n"
+    "               [+ option ... --output file ...] ...\n"
     "       hf-list --max-jobs\n";
 
 static const char list_help[] =
@@ -117,6 +125,8 @@ static const char list_help[] =
     "downloads\n"
     "  --num-parameters range the Hub's parameter-count filter "
     "(min:6B,max:128B)\n"
+    "  --output file          append the items to file, not standard "
+    "output\n"
     "  --page-size n          models a page (at most and by default "
     "1000)\n"
     "  --param key=value      any other query parameter (repeatable)\n"
@@ -141,13 +151,17 @@ static const char list_help[] =
     "descriptor fd\n"
     "  --timeout seconds      give up on a transfer silent this long, or "
     "lasting\n"
-    "                         5 times as long (default 120)\n";
+    "                         5 times as long (default 120)\n"
+    "  + option ...           another listing, with options of its own "
+    "and an\n"
+    "                         --output, run beside this one\n";
 
 static const struct stage list_usage_stage = {
 	.usage = list_usage,
 	.help = list_help,
 	.options = list_options,
 	.option = opts_option,
+	.in_order = 1,
 };
 
 static const char *sort_keys[] = {
@@ -158,17 +172,44 @@ int
 main(int argc, char *argv[])
 {
 	static char obuf[1 << 16];	/* glibc sizes a NULL buffer itself */
-	struct opts o;
+	struct opts o[LIST_MAX_LISTINGS];
+	size_t i, n;
 	int rv;
 
-	opts_init(&o);
-	opts_check(&o, stage_options(&list_usage_stage, &o, argc, argv, NULL),
-	    argc, argv);
+	n = opts_parse(o, argc, argv);
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	rv = run(&o);
-	args_free(&o.a);
-	strmap_free(&o.skip);
-	return hf_finish(rv);
+	rv = n == 1 ? hf_finish(run(&o[0])) : run_beside(o, n);
+	for (i = 0; i < n; i++)
+		opts_free(&o[i]);
+	return rv;
+}
+
+/* The first listing here, the others in forked copies. Its standard
+ * output is closed when it ends: its reader need not wait for the others.
+ * If it fails, the others are stopped; if another fails, it goes on. */
+static int
+run_beside(struct opts *o, size_t n)
+{
+	int rv;
+
+	if (http_init() == -1) {	/* once, for the copies too */
+		say("cannot initialise libcurl");
+		return hf_finish(HF_EXIT_FATAL);
+	}
+	if (beside_start(n - 1, run_companion, o + 1) == -1)
+		return hf_finish(HF_EXIT_FATAL);
+	rv = hf_finish(run(&o[0]));
+	if (rv != HF_EXIT_OK && rv != HF_EXIT_SKIPPED)
+		beside_stop();
+	return hf_worst(rv, beside_wait());
+}
+
+static int
+run_companion(void *arg, size_t i)
+{
+	struct opts *o = arg;
+
+	return hf_finish(run(&o[i]));
 }
 
 /* The listing, in turn or in lanes, and its --stats (not after a usage
@@ -180,7 +221,10 @@ run(struct opts *o)
 	int64_t lanes = 0;
 	int rv = HF_EXIT_OK;
 
-	if (o->skip_path != NULL &&
+	run_label(o->a.label, NULL);
+	if (o->output != NULL && run_output(o->output) == -1)
+		rv = HF_EXIT_FATAL;
+	else if (o->skip_path != NULL &&
 	    run_skip_load(&o->skip, o->skip_path) == -1)
 		rv = HF_EXIT_FATAL;
 	else if (o->a.state_path != NULL &&
@@ -200,6 +244,34 @@ run(struct opts *o)
 	    run_stats_write((int)o->stats, &st) == -1)
 		rv = hf_worst(rv, HF_EXIT_FATAL);
 	return rv;
+}
+
+/* The listings of the command line: "+" begins each after the first,
+ * and stands for its argv[0]. */
+static size_t
+opts_parse(struct opts *o, int argc, char *argv[])
+{
+	char *prog = argv[0];
+	size_t n;
+	int first;
+
+	for (n = 0;; n++) {
+		if (n == LIST_MAX_LISTINGS)
+			stage_usage_errorx(&list_usage_stage,
+			    "more than %d listings joined by +",
+			    LIST_MAX_LISTINGS);
+		opts_init(&o[n]);
+		first = stage_options(&list_usage_stage, &o[n], argc, argv,
+		    NULL);
+		opts_check(&o[n], n, first, argc, argv);
+		if (first == argc)
+			break;
+		argc -= first;
+		argv += first;
+		argv[0] = prog;	/* what getopt's messages begin with */
+	}
+	opts_apart(o, n + 1);
+	return n + 1;
 }
 
 static void
@@ -262,15 +334,24 @@ opts_option(void *state, int ch, const char *arg)
 	return -1;
 }
 
-/* What no single option can check; first is the first operand. */
+/* What no single option can check in listing i; first is the first
+ * operand, which can only be the "+" before another listing. */
 static void
-opts_check(struct opts *o, int first, int argc, char *argv[])
+opts_check(struct opts *o, size_t i, int first, int argc, char *argv[])
 {
 	struct list_args *a = &o->a;
 
-	if (first != argc)
+	if (first != argc && strcmp(argv[first], "+") != 0)
 		stage_usage_errorx(&list_usage_stage, "unexpected operand: %s",
 		    argv[first]);
+	if (first == argc - 1)
+		stage_usage_errorx(&list_usage_stage,
+		    "+ ends the command line: another listing's options "
+		    "must follow it");
+	if (i > 0 && o->output == NULL)
+		stage_usage_errorx(&list_usage_stage,
+		    "listing %zu (after a +) has no --output: its items "
+		    "would mix with the first's", i + 1);
 	if (o->gated != -1)
 		query_param(&a->filters, "gated", o->gated ? "true" : "false");
 	if (a->min_downloads >= 0 && strcmp(a->sort, "downloads") != 0)
@@ -288,7 +369,28 @@ opts_check(struct opts *o, int first, int argc, char *argv[])
 		    "--stats: file descriptor %d is not open", (int)o->stats);
 	if (a->progress == -1)
 		a->progress = isatty(STDERR_FILENO);
-	run_label(a->label, NULL);
+}
+
+/* Two listings writing one --output or one --state would spoil both. */
+static void
+opts_apart(const struct opts *o, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			if (o[i].output != NULL && o[j].output != NULL &&
+			    strcmp(o[i].output, o[j].output) == 0)
+				stage_usage_errorx(&list_usage_stage,
+				    "two listings with --output %s",
+				    o[i].output);
+			if (o[i].a.state_path != NULL &&
+			    o[j].a.state_path != NULL &&
+			    strcmp(o[i].a.state_path, o[j].a.state_path) == 0)
+				stage_usage_errorx(&list_usage_stage,
+				    "two listings with --state %s",
+				    o[i].a.state_path);
+		}
 }
 
 static void
@@ -353,10 +455,12 @@ add_param_arg(struct buf *q, const char *kv)
 }
 
 static void
-args_free(struct list_args *a)
+opts_free(struct opts *o)
 {
+	struct list_args *a = &o->a;
 	size_t i;
 
+	strmap_free(&o->skip);
 	for (i = 0; i < a->nexpand; i++)
 		free(a->expand[i]);
 	free(a->expand);

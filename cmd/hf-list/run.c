@@ -1,6 +1,7 @@
 /* run.c: what a listing and the lanes set up alike: the offline check,
  * dying with the parent, the clock of the progress lines, the label of
- * every message, the check of standard output before a resume. */
+ * every message, --output and the check of standard output before a
+ * resume. */
 #include <sys/stat.h>
 
 #include <err.h>
@@ -95,6 +96,27 @@ say_errno(const char *fmt, ...)
 	va_start(ap, fmt);
 	say_v(e, fmt, ap);
 	va_end(ap);
+}
+
+int
+run_output(const char *path)
+{
+	int fd;
+
+	fflush(stdout);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666)) == -1) {
+		say_errno("--output %s", path);
+		return -1;
+	}
+	if (fd != STDOUT_FILENO && dup2(fd, STDOUT_FILENO) == -1) {
+		say_errno("--output %s", path);
+		close(fd);
+		return -1;
+	}
+	if (fd != STDOUT_FILENO)
+		close(fd);
+	return 0;
 }
 
 int
