@@ -79,11 +79,11 @@ beside_wait(void)
 }
 
 /* Async-signal-safe: kill, waitpid, signal and raise. The signal stays
- * blocked until this returns, and then ends the process. */
+ * blocked until this returns, and then ends the process (errno need not
+ * be kept). */
 static void
 on_signal(int sig)
 {
-	int saved = errno;
 	size_t i;
 
 	beside_stop();
@@ -92,5 +92,4 @@ on_signal(int sig)
 			waitpid(companion[i], NULL, 0);
 	signal(sig, SIG_DFL);
 	raise(sig);
-	errno = saved;
 }
