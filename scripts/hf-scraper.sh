@@ -3,7 +3,7 @@
 # scrape, with the Python reference's flags and defaults. The programs
 # compute; this script plans, runs them, checks their statuses and logs
 # the figures they declare. It parses no JSON. Files: hf-scraper(1).
-# shellcheck disable=SC2086,SC2094,SC2119,SC2120,SC2317 # $qflag...: empty or a flag; pipes(); sweep's arguments optional; traps call cleanup
+# shellcheck disable=SC2086,SC2094,SC2119,SC2120,SC2317 # $qflag, pipes, sweep, traps
 set -eu
 
 VERSION='@VERSION@'
@@ -372,7 +372,7 @@ stats() {
 # in its hf-list, else alone; its raw pages (a small listing) are its
 # checkpoint, made records at its end.
 start_sweep() {	# start_sweep ORG...
-	sweep_pid="" sweep_rc=0 beside=0 authors=""
+	sweep_pid='' sweep_rc=0 beside=0 authors=''
 	[ $# -gt 0 ] || return 0
 	sweep_jobs=$jobs && [ "$jobs" -le $# ] || sweep_jobs=$#
 	info "canonical sweep: $# orgs in $sweep_jobs lanes"
@@ -648,7 +648,7 @@ lock() {
 		case $_p in ''|*[!0-9]*) continue ;; esac
 		[ ! -O "$_d" ] || kill -0 "$_p" 2>/dev/null || rm -rf -- "$_d"
 	done
-	[ -w "$out" ] || fail "$out: the output directory cannot be written"
+	{ [ -w "$out" ] && [ -x "$out" ]; } || fail "$out: the output directory cannot be written"
 }
 
 rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
