@@ -24,6 +24,7 @@
 
 static size_t	on_body(char *, size_t, size_t, void *);
 static int	set_ca(CURL *);
+static int	add_header(struct http *, const char *);
 static int	decode(struct http *);
 
 static size_t
@@ -73,6 +74,17 @@ http_init(void)
 	return 0;
 }
 
+static int
+add_header(struct http *h, const char *line)
+{
+	struct curl_slist *l;
+
+	if ((l = curl_slist_append(h->hdrs, line)) == NULL)
+		return -1;
+	h->hdrs = l;
+	return 0;
+}
+
 int
 http_open(struct http *h, const struct http_opts *o)
 {
@@ -101,20 +113,20 @@ http_open(struct http *h, const struct http_opts *o)
 			return -1;
 		}
 	}
+	h->hdrs = l;	/* http_close frees what is there */
 	if ((h->gz = gunzip_new()) == NULL ||
-	    (l = curl_slist_append(l, "Accept: application/json")) == NULL ||
-	    (l = curl_slist_append(l, "Accept-Encoding: gzip")) == NULL) {
+	    add_header(h, "Accept: application/json") == -1 ||
+	    add_header(h, "Accept-Encoding: gzip") == -1) {
 		snprintf(h->err, sizeof(h->err), "out of memory");
 		return -1;
 	}
-	h->hdrs = l;
 	if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") ||
 	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
 	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) ||
 	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) ||
 	    curl_easy_setopt(c, CURLOPT_HTTP_CONTENT_DECODING, 0L) ||
 	    curl_easy_setopt(c, CURLOPT_USERAGENT, o->user_agent) ||
-	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, l) ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h->hdrs) ||
 	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout) ||
 	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L) ||
 	    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->timeout) ||
