@@ -91,15 +91,13 @@ gunzip(struct gunzip *g, const char *in, size_t n, size_t max,
 	size_t used;
 
 	buf_reset(out);
-	if (n < GZIP_MIN)
-		return GUNZIP_BAD;
-	while (n > 0) {
+	do {	/* one member at least */
 		if (n < GZIP_MIN)
 			return GUNZIP_BAD;
 		if ((r = member(g, in, n, max, out, &used)) != GUNZIP_OK)
 			return r;
 		in += used;
 		n -= used;
-	}
+	} while (n > 0);
 	return GUNZIP_OK;
 }
