@@ -42,17 +42,11 @@ char	*http_header(struct http *, const char *name);
 long	 http_retry_after(struct http *);
 void	 http_close(struct http *);
 
-/* Pure helpers (no transfer), unit-tested. */
-/* The URL of rel="next" in a Link header value, malloc'd, or NULL. */
-char	*link_next(const char *value);
+/* URLs, with libcurl's URL API (no transfer), unit-tested. */
 /* ref (absolute, or relative as a Link may be) resolved against the
  * absolute URL base, malloc'd; an absolute ref is returned as it is.
  * NULL if it cannot be resolved. */
 char	*url_resolve(const char *base, const char *ref);
-/* RateLimit: "api";r=LEFT;t=SECONDS. 0 with *r and *t, or -1. */
-int	 ratelimit_parse(const char *value, long *r, long *t);
-/* RateLimit-Policy: "fixed window";"api";q=N;w=SECONDS. 0 with *w, or -1. */
-int	 ratelimit_window(const char *value, long *w);
 /* Whether two absolute URLs share scheme, host and port: 1, 0, or -1
  * when either is not an http(s) URL. */
 int	 url_same_origin(const char *a, const char *b);

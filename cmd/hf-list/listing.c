@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "headers.h"
 #include "http.h"
 #include "hub.h"
 #include "idset.h"

@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "fuzz.h"
+#include "headers.h"
 #include "http.h"
 #include "idset.h"
 #include "json.h"

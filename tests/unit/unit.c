@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "gunzip.h"
+#include "headers.h"
 #include "http.h"
 #include "idset.h"
 #include "json.h"
