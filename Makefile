@@ -85,8 +85,8 @@ $(PROGS:%=bin/%):
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) $(if $(filter $(DYNAMIC),$(@F)),,$(STATIC)) -o $@ \
 	    $(filter %.o,$^) $(LIBS)
-# hf-list's lanes are threads.
-bin/hf-list: LIBS += -pthread
+# hf-list's lanes and hf-ledger append's committer are threads.
+bin/hf-list bin/hf-ledger: LIBS += -pthread
 
 bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
 bin/tl-registry.py: scripts/tl-registry.py $(B)/version

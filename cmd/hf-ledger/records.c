@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,11 +22,18 @@
 #include "util.h"
 #include "ledger.h"
 
+struct records;
+
 static int	state_bytes(const char *, int64_t *);
 static int	records_lines(int, int64_t, int64_t *, int64_t *);
 static int	records_open(const struct ledger_args *, int64_t *);
+static int	commit(struct records *);
+static void	*committer(void *);
+static int	idle(struct records *);
 static int	flush_records(void *, const char *, size_t, int64_t *);
 static int	save_state(void *, const char *, size_t);
+static int	committer_start(struct records *);
+static int	committer_stop(struct records *);
 
 /* The records_bytes of the state file at path into *n: 1, 0 when there
  * is no state file, or -1 warned. A state hf-list wrote by itself has
@@ -139,65 +147,175 @@ fail:
 	return -1;
 }
 
-/* The records file of run_append. */
+/* The records file of run_append, and the thread that commits to it. A
+ * page is committed (its records written and on disk, then the state
+ * naming them replaced) while the next page is read, so that the scan
+ * upstream does not wait for the disk; pages commit one at a time, in
+ * order, by the same protocol as before. */
 struct records {
 	const char	*path;
 	const char	*state;
 	int		 fd;
-	int64_t		 size;
+	int64_t		 size;		/* committed (the committer's) */
+	int64_t		 planned;	/* once the pages handed over are */
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	pthread_t	 tid;
+	int		 busy;		/* a page is handed over */
+	int		 failed;	/* a commit failed (reported) */
+	int		 stop;
+	struct buf	 page;		/* the page being committed */
+	struct buf	 text;		/* and its state */
 };
 
-/* append's flush: a page's records on disk before its state is. */
+/* A page's records on disk, then its state: 0, or -1 reported. */
 static int
-flush_records(void *arg, const char *data, size_t len, int64_t *size)
+commit(struct records *r)
 {
-	struct records *r = arg;
-
-	if (len > 0 && (write_all(r->fd, data, len) == -1 ||
-	    fdatasync(r->fd) == -1)) {
+	if (r->page.len > 0 && (write_all(r->fd, r->page.data,
+	    r->page.len) == -1 || fdatasync(r->fd) == -1)) {
 		warn("%s", r->path);
 		/* tidy only: the state's size cuts a part written anyway */
 		if (ftruncate(r->fd, (off_t)r->size) == -1)
 			warn("%s", r->path);
 		return -1;
 	}
-	r->size += (int64_t)len;
-	*size = r->size;
-	return 0;
-}
-
-static int
-save_state(void *arg, const char *data, size_t len)
-{
-	struct records *r = arg;
-
-	if (atomic_write(r->state, data, len) == 0)
+	r->size += (int64_t)r->page.len;
+	if (atomic_write(r->state, r->text.data, r->text.len) == 0)
 		return 0;
 	warn("%s", r->state);
 	return -1;
 }
 
+static void *
+committer(void *arg)
+{
+	struct records *r = arg;
+	int failed;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (!r->busy && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (!r->busy)
+			break;
+		pthread_mutex_unlock(&r->lock);
+		failed = commit(r) == -1;
+		pthread_mutex_lock(&r->lock);
+		r->failed |= failed;
+		r->busy = 0;
+		pthread_cond_broadcast(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Wait until no page is being committed: 0, or -1 when one failed. */
+static int
+idle(struct records *r)
+{
+	int failed;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->busy)
+		pthread_cond_wait(&r->cond, &r->lock);
+	failed = r->failed;
+	pthread_mutex_unlock(&r->lock);
+	return failed ? -1 : 0;
+}
+
+/* append's flush: the page is taken over once the one before it is
+ * committed; *size is the records file's size once it is. */
+static int
+flush_records(void *arg, const char *data, size_t len, int64_t *size)
+{
+	struct records *r = arg;
+
+	if (idle(r) == -1)
+		return -1;
+	buf_reset(&r->page);
+	buf_add(&r->page, data, len);
+	r->planned += (int64_t)len;
+	*size = r->planned;
+	return 0;
+}
+
+/* append's save: the state of the page flush took, which the committer
+ * then commits. */
+static int
+save_state(void *arg, const char *data, size_t len)
+{
+	struct records *r = arg;
+
+	buf_reset(&r->text);
+	buf_add(&r->text, data, len);
+	pthread_mutex_lock(&r->lock);
+	r->busy = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+/* The committer started: 0, or -1 reported. */
+static int
+committer_start(struct records *r)
+{
+	int e;
+
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if ((e = pthread_create(&r->tid, NULL, committer, r)) == 0)
+		return 0;
+	errno = e;
+	warn("pthread_create");
+	return -1;
+}
+
+/* The last page committed and the committer gone: 0, or -1 when a
+ * commit failed (reported). */
+static int
+committer_stop(struct records *r)
+{
+	int rv = idle(r);
+
+	pthread_mutex_lock(&r->lock);
+	r->stop = 1;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->tid, NULL);
+	buf_free(&r->page);
+	buf_free(&r->text);
+	return rv;
+}
+
 int
 run_append(const struct ledger_args *a)
 {
-	struct records r = { a->argv[0], a->state, -1, 0 };
+	struct records r;
 	struct append ap = { 0 };
 	struct buf lines = { 0 };
 	struct stat st;
 	int64_t had = 0;
 	int rv = HF_EXIT_FATAL;
 
+	memset(&r, 0, sizeof(r));
+	r.path = a->argv[0];
+	r.state = a->state;
 	if (stats_open(a) == -1 || (r.fd = records_open(a, &had)) == -1)
 		return rv;
 	if (fstat(r.fd, &st) == -1) {
 		warn("%s", r.path);
 		goto out;
 	}
-	r.size = (int64_t)st.st_size;
+	r.size = r.planned = (int64_t)st.st_size;
 	ap.flush = flush_records;
 	ap.save = save_state;
 	ap.arg = &r;
+	if (committer_start(&r) == -1)
+		goto out;
 	rv = nd_each(0, NULL, append_line, &ap);
+	if (committer_stop(&r) == -1)
+		rv = HF_EXIT_FATAL;
 	buf_addf(&lines, "records %" PRId64 "\nappended %" PRId64
 	    "\nmarks %" PRId64 "\ndiscarded %" PRId64 "\n",
 	    had + ap.appended, ap.appended, ap.marks, ap.pending);
