@@ -207,8 +207,7 @@ resolve_registry() {
 		    fail "$checkout/$TL_INIT: cannot read the registry (see above)"
 		registry=$tmp/registry.json reg_src=$checkout/$TL_INIT
 	fi
-	set -- plan
-	[ -z "$arch" ] || set -- plan -- "$arch"
+	set -- plan ${arch:+-- "$arch"}
 	[ -z "$registry" ] || set -- --registry "$registry" "$@"
 	hf-registry "$@" >"$tmp/plan" ||
 	    fail "${registry:-the default registry}: cannot read the registry"
@@ -514,10 +513,10 @@ reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
 	    --supported "$2" ${arch:+--architecture "$arch"} --stats 3 3>"$tmp/reclassify"
 }
 
-merge() {
+merge() {	# the gaps scored while the supported models merge
 	for _f in gaps gaps.stats gaps.summary; do : >"$tmp/$_f"; done
-	[ ! -s "$scored" ] ||
-	    run hf-score --registry "$registry" $qflag "$scored" >"$tmp/gaps"
+	[ ! -s "$scored" ] || { hf-score --registry "$registry" $qflag \
+	    "$scored" >"$tmp/gaps" & spawned hf-score; }
 	set -- --keep-scan-info
 	if [ "$offline" = 0 ]; then
 		elapsed
@@ -529,6 +528,7 @@ merge() {
 	[ "$quiet" = 1 ] || set -- "$@" --summary 4	# its lines, for summary
 	run hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 \
 	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats" 4>"$tmp/supported.summary"
+	reap && failed "scoring the gaps"
 	if [ -s "$tmp/gaps" ]; then
 		run hf-merge gaps -o "$out" --no-lock $qflag "$@" --stats 3 \
 		    "$tmp/gaps" 3>"$tmp/gaps.stats" 4>"$tmp/gaps.summary"
