@@ -76,6 +76,8 @@ static int	filter_line(struct nd_line *, void *);
 static enum quant classify_id(const char *, size_t);
 static const char *library_of(const char *, size_t);
 static int	starts(const char *, size_t, const char *);
+static int	pair_starts(unsigned char, unsigned char);
+static void	pair_mark(uint64_t *, const char *);
 static int	any_in(const char *const *, const char *, size_t);
 static int	emit(struct filter *, const struct nd_line *, enum quant);
 static int	filter_end(void *, int);
@@ -93,29 +95,51 @@ starts(const char *s, size_t n, const char *p)
 	return 1;
 }
 
+/* Whether some pattern of the three lists starts with bytes a, b (every
+ * pattern has at least two): a table of the pairs, made once. */
+static int
+pair_starts(unsigned char a, unsigned char b)
+{
+	static uint64_t pair[256 * 256 / 64];
+	static int ready;
+	const char *const *p;
+	unsigned k;
+	size_t i;
+
+	if (!ready) {
+		ready = 1;
+		for (p = incompatible; *p != NULL; p++)
+			pair_mark(pair, *p);
+		for (p = loadable; *p != NULL; p++)
+			pair_mark(pair, *p);
+		for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++)
+			for (p = libraries[i].pat; *p != NULL; p++)
+				pair_mark(pair, *p);
+	}
+	k = (unsigned)a << 8 | b;
+	return (int)(pair[k / 64] >> (k % 64) & 1);
+}
+
+static void
+pair_mark(uint64_t *pair, const char *pat)
+{
+	unsigned k = (unsigned)(unsigned char)pat[0] << 8 |
+	    (unsigned char)pat[1];
+
+	pair[k / 64] |= (uint64_t)1 << (k % 64);
+}
+
 /* Whether one of the NULL-terminated patterns is a substring of s: only
- * where s has a byte some pattern starts with (ids have few '-', '_',
- * '.'), each pattern with that first byte is compared. */
+ * where two bytes of s begin some pattern (ids have few) are the
+ * patterns compared there. */
 static int
 any_in(const char *const *pat, const char *s, size_t n)
 {
-	static unsigned char first[256];
-	static int ready;
 	const char *const *p;
 	size_t i;
 
-	if (!ready) {		/* the three lists' first bytes, once */
-		ready = 1;
-		for (p = incompatible; *p != NULL; p++)
-			first[(unsigned char)**p] = 1;
-		for (p = loadable; *p != NULL; p++)
-			first[(unsigned char)**p] = 1;
-		for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++)
-			for (p = libraries[i].pat; *p != NULL; p++)
-				first[(unsigned char)**p] = 1;
-	}
-	for (i = 0; i < n; i++) {
-		if (!first[(unsigned char)s[i]])
+	for (i = 0; i + 1 < n; i++) {
+		if (!pair_starts((unsigned char)s[i], (unsigned char)s[i + 1]))
 			continue;
 		for (p = pat; *p != NULL; p++)
 			if (**p == s[i] && starts(s + i, n - i, *p))
