@@ -162,6 +162,8 @@ matrix() {
 	assert_regex "$stderr" 'hf-list: (main scan: |canonical sweep: )?page 2: giving up after 10 attempts: HTTP 429'
 	assert_regex "$stderr" 'ERROR: main scan failed \(hf-list exit 1\); nothing written'
 	assert_file_not_exists out/supported_models.json
+	assert_file_not_exists out/scrape_ledger.ndjson
+	assert_file_not_exists out/scrape_checkpoint.ledger
 	assert_file_exists out/scrape_checkpoint.json
 	fakehub_stop
 	# the same Hub (same endpoint), well again
@@ -180,6 +182,19 @@ matrix() {
 	    grep -c '^filter=')" 0
 	assert_equal "$(jq -r 'select(.status == 200) | .query' "$FAKEHUB_LOG" |
 	    grep -c '^filter=')" 12
+}
+
+@test "faults: a new scan that fails after its first page leaves the ledger as it was (its update streams beside it)" {
+	mkdir out
+	printf '%s\n' '{"id":"zz/earlier","architecture":"EarlierForCausalLM","supported":false}' >out/scrape_ledger.ndjson
+	cp out/scrape_ledger.ndjson before
+	fakehub_start --corpus "$CORPUS" --storm 10 --fault-t 1
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr hf-scraper $SCAN --no-canonical-sweep -o out
+	assert_regex "$stderr" 'ERROR: main scan failed \(hf-list exit 1\); nothing written'
+	cmp out/scrape_ledger.ndjson before
+	assert_file_not_exists out/scrape_checkpoint.ledger
+	assert_equal "$(ls -A out | grep '^\.' || :)" ""
 }
 
 @test "faults: hf-list --timeout 1 against a Hub that stalls retries and lists everything" {
