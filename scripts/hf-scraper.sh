@@ -660,7 +660,7 @@ cleanup() {	# on every exit: no stage outlives a failed run
 	set -- "$out/scrape_checkpoint.ledger"	# a failed scan's new ledger
 	[ "${finished:-0}" = 0 ] || set -- "$out"/scrape_checkpoint.*
 	[ -z "$tmp" ] || set -- "$@" "$tmp"
-	[ $# = 0 ] || rm -rf -- "$@"
+	rm -rf -- "$@"
 }
 
 interrupted() {
