@@ -164,7 +164,6 @@ struct records {
 	int		 busy;		/* a page is handed over */
 	int		 failed;	/* a commit failed (reported) */
 	int		 stop;
-	int		 tee;		/* each page to stdout too */
 	struct buf	 page;		/* the page being committed */
 	struct buf	 text;		/* and its state */
 };
@@ -226,8 +225,7 @@ idle(struct records *r)
 }
 
 /* append's flush: the page is taken over once the one before it is
- * committed; *size is the records file's size once it is. With --tee
- * the page goes to stdout too, as it is handed over. */
+ * committed; *size is the records file's size once it is. */
 static int
 flush_records(void *arg, const char *data, size_t len, int64_t *size)
 {
@@ -239,10 +237,6 @@ flush_records(void *arg, const char *data, size_t len, int64_t *size)
 	buf_add(&r->page, data, len);
 	r->planned += (int64_t)len;
 	*size = r->planned;
-	if (r->tee && len > 0 && fwrite(data, 1, len, stdout) != len) {
-		warn("stdout");
-		return -1;
-	}
 	return 0;
 }
 
@@ -307,7 +301,6 @@ run_append(const struct ledger_args *a)
 	memset(&r, 0, sizeof(r));
 	r.path = a->argv[0];
 	r.state = a->state;
-	r.tee = a->tee;
 	if (stats_open(a) == -1 || (r.fd = records_open(a, &had)) == -1)
 		return rv;
 	if (fstat(r.fd, &st) == -1) {
@@ -323,10 +316,6 @@ run_append(const struct ledger_args *a)
 	rv = nd_each(0, NULL, append_line, &ap);
 	if (committer_stop(&r) == -1)
 		rv = HF_EXIT_FATAL;
-	if (r.tee && fflush(stdout) == EOF) {
-		warn("stdout");
-		rv = HF_EXIT_FATAL;
-	}
 	buf_addf(&lines, "records %" PRId64 "\nappended %" PRId64
 	    "\nmarks %" PRId64 "\ndiscarded %" PRId64 "\n",
 	    had + ap.appended, ap.appended, ap.marks, ap.pending);
