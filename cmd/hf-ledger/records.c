@@ -266,6 +266,8 @@ committer_start(struct records *r)
 	pthread_cond_init(&r->cond, NULL);
 	if ((e = pthread_create(&r->tid, NULL, committer, r)) == 0)
 		return 0;
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
 	errno = e;
 	warn("pthread_create");
 	return -1;
@@ -283,6 +285,8 @@ committer_stop(struct records *r)
 	pthread_cond_signal(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->tid, NULL);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
 	buf_free(&r->page);
 	buf_free(&r->text);
 	return rv;
