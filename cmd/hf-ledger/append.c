@@ -73,7 +73,7 @@ append_line(struct nd_line *l, void *arg)
 	 * wait for the next mark, which commits both pages. */
 	if ((s = mark_object(&a->j, l->data, l->len, &why)) == -1)
 		return nd_skip(l, why);
-	if (a->flush(a->arg, a->page.data, a->page.len, &size) == -1)
+	if (a->flush(a->arg, &a->page, &size) == -1)
 		return HF_EXIT_FATAL;
 	buf_reset(&a->state);
 	state_text(&a->j, s, size, &a->state);

@@ -110,14 +110,15 @@ void	update_free(struct update *);
 /*
  * append.c: a scan's record lines and hf-list's mark lines, one line at
  * a time (append_line). Records are held until the next mark; at a mark
- * they are handed to flush (which appends them to the records file and
+ * they are handed to flush (which may take page's bytes, leaving it a
+ * buffer to reuse, and appends them to the records file and
  * sets *size to its new size: 0, or -1 reported), then the state the
  * mark carries, with "records_bytes" first, to save (0, or -1
  * reported). A mark that is not {"hf_list_state":OBJECT} is skipped.
  */
 #define APPEND_MARK	"{\"hf_list_state\":"
 struct append {
-	int		(*flush)(void *arg, const char *, size_t, int64_t *size);
+	int		(*flush)(void *arg, struct buf *page, int64_t *size);
 	int		(*save)(void *arg, const char *, size_t);
 	void		*arg;
 	struct json	 j;

@@ -30,7 +30,7 @@ static int	records_open(const struct ledger_args *, int64_t *);
 static int	commit(struct records *);
 static void	*committer(void *);
 static int	idle(struct records *);
-static int	flush_records(void *, const char *, size_t, int64_t *);
+static int	flush_records(void *, struct buf *, int64_t *);
 static int	save_state(void *, const char *, size_t);
 static int	committer_start(struct records *);
 static int	committer_stop(struct records *);
@@ -224,18 +224,21 @@ idle(struct records *r)
 	return failed ? -1 : 0;
 }
 
-/* append's flush: the page is taken over once the one before it is
- * committed; *size is the records file's size once it is. */
+/* append's flush: the page is taken over (the buffers swapped, not
+ * copied) once the one before it is committed; *size is the records
+ * file's size once it is. */
 static int
-flush_records(void *arg, const char *data, size_t len, int64_t *size)
+flush_records(void *arg, struct buf *page, int64_t *size)
 {
 	struct records *r = arg;
+	struct buf done;
 
 	if (idle(r) == -1)
 		return -1;
-	buf_reset(&r->page);
-	buf_add(&r->page, data, len);
-	r->planned += (int64_t)len;
+	done = r->page;
+	r->page = *page;
+	*page = done;
+	r->planned += (int64_t)r->page.len;
 	*size = r->planned;
 	return 0;
 }

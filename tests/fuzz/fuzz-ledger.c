@@ -41,7 +41,7 @@ static void	update(const char *, size_t, const char *, size_t, int,
 		    struct buf *, struct buf *);
 static void	check_ledger(const struct buf *);
 static void	update_twice(const char *, size_t, const char *, size_t, int);
-static int	flush_buf(void *, const char *, size_t, int64_t *);
+static int	flush_buf(void *, struct buf *, int64_t *);
 static int	save_buf(void *, const char *, size_t);
 static int	mark_taken(const char *, size_t);
 static void	append(const uint8_t *, size_t);
@@ -210,11 +210,11 @@ update_twice(const char *old, size_t nold, const char *new, size_t nnew,
 }
 
 static int
-flush_buf(void *arg, const char *data, size_t len, int64_t *size)
+flush_buf(void *arg, struct buf *page, int64_t *size)
 {
 	struct append_files *f = arg;
 
-	buf_add(&f->records, data, len);
+	buf_add(&f->records, page->data, page->len);
 	*size = (int64_t)f->records.len;
 	return 0;
 }
