@@ -26,25 +26,17 @@
 #define ONES		0x0101010101010101ULL
 #define HIGHS		0x8080808080808080ULL
 
-/* What the parser expects next. */
-enum want {
-	W_VALUE,		/* a value */
-	W_ELEM_OR_END,		/* after '[': a value or ']' */
-	W_KEY_OR_END,		/* after '{': a key or '}' */
-	W_KEY,			/* after ',' in an object */
-	W_COLON,		/* after a key */
-	W_NEXT,			/* after a value: ',', the closer or the end */
-};
-
+/* What the rare paths of a parse need. The hot state (position, tokens,
+ * open containers) lives in parse()'s own variables: nothing else can
+ * write them, so the compiler keeps them in registers across the token
+ * stores. */
 struct parser {
 	struct json	*j;
 	const char	*s;
 	size_t		 len;
-	size_t		 pos;
+	size_t		 pos;	/* after a failure: where the text broke */
 	int		 utf8;
 	const char	*why;
-	size_t		 keep;	/* JSON_MEMBERS: tokens inside at most this
-				 * many containers are stored; 0: all */
 };
 
 /* A value that is checked but not stored (JSON_MEMBERS), and, on the
@@ -53,44 +45,35 @@ struct parser {
 #define NOT_KEPT_OBJ	(-2)
 #define NOT_KEPT_ARR	(-3)
 
-static int	perr(struct parser *, const char *);
-static int	perr_at(struct parser *, size_t, const char *);
-static int	tok_add(struct parser *, jsmntype_t, size_t, int);
+static int	perr(struct parser *, size_t, const char *);
 static int	over_cap(struct parser *, size_t, size_t, const char *);
-static int	push(struct parser *, int);
-static int	is_object(const struct json *, int);
-static int	parse(struct parser *);
-static int	parse_value(struct parser *, int *, enum want *);
-static int	parse_string(struct parser *, int);
-static int	parse_escape(struct parser *, size_t *);
-static int	parse_primitive(struct parser *, int);
-static int	after_root(struct parser *);
+static int	tok_grow(struct parser *);
+static int	stack_grow(struct parser *);
+static int	parse(struct parser *, size_t);
+static int	after_root(struct parser *, size_t);
+static size_t	string_end(struct parser *, size_t);
+static size_t	string_rest(struct parser *, size_t);
+static size_t	escape_end(struct parser *, size_t);
+static size_t	primitive_end(const char *, size_t, size_t);
 static size_t	special_prefix8(const char *);
 static int	number_ok(const char *, size_t);
 static int	primitive_ok(const char *, size_t);
 static size_t	escape_u_ok(const char *, size_t);
 
+/* A fault at s[at]: -1. */
 static int
-perr(struct parser *p, const char *reason)
-{
-	p->why = reason;
-	return -1;
-}
-
-/* The same for a fault at s[at] inside the token at p->pos. */
-static int
-perr_at(struct parser *p, size_t at, const char *reason)
+perr(struct parser *p, size_t at, const char *reason)
 {
 	p->pos = at;
-	return perr(p, reason);
+	p->why = reason;
+	return -1;
 }
 
 int
 json_parse(struct json *j, const char *s, size_t len, int flags,
     const char **why)
 {
-	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL,
-	    flags & JSON_MEMBERS ? 2 : 0 };
+	struct parser p = { j, s, len, 0, flags & JSON_UTF8, NULL };
 	const char *nul;
 
 	j->err = 0;
@@ -107,7 +90,12 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 		j->cap = 256;
 		j->tok = xreallocarray(NULL, j->cap, sizeof(jsmntok_t));
 	}
-	if (parse(&p) == -1) {
+	if (j->stack_cap == 0) {
+		j->stack_cap = 64;
+		j->stack = xreallocarray(NULL, j->stack_cap,
+		    sizeof(*j->stack));
+	}
+	if (parse(&p, flags & JSON_MEMBERS ? 2 : 0) == -1) {
 		/* a NUL byte anywhere says more than where it broke things */
 		j->err = p.pos;
 		if (len > 0 && (nul = memchr(s, '\0', len)) != NULL) {
@@ -120,38 +108,6 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 	return j->n;
 }
 
-/* A new token; its parent counts one more child (an object counts keys,
- * a key its value, an array its elements). */
-static int
-tok_add(struct parser *p, jsmntype_t type, size_t start, int parent)
-{
-	struct json *j = p->j;
-	jsmntok_t *t;
-
-	if (p->keep > 0 && j->depth > p->keep)
-		return NOT_KEPT;
-	if ((unsigned)j->n == j->cap) {
-		if (over_cap(p, j->cap, sizeof(jsmntok_t),
-		    "too many JSON tokens for the memory cap"))
-			return -1;
-		j->cap = j->max_bytes > 0 && j->cap * 2 >
-		    j->max_bytes / sizeof(jsmntok_t) ?
-		    (unsigned)(j->max_bytes / sizeof(jsmntok_t)) : j->cap * 2;
-		j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
-	}
-	t = &TOK(j, j->n);
-	t->type = type;
-	t->start = (int)start;
-	t->end = -1;
-	t->size = 0;
-#ifdef JSMN_PARENT_LINKS
-	t->parent = parent;
-#endif
-	if (parent >= 0)
-		TOK(j, parent).size++;
-	return j->n++;
-}
-
 /* Whether an array of n elements of size each, full, may not grow within
  * max_bytes: then the parse fails with why. */
 static int
@@ -162,185 +118,238 @@ over_cap(struct parser *p, size_t n, size_t size, const char *why)
 	if (j->max_bytes == 0 || n < j->max_bytes / size)
 		return 0;
 	j->too_big = 1;
-	perr(p, why);
+	p->why = why;
 	return 1;
 }
 
-/* Open container t (or a NOT_KEPT_* one): 0, or -1 past max_bytes. */
+/* The token array, full, made larger: 0, or -1 past max_bytes. */
 static int
-push(struct parser *p, int t)
+tok_grow(struct parser *p)
 {
 	struct json *j = p->j;
 
-	if (j->depth == j->stack_cap) {
-		if (j->stack_cap > 0 && over_cap(p, j->stack_cap,
-		    sizeof(*j->stack), "JSON nested too deeply for the memory "
-		    "cap"))
-			return -1;
-		j->stack_cap = j->stack_cap == 0 ? 64 : j->max_bytes > 0 &&
-		    j->stack_cap * 2 > j->max_bytes / sizeof(*j->stack) ?
-		    j->max_bytes / sizeof(*j->stack) : j->stack_cap * 2;
-		j->stack = xreallocarray(j->stack, j->stack_cap,
-		    sizeof(*j->stack));
-	}
-	j->stack[j->depth++] = t;
-	p->pos++;
+	if (over_cap(p, j->cap, sizeof(jsmntok_t),
+	    "too many JSON tokens for the memory cap"))
+		return -1;
+	j->cap = j->max_bytes > 0 && j->cap * 2 >
+	    j->max_bytes / sizeof(jsmntok_t) ?
+	    (unsigned)(j->max_bytes / sizeof(jsmntok_t)) : j->cap * 2;
+	j->tok = xreallocarray(j->tok, j->cap, sizeof(jsmntok_t));
 	return 0;
 }
 
-/* Whether the open container top is an object. */
+/* The stack of open containers, full, made larger: 0, or -1 past
+ * max_bytes. It only grows (pyjson.c relies on it). */
 static int
-is_object(const struct json *j, int top)
+stack_grow(struct parser *p)
 {
-	if (top < 0)
-		return top == NOT_KEPT_OBJ;
-	return TOK(j, top).type == JSMN_OBJECT;
+	struct json *j = p->j;
+
+	if (over_cap(p, j->stack_cap, sizeof(*j->stack),
+	    "JSON nested too deeply for the memory cap"))
+		return -1;
+	j->stack_cap = j->max_bytes > 0 &&
+	    j->stack_cap * 2 > j->max_bytes / sizeof(*j->stack) ?
+	    j->max_bytes / sizeof(*j->stack) : j->stack_cap * 2;
+	j->stack = xreallocarray(j->stack, j->stack_cap, sizeof(*j->stack));
+	return 0;
 }
 
-/* The whole text, as a state machine over what may come next; the open
- * containers are on an explicit stack, so depth costs no C stack. */
+/* White space from pos skipped, and counted in *ws: the new pos. */
+static inline size_t
+skip_ws(const char *s, size_t pos, size_t len, size_t *ws)
+{
+	size_t from = pos;
+
+	while (pos < len && is_ws(s[pos]))
+		pos++;
+	*ws += pos - from;
+	return pos;
+}
+
+/* Room for token n in *tok (j's array, *cap long): 0, or -1 past
+ * max_bytes. */
+static inline int
+room(struct parser *p, jsmntok_t **tok, unsigned *cap, int n)
+{
+	if ((unsigned)n < *cap)
+		return 0;
+	if (tok_grow(p) == -1)
+		return -1;
+	*tok = p->j->tok;
+	*cap = p->j->cap;
+	return 0;
+}
+
+/* Token n, s[start, end); its parent counts one more child (an object
+ * counts keys, a key its value, an array its elements). */
+static inline void
+tok_set(jsmntok_t *tok, int n, jsmntype_t type, size_t start, int end,
+    int parent)
+{
+	jsmntok_t *t = &tok[n];
+
+	t->type = type;
+	t->start = (int)start;
+	t->end = end;
+	t->size = 0;
+#ifdef JSMN_PARENT_LINKS
+	t->parent = parent;
+#endif
+	if (parent >= 0)
+		tok[parent].size++;
+}
+
+/* The whole text in one pass, each label a place in the grammar: a value,
+ * what follows a value, a container opened, an object's key. The open
+ * containers are on an explicit stack, so depth costs no C stack. With
+ * keep > 0 (JSON_MEMBERS) only the tokens inside at most keep containers
+ * are stored; top is then NOT_KEPT_* for a container that is not. The
+ * counts live here, where nothing else can write them, and are stored in
+ * j at the end. */
 static int
-parse(struct parser *p)
+parse(struct parser *p, size_t keep)
 {
 	struct json *j = p->j;
 	const char *s = p->s;
-	enum want want = W_VALUE;
-	int parent = -1, top, key = -1;
-	char c;
+	size_t len = p->len, pos = 0, ws = 0, depth = 0, end;
+	jsmntok_t *tok = j->tok;
+	int *stack = j->stack;
+	unsigned cap = j->cap;
+	int n = 0, parent = -1, top = -1, at, in_object = 0;
+	jsmntype_t type;
 
-	for (;;) {
-		while (p->pos < p->len && is_ws(s[p->pos])) {
-			p->pos++;
-			j->ws++;
-		}
-		if (p->pos == p->len) {
-			if (want == W_NEXT && j->depth == 0)
-				return 0;
-			if (j->n == 0)
-				return perr(p, p->len == 0 ? "empty" :
-				    "no JSON value");
-			return perr(p, "truncated JSON");
-		}
-		c = s[p->pos];
-		top = j->depth > 0 ? j->stack[j->depth - 1] : -1;
-		switch (want) {
-		case W_ELEM_OR_END:
-			if (c == ']')
-				goto close;
-			/* FALLTHROUGH */
-		case W_VALUE:
-			if (parse_value(p, &parent, &want) == -1)
-				return -1;
-			break;
-		case W_KEY_OR_END:
-			if (c == '}')
-				goto close;
-			/* FALLTHROUGH */
-		case W_KEY:
-			if (c != '"')
-				return perr(p, "not valid JSON (bad object key)");
-			if ((key = parse_string(p, top)) == -1)
-				return -1;
-			want = W_COLON;
-			break;
-		case W_COLON:
-			if (c != ':')
-				return perr(p, "not valid JSON");
-			p->pos++;
-			parent = key;
-			want = W_VALUE;
-			break;
-		case W_NEXT:
-			if (top == -1)
-				return after_root(p);
-			if (c == (is_object(j, top) ? '}' : ']'))
-				goto close;
-			if (c != ',')
-				return perr(p, "not valid JSON");
-			p->pos++;
-			parent = top;
-			want = is_object(j, top) ? W_KEY : W_VALUE;
-			break;
-		}
-		continue;
-close:
-		if (top >= 0)
-			TOK(j, top).end = (int)(p->pos + 1);
-		p->pos++;
-		j->depth--;
-		want = W_NEXT;
-	}
-}
-
-/* A value at p->pos under *parent; an opened container becomes the
- * parent of what comes next. 0 or -1. */
-static int
-parse_value(struct parser *p, int *parent, enum want *want)
-{
-	int t;
-
-	switch (p->s[p->pos]) {
+value:	/* a value under parent */
+	if ((pos = skip_ws(s, pos, len, &ws)) == len)
+		return perr(p, pos, n > 0 ? "truncated JSON" : len == 0 ?
+		    "empty" : "no JSON value");
+	switch (s[pos]) {
 	case '{':
-		if ((t = tok_add(p, JSMN_OBJECT, p->pos, *parent)) == -1 ||
-		    push(p, t == NOT_KEPT ? NOT_KEPT_OBJ : t) == -1)
-			return -1;
-		*parent = t;
-		*want = W_KEY_OR_END;
-		return 0;
+		type = JSMN_OBJECT;
+		goto open;
 	case '[':
-		if ((t = tok_add(p, JSMN_ARRAY, p->pos, *parent)) == -1 ||
-		    push(p, t == NOT_KEPT ? NOT_KEPT_ARR : t) == -1)
-			return -1;
-		*parent = t;
-		*want = W_ELEM_OR_END;
-		return 0;
+		type = JSMN_ARRAY;
+		goto open;
 	case '"':
-		t = parse_string(p, *parent);
+		type = JSMN_STRING;
+		if ((end = string_end(p, pos)) == 0)
+			return -1;
 		break;
 	case ',': case ':': case ']': case '}':
-		return perr(p, "not valid JSON");
+		return perr(p, pos, "not valid JSON");
 	default:
-		t = parse_primitive(p, *parent);
+		type = JSMN_PRIMITIVE;
+		end = primitive_end(s, pos, len);
+		if (!primitive_ok(s + pos, end - pos))
+			return perr(p, pos, "not valid JSON (bad literal)");
 		break;
 	}
-	*want = W_NEXT;
-	return t == -1 ? -1 : 0;
+	if (keep == 0 || depth <= keep) {
+		if (room(p, &tok, &cap, n) == -1)
+			return perr(p, end, p->why);
+		tok_set(tok, n++, type, pos + (type == JSMN_STRING),
+		    (int)(end - (type == JSMN_STRING)), parent);
+	}
+	pos = end;
+next:	/* after a value: ',', the closer or the end */
+	pos = skip_ws(s, pos, len, &ws);
+	if (depth == 0) {
+		if (pos < len)
+			return after_root(p, pos);
+		j->n = n;
+		j->ws = ws;
+		j->depth = 0;
+		return 0;
+	}
+	if (pos == len)
+		return perr(p, pos, "truncated JSON");
+	if (s[pos] == ',') {
+		pos++;
+		parent = top;
+		if (in_object)
+			goto key;
+		goto value;
+	}
+	if (s[pos] != (in_object ? '}' : ']'))
+		return perr(p, pos, "not valid JSON");
+close:
+	if (top >= 0)
+		tok[top].end = (int)(pos + 1);
+	pos++;
+	if (--depth > 0) {
+		top = stack[depth - 1];
+		in_object = top >= 0 ? tok[top].type == JSMN_OBJECT :
+		    top == NOT_KEPT_OBJ;
+	}
+	goto next;
+open:	/* s[pos] opens a container of type under parent */
+	in_object = type == JSMN_OBJECT;
+	at = in_object ? NOT_KEPT_OBJ : NOT_KEPT_ARR;
+	if (keep == 0 || depth <= keep) {
+		if (room(p, &tok, &cap, n) == -1)
+			return perr(p, pos, p->why);
+		tok_set(tok, at = n++, type, pos, -1, parent);
+	}
+	if (depth == j->stack_cap) {
+		if (stack_grow(p) == -1)
+			return perr(p, pos, p->why);
+		stack = j->stack;
+	}
+	stack[depth++] = top = parent = at;
+	if ((pos = skip_ws(s, pos + 1, len, &ws)) == len)
+		return perr(p, pos, "truncated JSON");
+	if (s[pos] == (in_object ? '}' : ']'))
+		goto close;
+	if (!in_object)
+		goto value;
+key:	/* an object's key under top, its colon, then its value */
+	if ((pos = skip_ws(s, pos, len, &ws)) == len)
+		return perr(p, pos, "truncated JSON");
+	if (s[pos] != '"')
+		return perr(p, pos, "not valid JSON (bad object key)");
+	if ((end = string_end(p, pos)) == 0)
+		return -1;
+	at = NOT_KEPT;
+	if (keep == 0 || depth <= keep) {
+		if (room(p, &tok, &cap, n) == -1)
+			return perr(p, end, p->why);
+		tok_set(tok, at = n++, JSMN_STRING, pos + 1, (int)(end - 1),
+		    top);
+	}
+	if ((pos = skip_ws(s, end, len, &ws)) == len)
+		return perr(p, pos, "truncated JSON");
+	if (s[pos] != ':')
+		return perr(p, pos, "not valid JSON");
+	pos++;
+	parent = at;
+	goto value;
 }
 
 /* Something after a complete value at the top level. */
 static int
-after_root(struct parser *p)
+after_root(struct parser *p, size_t pos)
 {
-	if (strchr("{[\"-0123456789tfn", p->s[p->pos]) != NULL &&
-	    p->s[p->pos] != '\0')
-		return perr(p, "more than one JSON value");
-	return perr(p, "not valid JSON");
+	if (strchr("{[\"-0123456789tfn", p->s[pos]) != NULL &&
+	    p->s[pos] != '\0')
+		return perr(p, pos, "more than one JSON value");
+	return perr(p, pos, "not valid JSON");
 }
 
-/* A number or a literal, up to the next delimiter. */
-static int
-parse_primitive(struct parser *p, int parent)
+/* The end of the number or literal at s[a], at the next delimiter. */
+static size_t
+primitive_end(const char *s, size_t a, size_t len)
 {
-	const char *s = p->s;
-	size_t a = p->pos, b = a;
-	int t;
-
-	while (b < p->len && !is_ws(s[b]) && s[b] != ',' && s[b] != ']' &&
-	    s[b] != '}' && s[b] != ':')
-		b++;
-	if (!primitive_ok(s + a, b - a))
-		return perr(p, "not valid JSON (bad literal)");
-	if ((t = tok_add(p, JSMN_PRIMITIVE, a, parent)) >= 0)
-		TOK(p->j, t).end = (int)b;
-	p->pos = b;
-	return t;
+	while (a < len && !is_ws(s[a]) && s[a] != ',' && s[a] != ']' &&
+	    s[a] != '}' && s[a] != ':')
+		a++;
+	return a;
 }
 
 #ifdef __SSE2__
 /* The offset of the first byte in the 16 at s that ends a run of plain
  * string bytes ('"', '\\', a control byte or a byte from 0x80), or 16:
  * a byte from 0x80 is below 0x20 as a signed char. */
-static size_t
+static inline size_t
 special_prefix16(const char *s)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
@@ -358,7 +367,7 @@ special_prefix16(const char *s)
  * string bytes ('"', '\\', a control byte or a byte from 0x80), or 8.
  * The lowest flagged lane is exact: a borrow starts only in a lane that
  * is itself flagged. */
-static size_t
+static inline size_t
 special_prefix8(const char *s)
 {
 	uint64_t w, m;
@@ -376,80 +385,121 @@ special_prefix8(const char *s)
 #endif
 }
 
-/* A string at p->pos (its opening quote): no raw control byte, valid
- * escapes; with JSON_UTF8, valid UTF-8 and no lone surrogate escape. */
-static int
-parse_string(struct parser *p, int parent)
+/* The index of the first byte from i that is not a plain string byte,
+ * or n. */
+static inline size_t
+plain_run(const char *s, size_t i, size_t n)
 {
-	const char *s = p->s;
-	size_t i = p->pos + 1, n = p->len, k;
-	unsigned char c;
-	unsigned cp;
-	int t;
+	size_t k;
 
 	for (;;) {
 #ifdef __SSE2__
-		if (n - i >= 16 && (k = special_prefix16(s + i)) > 0) {
-			i += k;
-			continue;
+		if (n - i >= 16) {
+			if ((k = special_prefix16(s + i)) == 16) {
+				i += 16;
+				continue;
+			}
+			return i + k;
 		}
 #endif
 		if (n - i >= 8 && (k = special_prefix8(s + i)) > 0) {
 			i += k;
+			if (k < 8)
+				return i;
 			continue;
 		}
-		if (i >= n)
-			return perr_at(p, n, "truncated JSON");
-		c = (unsigned char)s[i];
-		if (c == '"')
-			break;
-		if (c == '\\') {
-			if (parse_escape(p, &i) == -1)
-				return -1;
-		} else if (c < 0x20)
-			return perr_at(p, i, "control byte in a string");
-		else if (c < 0x80 || !p->utf8)
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' &&
+		    s[i] != '\\' && (unsigned char)s[i] < 0x80)
 			i++;
-		else if ((k = utf8_seq(s + i, n - i, &cp)) == 0)
-			return perr_at(p, i, "invalid UTF-8 in a string");
-		else
-			i += k;
+		return i;
 	}
-	if ((t = tok_add(p, JSMN_STRING, p->pos + 1, parent)) >= 0)
-		TOK(p->j, t).end = (int)i;
-	p->pos = i + 1;
-	return t;
 }
 
-/* The escape at *i (its backslash); *i moves past it. */
-static int
-parse_escape(struct parser *p, size_t *i)
+/* The string at s[pos] (its opening quote): the index past its closing
+ * quote, or 0 (p->why, p->pos set). Plain strings end here; the rest go
+ * on in string_rest. */
+static inline size_t
+string_end(struct parser *p, size_t pos)
 {
-	const char *e = p->s + *i + 1;
-	size_t left = p->len - *i - 1, k;
+	size_t i = plain_run(p->s, pos + 1, p->len);
+
+	if (i < p->len && p->s[i] == '"')
+		return i + 1;
+	return string_rest(p, i);
+}
+
+/* The rest of a string from s[i], a byte that is not plain or its end:
+ * no raw control byte, valid escapes; with JSON_UTF8, valid UTF-8 and no
+ * lone surrogate escape. The index past the closing quote, or 0. */
+static size_t
+string_rest(struct parser *p, size_t i)
+{
+	const char *s = p->s;
+	size_t n = p->len, k;
+	unsigned char c;
 	unsigned cp;
 
-	if (left == 0)
-		return perr_at(p, p->len, "truncated JSON");
+	for (;;) {
+		i = plain_run(s, i, n);
+		if (i >= n) {
+			perr(p, n, "truncated JSON");
+			return 0;
+		}
+		c = (unsigned char)s[i];
+		if (c == '"')
+			return i + 1;
+		if (c == '\\') {
+			if ((i = escape_end(p, i)) == 0)
+				return 0;
+		} else if (c < 0x20) {
+			perr(p, i, "control byte in a string");
+			return 0;
+		} else if (!p->utf8)
+			i++;
+		else if ((k = utf8_seq(s + i, n - i, &cp)) == 0) {
+			perr(p, i, "invalid UTF-8 in a string");
+			return 0;
+		} else
+			i += k;
+	}
+}
+
+/* The escape at s[i] (its backslash): the index past it, or 0. */
+static size_t
+escape_end(struct parser *p, size_t i)
+{
+	const char *e = p->s + i + 1;
+	size_t left = p->len - i - 1, k;
+	unsigned cp;
+
+	if (left == 0) {
+		perr(p, p->len, "truncated JSON");
+		return 0;
+	}
 	switch (*e) {
 	case '"': case '\\': case '/':
 	case 'b': case 'f': case 'n': case 'r': case 't':
-		*i += 2;
-		return 0;
+		return i + 2;
 	case 'u':
 		break;
 	default:
-		return perr_at(p, *i, "bad escape in a string");
+		perr(p, i, "bad escape in a string");
+		return 0;
 	}
-	if (left < 5)
-		return perr_at(p, p->len, "truncated JSON");
-	if (json_hex4(e + 1, &cp) == -1)
-		return perr_at(p, *i, "bad escape in a string");
+	if (left < 5) {
+		perr(p, p->len, "truncated JSON");
+		return 0;
+	}
+	if (json_hex4(e + 1, &cp) == -1) {
+		perr(p, i, "bad escape in a string");
+		return 0;
+	}
 	k = p->utf8 ? escape_u_ok(e, left) : 5;
-	if (k == 0)
-		return perr_at(p, *i, "lone surrogate escape in a string");
-	*i += 1 + k;
-	return 0;
+	if (k == 0) {
+		perr(p, i, "lone surrogate escape in a string");
+		return 0;
+	}
+	return i + 1 + k;
 }
 
 static int
