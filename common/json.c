@@ -78,6 +78,7 @@ json_parse(struct json *j, const char *s, size_t len, int flags,
 
 	j->err = 0;
 	j->too_big = 0;
+	j->escapes = 0;
 	if (len >= INT_MAX)
 		return fail_why(why,
 		    "too long for a JSON value (2 GiB or more)");
@@ -476,6 +477,7 @@ escape_end(struct parser *p, size_t i)
 		perr(p, p->len, "truncated JSON");
 		return 0;
 	}
+	p->j->escapes = 1;
 	switch (*e) {
 	case '"': case '\\': case '/':
 	case 'b': case 'f': case 'n': case 'r': case 't':

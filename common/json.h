@@ -53,6 +53,9 @@ struct json {
 				 * memory. At least 256 tokens are kept */
 	int		 too_big; /* after a failed parse: it stopped at
 				 * max_bytes, the text may well be JSON */
+	int		 escapes; /* after a parse: whether a string of the
+				 * text holds a backslash escape (else a
+				 * token's bytes are its text) */
 };
 
 /* Tokenize and validate one JSON text (RFC 8259 grammar, one value, no

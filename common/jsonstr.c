@@ -130,7 +130,7 @@ json_str_eq(const struct json *j, int i, const char *s, size_t len)
 		return 0;
 	p = j->s + TOK(j, i).start;
 	n = (size_t)(TOK(j, i).end - TOK(j, i).start);
-	if (memchr(p, '\\', n) == NULL)
+	if (!j->escapes || memchr(p, '\\', n) == NULL)
 		return n == len && memcmp(p, s, len) == 0 && utf8_valid(p, n);
 	eq = json_str(j, i, &tmp, NULL) == 0 && tmp.len == len &&
 	    (len == 0 || memcmp(tmp.data, s, len) == 0);

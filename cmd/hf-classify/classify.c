@@ -161,8 +161,10 @@ emit(struct classify *c, const struct nd_line *l, int supported,
 	buf_reset(&c->base.out);
 	if (json_copy_open(&c->base.out, &c->base.j, 0, added, 2) > 0)
 		buf_addc(&c->base.out, ',');
-	buf_addf(&c->base.out, "\"supported\":%s,\"canonical\":%s}\n",
-	    supported ? "true" : "false", canonical ? "true" : "false");
+	buf_adds(&c->base.out, supported ? "\"supported\":true," :
+	    "\"supported\":false,");
+	buf_adds(&c->base.out, canonical ? "\"canonical\":true}\n" :
+	    "\"canonical\":false}\n");
 	return stage_write_record(l, c->base.out.data, c->base.out.len);
 }
 
