@@ -276,3 +276,33 @@ atomic_write_nosync(const char *path, const char *data, size_t len)
 {
 	return replace(path, data, len, 0);
 }
+
+int
+atomic_rewrite(const char *path, const char *data, size_t len, size_t *size)
+{
+	char page[ATOMIC_REWRITE_MAX];
+	size_t n = len > *size ? len : *size;
+	ssize_t w;
+	int fd, saved;
+
+	if (*size > 0 && n <= sizeof(page) && len > 0 &&
+	    (fd = open(path, O_WRONLY | O_CLOEXEC)) != -1) {
+		memcpy(page, data, len - 1);
+		memset(page + len - 1, ' ', n - len);
+		page[n - 1] = data[len - 1];
+		w = pwrite(fd, page, n, 0);
+		saved = errno;
+		if (close(fd) == -1 && w == (ssize_t)n)
+			return -1;
+		if (w == (ssize_t)n) {
+			*size = n;
+			return 0;
+		}
+		errno = w == -1 ? saved : EIO;
+		return -1;
+	}
+	if (atomic_write_nosync(path, data, len) == -1)
+		return -1;
+	*size = len;
+	return 0;
+}

@@ -20,6 +20,22 @@ int	atomic_write(const char *path, const char *data, size_t len);
  * fsynced either). */
 int	atomic_write_nosync(const char *path, const char *data, size_t len);
 
+/* A small text rewritten in place, for state that is saved often: one
+ * pwrite of at most ATOMIC_REWRITE_MAX bytes at offset 0, which a killed
+ * process makes whole or not at all (the kernel checks for a fatal
+ * signal between pages, and this is one), so that, as with
+ * atomic_write_nosync, the old text or the new one is there after a
+ * kill; neither is made durable. No inode is made and none renamed: a
+ * save costs an open, a write and a close. A text shorter than the
+ * file is padded with spaces before its last byte (JSON's white space
+ * before the newline), so the file never shrinks. *size is the file's
+ * length as the last call left it, 0 before the first: the first call,
+ * a file that went away and a text too long go through
+ * atomic_write_nosync. 0, or -1 with errno set. */
+#define ATOMIC_REWRITE_MAX	4096
+int	atomic_rewrite(const char *path, const char *data, size_t len,
+	    size_t *size);
+
 /* The same in pieces: open the temporary file (0, or -1 with errno), put
  * data into it (the first error sticks: -1 and its errno from then on),
  * optionally close it (fsynced when durable: what can fail short of the

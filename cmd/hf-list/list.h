@@ -88,6 +88,8 @@ struct list_state {
 	int		 done;
 	int		 marks;		/* --state-marks: to marks_fp */
 	FILE		*marks_fp;	/* where the marks go (NULL: stdout) */
+	size_t		 saved;		/* path's length as the last save left
+					 * it (atomic_rewrite) */
 };
 
 /* What a --state file holds: 0 nothing, 1 a listing in turn (or no state
@@ -99,10 +101,10 @@ int64_t	 state_lanes(const char *path);
 int	 state_load(struct list_state *s);
 /* The same from a state file's text. */
 int	 state_take(struct list_state *s, const char *text, size_t len);
-/* Replace s->path (none: nothing to do) atomically, or with s->marks
- * print the mark {"hf_list_state":STATE} on s->marks_fp: 0, or -1
- * (reported). */
-int	 state_save(const struct list_state *s);
+/* Rewrite s->path (none: nothing to do) so that a kill leaves the old
+ * state or the new one (atomic_rewrite), or with s->marks print the mark
+ * {"hf_list_state":STATE} on s->marks_fp: 0, or -1 (reported). */
+int	 state_save(struct list_state *s);
 
 /* run.c: what a listing and the lanes set up alike. */
 

@@ -1,5 +1,6 @@
-/* state.c: the --state file, replaced atomically after every page (a
- * listing in turn) or every lane copied out (the lanes). A listing in turn:
+/* state.c: the --state file, rewritten after every page (a listing in
+ * turn) or every lane copied out (the lanes) so that a kill leaves the old
+ * state or the new one. A listing in turn:
  * {"hf_list_state":1,"endpoint":…,"query":…,"next":URL|null,"part":I,
  * "count":N,"done":bool}, part being the --author next belongs to. The
  * lanes: {"hf_list_state":1,"endpoint":…,"query":…,"lanes":N,"out":K,
@@ -180,7 +181,7 @@ take_lanes(struct list_state *s, const struct json *j)
 }
 
 int
-state_save(const struct list_state *s)
+state_save(struct list_state *s)
 {
 	FILE *out = s->marks_fp != NULL ? s->marks_fp : stdout;
 	struct buf b = { 0 };
@@ -226,7 +227,8 @@ state_save(const struct list_state *s)
 			say_errno("stdout");
 			rv = -1;
 		}
-	} else if ((rv = atomic_write_nosync(s->path, b.data, b.len)) == -1)
+	} else if ((rv = atomic_rewrite(s->path, b.data, b.len,
+	    &s->saved)) == -1)
 		say_errno("%s", s->path);
 	buf_free(&b);
 	return rv;

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libdeflate.h>
 
+#include "atomic.h"
 #include "buf.h"
 #include "gunzip.h"
 #include "headers.h"
@@ -411,6 +413,55 @@ test_i64(void)
 	CHECK(str_to_i64("12a", 3, &v, &why) == -1, "junk");
 }
 
+/* Whether file path holds exactly s. */
+static int
+holds(const char *path, const char *s)
+{
+	struct buf b = { 0 };
+	int same;
+
+	same = buf_read_file(&b, path) == 0 && b.len == strlen(s) &&
+	    memcmp(b.data, s, b.len) == 0;
+	buf_free(&b);
+	return same;
+}
+
+/* atomic_rewrite: made by atomic_write_nosync, then rewritten in place
+ * (the same inode), padded before the newline, never shrunk; a file that
+ * went away and a text too long are made anew. */
+static void
+test_rewrite(void)
+{
+	char dir[] = "/tmp/unit.XXXXXX", path[64], big[ATOMIC_REWRITE_MAX + 2];
+	struct stat a, b;
+	size_t size = 0;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/st", dir);
+	CHECK(atomic_rewrite(path, "{\"n\":100}\n", 10, &size) == 0 &&
+	    size == 10 && holds(path, "{\"n\":100}\n"), "first save");
+	CHECK(stat(path, &a) == 0, "stat");
+	CHECK(atomic_rewrite(path, "{\"n\":2}\n", 8, &size) == 0 &&
+	    size == 10 && holds(path, "{\"n\":2}  \n"), "shorter: padded");
+	CHECK(atomic_rewrite(path, "{\"n\":12345}\n", 12, &size) == 0 &&
+	    size == 12 && holds(path, "{\"n\":12345}\n"), "longer: grown");
+	CHECK(stat(path, &b) == 0 && a.st_ino == b.st_ino, "in place");
+	unlink(path);
+	CHECK(atomic_rewrite(path, "{}\n", 3, &size) == 0 && size == 3 &&
+	    holds(path, "{}\n"), "a file that went away is made again");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(atomic_rewrite(path, big, sizeof(big) - 1, &size) == 0 &&
+	    size == sizeof(big) - 1 && holds(path, big), "too long for a page");
+	CHECK(atomic_rewrite(dir, "{}\n", 3, &size) == -1,
+	    "a directory is not rewritten");
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_read_file(void)
 {
@@ -809,6 +860,7 @@ main(void)
 	test_url();
 	test_i64();
 	test_read_file();
+	test_rewrite();
 	test_utf8();
 	test_idset();
 	test_f64();
