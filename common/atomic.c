@@ -285,7 +285,8 @@ atomic_rewrite(const char *path, const char *data, size_t len, size_t *size)
 	ssize_t w;
 	int fd, saved;
 
-	if (*size > 0 && n <= sizeof(page) && len > 0 &&
+	if (*size > 0 && len > 0 && len <= sizeof(page) &&
+	    n <= sizeof(page) &&
 	    (fd = open(path, O_WRONLY | O_CLOEXEC)) != -1) {
 		memcpy(page, data, len - 1);
 		memset(page + len - 1, ' ', n - len);

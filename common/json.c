@@ -254,6 +254,7 @@ value:	/* a value under parent */
 	pos = end;
 next:	/* after a value: ',', the closer or the end */
 	pos = skip_ws(s, pos, len, &ws);
+	/* cppcheck-suppress knownConditionTrueFalse ; close: comes back */
 	if (depth == 0) {
 		if (pos < len)
 			return after_root(p, pos);
