@@ -60,6 +60,25 @@ requests() {
 	assert_equal "$(jq -r .cursor "$FAKEHUB_LOG" | sort | uniq -d)" ""
 }
 
+@test "hf-list: an output pipe is given room for a page (up to 1 MiB); small pages and files are left alone" {
+	fakehub_start --corpus "$CORPUS"
+	# the reader asks the pipe's size (F_GETPIPE_SZ, 1032) once all is in
+	size='import fcntl, sys; n = len(sys.stdin.buffer.read()); print(fcntl.fcntl(0, 1032), n)'
+	hf-list --page-size 200 --limit 600 | python3 -c "$size" >pipe
+	read -r got bytes <pipe
+	# pages of 200 of these items need more than the default 64 KiB, at
+	# most 128
+	[ "$got" -eq 131072 ] || fail "pipe of $got bytes after $bytes"
+	hf-list --page-size 1000 | python3 -c "$size" >pipe
+	read -r got _ <pipe
+	assert_equal "$got" 1048576
+	hf-list --page-size 2 --limit 4 | python3 -c "$size" >pipe
+	read -r got _ <pipe
+	assert_equal "$got" 65536
+	run -0 hf-list --page-size 200 --limit 600 --output out
+	assert_equal "$(wc -l <out)" 600
+}
+
 @test "hf-list: items are the Hub's bytes without white space" {
 	fakehub_start --corpus "$CORPUS" --ensure-ascii
 	run -0 hf-list --limit 300

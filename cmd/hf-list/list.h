@@ -114,6 +114,11 @@ void	 run_label(const char *label, const char *orgs);
 /* Standard output made path, opened for appending (created if need be):
  * 0, or -1 (reported). */
 int	 run_output(const char *path);
+/* Room in the pipe fd (if it is one) for a page of bytes, up to
+ * RUN_PIPE_MAX: *size is its buffer's, 0 before the first call, -1 once
+ * there is nothing to grow. */
+#define RUN_PIPE_MAX	(1 << 20)
+void	 run_pipe_room(int fd, size_t bytes, int *size);
 /* "hf-list: " and the label, for a line written by hand. */
 void	 run_prefix(FILE *);
 /* warnx(3) and warn(3) with the label. */
@@ -151,6 +156,8 @@ struct listing {
 	char		*query;		/* identifies the listing in --state */
 	int		 part_done;	/* --min-downloads reached in st.part */
 	int		 tty;		/* stderr is a terminal */
+	int		 pipe_size;	/* the output's pipe buffer: 0 not
+					 * asked yet, -1 no pipe to grow */
 	struct timespec	 start;
 	int64_t		 pages;
 	int64_t		 repeats;

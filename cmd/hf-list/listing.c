@@ -226,6 +226,7 @@ listing_emit(struct listing *l)
 	double d;
 
 	l->hub_items += left;
+	run_pipe_room(fileno(out), l->http.body.len, &l->pipe_size);
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
 		k++;
 		if (l->a->min_downloads >= 0) {

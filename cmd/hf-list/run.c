@@ -1,7 +1,8 @@
 /* run.c: what a listing and the lanes set up alike: the offline check,
  * dying with the parent, the clock of the progress lines, the label of
- * every message, --output and the check of standard output before a
- * resume. */
+ * every message, --output, the room in an output pipe and the check of
+ * standard output before a resume. */
+#define _GNU_SOURCE	/* F_GETPIPE_SZ, F_SETPIPE_SZ */
 #include <sys/stat.h>
 
 #include <err.h>
@@ -117,6 +118,34 @@ run_output(const char *path)
 	if (fd != STDOUT_FILENO)
 		close(fd);
 	return 0;
+}
+
+/* A pipe of the default 64 KiB holds a sixteenth of a page of 1,000
+ * models: hf-list would wait for its reader to take most of each page
+ * before it asked for the next, the Hub idle meanwhile. With room for a
+ * page it writes the page and asks at once; at most about a page waits
+ * in the pipe. A pipe only grows; anything else, and a kernel without
+ * F_SETPIPE_SZ (or refusing it), is left as it is. */
+void
+run_pipe_room(int fd, size_t bytes, int *size)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat sb;
+	int want = RUN_PIPE_MAX;
+
+	if (*size == 0)
+		*size = fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode) ?
+		    fcntl(fd, F_GETPIPE_SZ) : -1;
+	if (*size <= 0 || (size_t)*size >= bytes || *size >= RUN_PIPE_MAX)
+		return;
+	while (want / 2 > *size && (size_t)want / 2 >= bytes)
+		want /= 2;
+	*size = fcntl(fd, F_SETPIPE_SZ, want);
+#else
+	(void)fd;
+	(void)bytes;
+	*size = -1;
+#endif
 }
 
 int
