@@ -89,6 +89,9 @@ int	 json_copy_open(struct buf *out, const struct json *, int obj,
 
 /* Decode a string token into out (UTF-8, not NUL-counted). 0 or -1. */
 int	 json_str(const struct json *, int, struct buf *out, const char **why);
+/* Whether string token i holds a backslash escape (its bytes are then not
+ * its text); false at once in a text without one. */
+int	 json_escaped(const struct json *, int);
 /* Whether a string token equals s exactly after decoding. */
 int	 json_str_eq(const struct json *, int, const char *s, size_t len);
 /* A number token that is an integer in int64 range: 0 and *out, else -1. */

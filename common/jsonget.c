@@ -85,7 +85,7 @@ key_eq(const struct json *j, int k, const char *key, size_t klen)
 	size_t n = (size_t)(t->end - t->start);
 	const char *p = j->s + t->start;
 
-	if (!j->escapes || memchr(p, '\\', n) == NULL)
+	if (!json_escaped(j, k))
 		return n == klen && memcmp(p, key, klen) == 0;
 	return json_str_eq(j, k, key, klen);
 }
@@ -126,7 +126,7 @@ json_pick(const struct json *j, int obj, const char *const keys[], int n,
 	for (k = obj + 1; left > 0; left--, k = json_skip(j, k)) {
 		kp = j->s + TOK(j, k).start;
 		kn = (size_t)(TOK(j, k).end - TOK(j, k).start);
-		if (j->escapes && memchr(kp, '\\', kn) != NULL) {
+		if (json_escaped(j, k)) {
 			for (i = 0; i < n; i++)
 				if (json_str_eq(j, k, keys[i], len[i]))
 					break;

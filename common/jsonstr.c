@@ -119,6 +119,13 @@ json_str(const struct json *j, int i, struct buf *out, const char **why)
  * lies; only an escaped one is decoded, into a buffer of this call's, so
  * that threads may compare at once. */
 int
+json_escaped(const struct json *j, int i)
+{
+	return j->escapes && memchr(j->s + TOK(j, i).start, '\\',
+	    (size_t)(TOK(j, i).end - TOK(j, i).start)) != NULL;
+}
+
+int
 json_str_eq(const struct json *j, int i, const char *s, size_t len)
 {
 	struct buf tmp = { 0 };
@@ -130,7 +137,7 @@ json_str_eq(const struct json *j, int i, const char *s, size_t len)
 		return 0;
 	p = j->s + TOK(j, i).start;
 	n = (size_t)(TOK(j, i).end - TOK(j, i).start);
-	if (!j->escapes || memchr(p, '\\', n) == NULL)
+	if (!json_escaped(j, i))
 		return n == len && memcmp(p, s, len) == 0 && utf8_valid(p, n);
 	eq = json_str(j, i, &tmp, NULL) == 0 && tmp.len == len &&
 	    (len == 0 || memcmp(tmp.data, s, len) == 0);

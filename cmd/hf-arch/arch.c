@@ -113,7 +113,7 @@ put_str(struct arch_run *a, int i)
 	}
 	s = json_start(j, i);
 	e = json_end(j, i);
-	if (!j->escapes || memchr(j->s + s + 1, '\\', e - s - 2) == NULL) {
+	if (!json_escaped(j, i)) {
 		buf_add(&a->base.out, j->s + s, e - s);
 		return;
 	}
