@@ -291,14 +291,14 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# A pipeline: a pipe a (fd 5 reads what fd 6 writes) then b (7 reads 8),
-# through fifos, which Linux opens read-write without waiting: both ends
-# open here. Each program gets its ends alone and no subshell stands
-# between this script and a program's status.
-pipes() { exec 4<>"$tmp/a" 5<"$tmp/a" 6>"$tmp/a" 4<>"$tmp/b" 7<"$tmp/b" 8>"$tmp/b" 4>&-; }
-first() { "$@" >&6 5<&- 7<&- 8>&- & spawned "$1"; }
-middle() { "$@" <&5 >&8 6>&- 7<&- & spawned "$1"; }
-last() { "$@" <&7 5<&- 6>&- 8>&- & spawned "$1"; }
+# A pipeline: first, middle..., last, through fifos p1, p2... (fd 6
+# writes what fd 5 reads), which Linux opens read-write without waiting:
+# both ends open here. Each program gets its ends alone and no subshell
+# stands between this script and a program's status.
+fifo() { _n=$((_n + 1)); exec 4<>"$tmp/p$_n" 5<"$tmp/p$_n" 6>"$tmp/p$_n" 4>&-; }
+first() { _n=0; fifo; "$@" >&6 5<&- 6>&- & spawned "$1"; exec 6>&-; }
+middle() { exec 7<&5; fifo; "$@" <&7 >&6 5<&- 6>&- 7<&- & spawned "$1"; exec 6>&- 7<&-; }
+last() { "$@" <&5 5<&- & spawned "$1"; exec 5<&-; }
 spawned() { stages="$! $1 $stages" children="$children $!"; }
 
 # reap: wait for the stages, the last first; $bad: "PROGRAM STATUS" of the
@@ -324,7 +324,7 @@ run() {	# run PROGRAM ARGS...: its status; 3 (done, input skipped) a warning
 # main_scan I TASK LABEL: hf-list | hf-arch | hf-ledger append, which stores
 # each page's records, then hf-list's state: a kill resumes at the first
 # page not stored. The first lists the sweep too, beside (hf-list's +).
-# The other stages run once all tasks are listed.
+# The ledger's stages follow (stream), else run once all tasks are listed.
 main_scan() {
 	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3 _task=$2 _l=hf_list
 	_p=--progress	# a line redrawn on a terminal, else each 1,000 models
@@ -335,10 +335,11 @@ main_scan() {
 	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
 	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
 	[ "$beside" != 1 ] || { _l=sweep beside=2; set -- "$@" +; }
-	pipes
 	first "$_l" "$@" 3>"$tmp/$_name.list"
 	middle hf-arch --label "$_label" $qflag
-	last hf-ledger append --state "$_ck.state" "$_ck.records"
+	set -- --state "$_ck.state" "$_ck.records"
+	if [ "$stream" = 1 ]; then middle hf-ledger append --tee "$@"; update_ledger
+	else last hf-ledger append "$@"; fi
 	reap
 	list_listed=0 list_registered=0 list_hub_items=0 list_complete=0 _w=''
 	stats "$tmp/$_name.list" list_
@@ -348,6 +349,7 @@ main_scan() {
 		fail "$_label failed (hf-list exit ${bad#* }); nothing written$(ck_note)" ;;
 	esac
 	failed "$_label"
+	[ "$stream" = 0 ] || mv -f -- "$out/scrape_checkpoint.ledger" "$ledger" || fail "$ledger: not replaced"
 	[ "$list_listed" != 0 ] || [ "$list_hub_items" != 0 ] ||
 	    [ -s "$_ck.records" ] ||
 	    warn "--task $_task: the Hub has no model with this tag; is it misspelt?"
@@ -399,7 +401,6 @@ finish_sweep() {
 		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume" ;;
 	esac
 	set -- --label "canonical sweep" $qflag
-	pipes
 	first hf-arch "$@" "$out/scrape_checkpoint.sweep.raw"
 	middle hf-filter-quant "$@" $quant_flag -- -
 	last hf-classify "$@" --registry "$registry" --canonical-only \
@@ -438,7 +439,8 @@ scrape() {
 	start_sweep $orgs	# org names are words
 	set +f
 	set --
-	if [ "$targeted" = 0 ]; then
+	if [ "$targeted" = 0 ]; then	# one task, new: its ledger update streams
+		case $tasks in *,*) ;; *) [ -s "$out/scrape_checkpoint.task1.records" ] || stream=1 ;; esac
 		_w="every model tagged $tasks"
 		[ "$limit" = 0 ] || _w="the $limit most downloaded models not in supported_models.json, tagged $tasks,"
 		info "main scan: $_w with at least $min_dl downloads"
@@ -457,7 +459,7 @@ scrape() {
 	[ $# -lt 2 ] || count_distinct "$@"
 	# a targeted scrape still imports a gaps file the Python tool wrote
 	[ "$targeted" = 0 ] || [ -f "$ledger" ] || set -- /dev/null
-	[ $# = 0 ] || update_ledger "$@"
+	[ "$stream" = 1 ] || [ $# = 0 ] || update_ledger "$@"
 }
 
 # Several tasks: a model listed by two is counted once (its hf-arch record
@@ -472,20 +474,18 @@ count_distinct() {
 # The ledger: the unsupported models of the main scans (a model seen again
 # replaced); supported records to $tmp/supported. A gaps file the Python
 # tool wrote (no ledger beside it) is imported by the first update, once.
-update_ledger() {	# update_ledger RECORD-FILES...
-	_gaps=''
-	[ -f "$ledger" ] || [ ! -f "$out/architecture_gaps.json" ] ||
-	    _gaps=$out/architecture_gaps.json
-	pipes
-	first hf-filter-quant --label "main scan" $qflag $quant_flag -- "$@"
+# Streamed (no RECORD-FILES: main_scan's stages before), the new ledger
+# is a checkpoint file until the scan has succeeded.
+update_ledger() {	# update_ledger [RECORD-FILES...]
+	_g=$out/architecture_gaps.json _to=$ledger
+	[ -f "$_g" ] || _g=''
+	set -- hf-filter-quant --label "main scan" $qflag $quant_flag -- "$@"
+	if [ "$stream" = 1 ]; then _to=$out/scrape_checkpoint.ledger; middle "$@"; else first "$@"; fi
 	middle hf-classify --label "main scan" $qflag --registry "$registry" \
 	    ${arch:+--architecture "$arch"}
-	set --
-	[ -z "$_gaps" ] || set -- --import "$_gaps" --count "$tmp/imported"
-	last hf-ledger update --no-lock $qflag -l "$ledger" \
-	    --supported "$tmp/supported" "$@" -
-	reap && failed "main scan"
-	[ -z "$_gaps" ] || info "imported $(cat "$tmp/imported") gap entries of $_gaps into a new ledger (once)"
+	last hf-ledger update --no-lock $qflag -l "$ledger" -o "$_to" \
+	    --supported "$tmp/supported" ${_g:+--import "$_g"} -
+	[ "$stream" = 1 ] || { reap && failed "main scan"; }
 }
 
 # --offline: newly supported models move from the ledger to the registry.
@@ -610,14 +610,14 @@ setup() {
 	    fail "$out: cannot create the output directory"
 	case $out in [!/]*|*/.*|*//*|*/) out=$(CDPATH='' cd -- "$out" && pwd) ||	# else as pwd says it
 		fail "$out: cannot enter the output directory" ;; esac
-	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0
+	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0 stream=0
 	skipped_ids=0 ledger=$out/scrape_ledger.ndjson scored=$out/scrape_ledger.ndjson
 	trap 'interrupted 130' INT
 	trap 'interrupted 143' TERM
 	trap cleanup EXIT
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.$$.XXXXXX" 2>/dev/null) ||
 	    fail "cannot make a temporary directory in ${TMPDIR:-/tmp}"
-	mkfifo -- "$tmp/a" "$tmp/b" || fail "$tmp: cannot make the fifos of the pipelines"
+	mkfifo -- "$tmp/p1" "$tmp/p2" "$tmp/p3" "$tmp/p4" "$tmp/p5" || fail "$tmp: cannot make fifos"
 	: >"$tmp/supported"
 	: >"$tmp/sweep.records"
 	lock
@@ -657,10 +657,10 @@ rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
 
 cleanup() {	# on every exit: no stage outlives a failed run
 	for _p in $children; do kill "$_p" 2>/dev/null || :; done
-	set --
+	set -- "$out/scrape_checkpoint.ledger"	# a failed scan's new ledger
 	[ "${finished:-0}" = 0 ] || set -- "$out"/scrape_checkpoint.*
 	[ -z "$tmp" ] || set -- "$@" "$tmp"
-	[ $# = 0 ] || rm -rf -- "$@"
+	rm -rf -- "$@"
 }
 
 interrupted() {

@@ -163,6 +163,7 @@ matrix() {
 	assert_regex "$stderr" 'ERROR: main scan failed \(hf-list exit 1\); nothing written'
 	assert_file_not_exists out/supported_models.json
 	assert_file_not_exists out/scrape_ledger.ndjson
+	assert_file_not_exists out/scrape_checkpoint.ledger
 	assert_file_exists out/scrape_checkpoint.json
 	fakehub_stop
 	# the same Hub (same endpoint), well again
@@ -183,7 +184,7 @@ matrix() {
 	    grep -c '^filter=')" 12
 }
 
-@test "faults: a new scan that fails after its first page leaves the ledger as it was" {
+@test "faults: a new scan that fails after its first page leaves the ledger as it was (its update streams beside it)" {
 	mkdir out
 	printf '%s\n' '{"id":"zz/earlier","architecture":"EarlierForCausalLM","supported":false}' >out/scrape_ledger.ndjson
 	cp out/scrape_ledger.ndjson before
@@ -192,6 +193,7 @@ matrix() {
 	run -1 --separate-stderr hf-scraper $SCAN --no-canonical-sweep -o out
 	assert_regex "$stderr" 'ERROR: main scan failed \(hf-list exit 1\); nothing written'
 	cmp out/scrape_ledger.ndjson before
+	assert_file_not_exists out/scrape_checkpoint.ledger
 	assert_equal "$(ls -A out | grep '^\.' || :)" ""
 }
 

@@ -215,6 +215,30 @@ hf-ledger: <stdin>:4: truncated JSON"
 	assert_equal "$(cat rec)" "$(rec a/1 a/2)"
 }
 
+@test "hf-ledger append --tee: each marked page's records on stdout too, as stored; usage errors" {
+	run -2 --separate-stderr hf-ledger update -l led --tee
+	assert_equal "${stderr_lines[0]}" "hf-ledger: --tee is for hf-ledger append"
+	{
+		rec a/1 a/2
+		mark 1
+		rec a/3
+		mark 2
+		rec a/4
+	} >in
+	run -0 --separate-stderr hf-ledger append --tee --state st rec <in
+	assert_equal "$output" "$(rec a/1 a/2 a/3)"
+	assert_equal "$(cat rec)" "$(rec a/1 a/2 a/3)"
+	assert_equal "$(cat st)" "$(state 2 "$(wc -c <rec)")"
+	# without --tee nothing is printed
+	rm rec st
+	run -0 --separate-stderr hf-ledger append --state st rec <in
+	assert_output ""
+	# stdout that cannot be written: exit 1, named
+	rm rec st
+	run -1 --separate-stderr sh -c 'hf-ledger append --tee --state st rec <in >/dev/full'
+	assert_regex "$stderr" "hf-ledger: stdout: No space left on device"
+}
+
 @test "hf-ledger append: a page's commit that fails stops it, exit 1; the state names only what is stored" {
 	{
 		rec a/1

@@ -347,3 +347,34 @@ issue20() {	# issue20 BREAK-COMMAND
 @test "hf-ledger: issue 20 (1): a gaps file with conflict markers is not imported; restored, it is imported whole" {
 	issue20 'awk "NR == 30 { print \"<<<<<<< HEAD\" } NR == 60 { print \"=======\" } NR == 90 { print \">>>>>>> theirs\" } { print }" "$1" >"$1.c" && mv "$1.c" "$1"'
 }
+
+@test "hf-ledger: update -o writes the new ledger to another file and leaves the ledger as it is" {
+	printf '%s\n' '{"id":"a","architecture":"X","v":1}' >led
+	printf '%s\n' '{"id":"b","architecture":"Y","supported":false}' '{"id":"a","architecture":"X","v":2}' >new
+	cp led before
+	run -0 --separate-stderr hf-ledger update -l led -o next new
+	cmp led before
+	assert_equal "$(cat next)" "$(printf '%s\n' '{"id":"a","architecture":"X","v":2}' '{"id":"b","architecture":"Y","supported":false}')"
+	# the same as an update in place
+	run -0 --separate-stderr hf-ledger update -l led new
+	cmp led next
+	# -o over a read-only file is refused, nothing changed
+	cp before led2 && : >ro && chmod a-w ro
+	run -1 --separate-stderr hf-ledger update -l led2 -o ro new
+	assert_regex "$stderr" "ro: read-only"
+	cmp led2 before
+	# usage
+	run -2 --separate-stderr hf-ledger update -l led -o '' new
+	assert_equal "${stderr_lines[0]}" "hf-ledger: -o: an empty file name"
+	run -2 --separate-stderr hf-ledger dedupe -o x new
+	assert_equal "${stderr_lines[0]}" "hf-ledger: -o is for hf-ledger update"
+}
+
+@test "hf-ledger: update --import says what it imported, unless --quiet" {
+	printf '%s\n' '{"id":"d","architecture":"Z","supported":false}' >new
+	run -0 --separate-stderr hf-ledger update -l led --import "$L/python-gaps.json" new
+	assert_equal "$stderr" "hf-ledger: imported 3 gap entries of $L/python-gaps.json into a new ledger (once)"
+	rm led
+	run -0 --separate-stderr hf-ledger update --quiet -l led --import "$L/python-gaps.json" new
+	assert_equal "$stderr" ""
+}

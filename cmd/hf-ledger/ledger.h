@@ -29,6 +29,7 @@ struct ledger_args {
 	enum ledger_mode	 mode;
 	const char		*count;		/* --count */
 	const char		*ledger;	/* -l */
+	const char		*output;	/* -o: the ledger's new path */
 	const char		*import;	/* --import */
 	const char		*supported;	/* --supported */
 	const char		*state;		/* --state */
@@ -36,6 +37,7 @@ struct ledger_args {
 	const char		*arch;		/* --architecture */
 	int64_t			 stats;		/* --stats, -1: none */
 	int			 no_lock;	/* --no-lock */
+	int			 tee;		/* --tee */
 	int			 argc;		/* operands after the mode */
 	char			**argv;
 };

@@ -21,10 +21,13 @@ static const struct stage_option options[] = {
 	{ "ledger", required_argument, 'l', STAGE_STRING,
 	    offsetof(struct ledger_args, ledger), 0, 0 },
 	STAGE_FLAG_OPT("no-lock", struct ledger_args, no_lock),
+	{ "output", required_argument, 'o', STAGE_STRING,
+	    offsetof(struct ledger_args, output), 0, 0 },
 	ARG("registry", registry),
 	ARG("state", state),
 	STAGE_INT64_OPT("stats", struct ledger_args, stats, 0, INT_MAX),
 	ARG("supported", supported),
+	STAGE_FLAG_OPT("tee", struct ledger_args, tee),
 	{ 0 },
 };
 
@@ -37,9 +40,10 @@ static const struct stage ledger_usage_stage = {
 	    "       hf-ledger import [--count file] gaps-file\n"
 	    "       hf-ledger update -l ledger [--no-lock] [--quiet] "
 	    "[--count file]\n"
-	    "                 [--import gaps-file] [--supported file] "
-	    "[file ...]\n"
-	    "       hf-ledger append --state state [--stats fd] records\n"
+	    "                 [--import gaps-file] [-o file] "
+	    "[--supported file] [file ...]\n"
+	    "       hf-ledger append --state state [--stats fd] [--tee] "
+	    "records\n"
 	    "       hf-ledger reclassify -l ledger [--no-lock] "
 	    "[--architecture arch]\n"
 	    "                 [--registry file] [--stats fd] "
@@ -58,6 +62,9 @@ static const struct stage ledger_usage_stage = {
 	    "  --no-lock              update, reclassify: the caller holds "
 	    "the lock on the\n"
 	    "                         ledger's directory already\n"
+	    "  -o, --output file      update: write the new ledger to file, "
+	    "leaving the\n"
+	    "                         ledger as it is\n"
 	    "  --registry file        reclassify: the architecture registry "
 	    "(default:\n"
 	    "                         HF_SCRAPER_REGISTRY, else the installed "
@@ -67,7 +74,9 @@ static const struct stage ledger_usage_stage = {
 	    "  --stats fd             append, reclassify: write the counts to "
 	    "descriptor fd\n"
 	    "  --supported file       update, reclassify: write the supported "
-	    "records to file\n",
+	    "records to file\n"
+	    "  --tee                  append: print each page's records on "
+	    "stdout too\n",
 	.options = options,
 	.quiet_option = 1,
 };
@@ -94,6 +103,10 @@ args(struct ledger_args *a, int argc, char *argv[])
 		    "reclassify");
 	if (a->mode != LEDGER_UPDATE && a->import != NULL)
 		usage("--import is for hf-ledger update");
+	if (a->mode != LEDGER_UPDATE && a->output != NULL)
+		usage("-o is for hf-ledger update");
+	if (a->mode != LEDGER_APPEND && a->tee)
+		usage("--tee is for hf-ledger append");
 	if (a->mode != LEDGER_RECLASSIFY && (a->registry != NULL ||
 	    a->arch != NULL))
 		usage("--architecture and --registry are for hf-ledger "
@@ -115,6 +128,8 @@ modes_required(const struct ledger_args *a)
 	if ((a->mode == LEDGER_UPDATE || a->mode == LEDGER_RECLASSIFY) &&
 	    (a->ledger == NULL || *a->ledger == '\0'))
 		usage("-l ledger is required");
+	if (a->output != NULL && *a->output == '\0')
+		usage("-o: an empty file name");
 	if (a->mode == LEDGER_IMPORT && a->argc != 1)
 		usage("one gaps-file expected");
 	if (a->mode == LEDGER_APPEND && (a->state == NULL ||

@@ -164,6 +164,7 @@ struct records {
 	int		 busy;		/* a page is handed over */
 	int		 failed;	/* a commit failed (reported) */
 	int		 stop;
+	int		 tee;		/* each page to stdout too */
 	struct buf	 page;		/* the page being committed */
 	struct buf	 text;		/* and its state */
 };
@@ -226,7 +227,8 @@ idle(struct records *r)
 
 /* append's flush: the page is taken over (the buffers swapped, not
  * copied) once the one before it is committed; *size is the records
- * file's size once it is. */
+ * file's size once it is. With --tee the page goes to stdout too, as it
+ * is handed over. */
 static int
 flush_records(void *arg, struct buf *page, int64_t *size)
 {
@@ -240,6 +242,11 @@ flush_records(void *arg, struct buf *page, int64_t *size)
 	*page = done;
 	r->planned += (int64_t)r->page.len;
 	*size = r->planned;
+	if (r->tee && r->page.len > 0 &&
+	    fwrite(r->page.data, 1, r->page.len, stdout) != r->page.len) {
+		warn("stdout");
+		return -1;
+	}
 	return 0;
 }
 
@@ -308,6 +315,7 @@ run_append(const struct ledger_args *a)
 	memset(&r, 0, sizeof(r));
 	r.path = a->argv[0];
 	r.state = a->state;
+	r.tee = a->tee;
 	if (stats_open(a) == -1 || (r.fd = records_open(a, &had)) == -1)
 		return rv;
 	if (fstat(r.fd, &st) == -1) {
@@ -323,6 +331,10 @@ run_append(const struct ledger_args *a)
 	rv = nd_each(0, NULL, append_line, &ap);
 	if (committer_stop(&r) == -1)
 		rv = HF_EXIT_FATAL;
+	if (r.tee && fflush(stdout) == EOF) {
+		warn("stdout");
+		rv = HF_EXIT_FATAL;
+	}
 	buf_addf(&lines, "records %" PRId64 "\nappended %" PRId64
 	    "\nmarks %" PRId64 "\ndiscarded %" PRId64 "\n",
 	    had + ap.appended, ap.appended, ap.marks, ap.pending);

@@ -33,6 +33,7 @@ struct ledger_out {
 
 static int	write_count(const char *, int64_t);
 static int	lock_dir(const char *, int, char **);
+static const char *ledger_out_path(const struct ledger_args *);
 static void	put_ledger(void *, const char *, size_t);
 static void	ledger_flush(struct ledger_out *);
 static int	ledger_commit(struct ledger_out *);
@@ -152,6 +153,13 @@ out:
 	return r == -1 ? -1 : 0;
 }
 
+/* Where update writes the ledger: -o's file, else over the ledger. */
+static const char *
+ledger_out_path(const struct ledger_args *a)
+{
+	return a->output != NULL ? a->output : a->ledger;
+}
+
 /* The put of update and reclassify: they put a line at a time, or a
  * line and its newline apart, so the temporary is written a buffer at a
  * time rather than a piece at a time. A write error sticks in the
@@ -218,8 +226,8 @@ open_outputs(const struct ledger_args *a, struct update *u,
 	if (a->supported != NULL &&
 	    (u->supported = supported_open(a->supported)) == NULL)
 		return -1;
-	if (atomic_open(&o->at, a->ledger) == -1) {
-		warn("%s", a->ledger);
+	if (atomic_open(&o->at, ledger_out_path(a)) == -1) {
+		warn("%s", ledger_out_path(a));
 		return -1;
 	}
 	u->put = put_ledger;
@@ -286,7 +294,8 @@ run_update(const struct ledger_args *a)
 	int64_t n = 0;
 	int exists, rv = HF_EXIT_FATAL;
 
-	if (lock_dir(a->ledger, a->no_lock, &dir) == -1 || writable(a->ledger) == -1)
+	if (lock_dir(a->ledger, a->no_lock, &dir) == -1 ||
+	    writable(ledger_out_path(a)) == -1)
 		goto out;
 	exists = access(a->ledger, F_OK) == 0;
 	/* the gaps file whole and checked before anything is written */
@@ -306,7 +315,7 @@ run_update(const struct ledger_args *a)
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, update_rest(&u));
 	if (rv == HF_EXIT_FATAL) {
-		warnx("%s: left as it was", a->ledger);
+		warnx("%s: left as it was", ledger_out_path(a));
 		ledger_abort(&o);
 		goto out;
 	}
@@ -317,10 +326,13 @@ run_update(const struct ledger_args *a)
 		goto out;
 	}
 	if (ledger_commit(&o) == -1) {
-		warn("%s", a->ledger);
+		warn("%s", ledger_out_path(a));
 		rv = HF_EXIT_FATAL;
 		goto out;
 	}
+	if (!exists && a->import != NULL)
+		stage_summary("imported %" PRId64 " gap entries of %s into a "
+		    "new ledger (once)", n, a->import);
 	stage_left_out(u.no_arch, u.records, "no architecture");
 out:
 	close_supported(a, &u);
