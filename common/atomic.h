@@ -3,6 +3,7 @@
 #define HF_ATOMIC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Write data to a temporary ".NAME.XXXXXX" beside path, fsync it, rename
  * it over path and fsync the directory. 0, or -1 with errno set and path
@@ -47,7 +48,9 @@ int	atomic_rewrite(const char *path, const char *data, size_t len,
  * failed close, a commit and an abort free a, but leave replaced: 1 once
  * the rename is done, so that a caller can tell a failed fsync of the
  * directory (the new file in place, not yet durable) from a failure that
- * left path as it was. */
+ * left path as it was. Puts start the disk's writeback of what they
+ * wrote every few MiB (Linux), so that a large file's fsync does not
+ * wait for all of it at the end. */
 struct atomic {
 	int	 fd;
 	int	 error;		/* errno of the first failed put, or 0 */
@@ -55,6 +58,8 @@ struct atomic {
 	char	*dir;		/* the target's directory */
 	char	*tmp;
 	char	*path;		/* the target: path, its links followed */
+	off_t	 put;		/* bytes put */
+	off_t	 started;	/* bytes whose writeback was started */
 };
 
 int	atomic_open(struct atomic *, const char *path);
