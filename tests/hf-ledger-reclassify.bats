@@ -83,6 +83,23 @@ setup() {
 	assert_equal "$(stat -c %i led)" "$ino"
 }
 
+@test "hf-ledger reclassify: --supported - prints the moved records on stdout; a failed write keeps the ledger" {
+	cp led orig
+	cp orig a
+	run -0 --separate-stderr hf-ledger reclassify -l a --registry r1.json --supported file
+	cp orig b
+	run -0 --separate-stderr hf-ledger reclassify -l b --registry r1.json \
+	    --supported - --stats 3 3>stats
+	assert_output "$(cat file)"
+	cmp a b
+	assert_equal "$(tail -n 2 stats)" "$(printf '%s\n' 'moved_total 3' 'dropped_total 0')"
+	# stdout full: the moved records are not out, so the ledger stays
+	cp orig c
+	run -1 --separate-stderr sh -c 'hf-ledger reclassify -l c --registry r1.json --supported - >/dev/full'
+	assert_equal "${stderr_lines[0]}" "hf-ledger: stdout: No space left on device"
+	cmp c orig
+}
+
 @test "hf-ledger reclassify: --architecture moves only that architecture's models" {
 	run -0 --separate-stderr hf-ledger reclassify -l led --registry r1.json \
 	    --architecture Qwen2ForCausalLM --supported new --stats 1

@@ -194,6 +194,26 @@ for g in json.load(open(sys.argv[1]))["gaps"]:
 	assert_equal "$(wc -l <sup2)" 2
 }
 
+@test "hf-ledger: update --supported - prints the supported records on stdout, as they come; a failed write keeps the ledger" {
+	printf '%s\n' '{"id":"a","architecture":"X","supported":false}' >led
+	printf '%s\n' '{"id":"s","architecture":"L","supported":true,"v":1}' \
+	    '{"id":"b","architecture":"Y","supported":false}' \
+	    '{"id":"t","architecture":"L","supported":true,"v":2}' >new
+	cp led before
+	run -0 --separate-stderr hf-ledger update -l led --supported - new
+	assert_output "$(grep '"supported":true' new)"
+	assert_equal "$(jq -r .id led | tr '\n' ' ')" "a b "
+	# through a pipe, read while the update still runs
+	cp before led
+	hf-ledger update -l led --supported - new | cat >piped
+	cmp piped <(grep '"supported":true' new)
+	# stdout full: the records are not all out, so the ledger stays
+	cp before led
+	run -1 --separate-stderr sh -c 'hf-ledger update -l led --supported - new >/dev/full'
+	assert_equal "${stderr_lines[0]}" "hf-ledger: stdout: No space left on device"
+	cmp led before
+}
+
 @test "hf-ledger: update reports malformed lines of the records and of the ledger as FILE:LINE, exit 3" {
 	printf '%s\n' '{"id":"a","architecture":"X"}' 'oops' '{"no":"id"}' \
 	    '{"id":"a","architecture":"X"}' '{"id":"b","architecture":"Y"}' >led

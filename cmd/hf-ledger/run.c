@@ -209,7 +209,9 @@ supported_open(const char *path)
 	static char iobuf[LEDGER_OUT_BUF];	/* one open at a time */
 	FILE *fp;
 
-	if ((fp = fopen(path, "w")) == NULL) {
+	if (strcmp(path, "-") == 0)
+		fp = stdout;
+	else if ((fp = fopen(path, "w")) == NULL) {
 		warn("%s", path);
 		return NULL;
 	}
@@ -243,6 +245,11 @@ close_supported(const struct ledger_args *a, struct update *u)
 
 	if (u->supported == NULL)
 		return 0;
+	/* stdout is flushed here, and closed (an error told) at exit */
+	if (u->supported == stdout) {
+		u->supported = NULL;
+		return fflush(stdout) == EOF ? -1 : 0;
+	}
 	rv = fclose(u->supported);
 	u->supported = NULL;
 	if (rv == EOF) {
@@ -308,7 +315,7 @@ run_update(const struct ledger_args *a)
 	if (open_outputs(a, &u, &o) == -1)
 		goto out;
 	rv = nd_each(a->argc, a->argv, update_new, &u);
-	if (u.write_error)
+	if (u.write_error && u.supported != stdout)	/* told at exit */
 		warn("%s", a->supported);
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, old_lines(a, &u, &imported, exists));
@@ -383,8 +390,10 @@ static int
 reclassify_finish(const struct ledger_args *a, struct reclassify *r,
     struct ledger_out *o, FILE *supported)
 {
-	if (fflush(supported) == EOF || fsync(fileno(supported)) == -1) {
-		warn("%s", a->supported);
+	if (fflush(supported) == EOF ||
+	    (supported != stdout && fsync(fileno(supported)) == -1)) {
+		if (supported != stdout)	/* stdout's is told at exit */
+			warn("%s", a->supported);
 		ledger_abort(o);
 		return -1;
 	}
@@ -427,7 +436,7 @@ run_reclassify(const struct ledger_args *a)
 	r.put = put_ledger;
 	r.arg = &o;
 	rv = nd_each(1, argv, reclassify_line, &r);
-	if (r.write_error)
+	if (r.write_error && supported != stdout)
 		warn("%s", a->supported);
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: left as it was", a->ledger);
@@ -442,8 +451,8 @@ run_reclassify(const struct ledger_args *a)
 	if (write_stats(a, &lines) == -1)
 		rv = HF_EXIT_FATAL;
 out:
-	if (supported != NULL && fclose(supported) == EOF &&
-	    rv != HF_EXIT_FATAL) {
+	if (supported != NULL && supported != stdout &&
+	    fclose(supported) == EOF && rv != HF_EXIT_FATAL) {
 		warn("%s", a->supported);
 		rv = HF_EXIT_FATAL;
 	}
