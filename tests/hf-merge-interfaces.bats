@@ -226,6 +226,77 @@ written architecture_gaps.json"
 	assert_not_exist d
 }
 
+@test "hf-merge interfaces: --scan-from gives what --scanned and --duration give, read once the input has ended" {
+	local secs mode in
+	echo '{"architecture_id":"X"}' >gap
+	for secs in 12.3 0 7 12.30; do
+		for mode in supported gaps; do
+			rm -rf x y
+			cp -r "$M/data" x
+			cp -r "$M/data" y
+			in=$M/records.ndjson
+			[ "$mode" = supported ] || in=gap
+			printf '4839 %s\n' "$secs" >line
+			hf-merge "$mode" -o x --date 2026-04-16 --scanned 4839 --task t \
+			    --min-downloads 500 --duration "$secs" <"$in" 2>/dev/null
+			hf-merge "$mode" -o y --date 2026-04-16 --task t \
+			    --min-downloads 500 --scan-from line <"$in" 2>/dev/null
+			diff -r x y
+		done
+	done
+	# from a pipe: the file is written after the records, before the end
+	rm -rf y && cp -r "$M/data" y && rm -f line && mkfifo pipe
+	hf-merge supported -o y --date 2026-04-16 --task t --min-downloads 500 \
+	    --scan-from line - "$M/records.ndjson" <pipe 2>/dev/null &
+	exec 5>pipe
+	cat "$M/records.ndjson" >&5
+	printf '4839 12.3\n' >line
+	exec 5>&-
+	wait $!
+	hf-merge supported -o x --date 2026-04-16 --task t --min-downloads 500 \
+	    --scanned 4839 --duration 12.3 "$M/records.ndjson" "$M/records.ndjson" 2>/dev/null
+	cmp x/supported_models.json y/supported_models.json
+}
+
+@test "hf-merge interfaces: --scan-from: a missing file or not one line \"scanned seconds\" writes nothing" {
+	local bad
+	data
+	cp -r data before
+	for bad in '' '1' '1 2 3' '-1 2' 'x 2' '1 x' '1 .5' '1 2\nmore' '1 2' '1 2\0'; do
+		printf -- "$bad\n" >line
+		[ "$bad" != '1 2' ] || printf '1 2' >line
+		[ "$bad" != '' ] || : >line
+		run -1 --separate-stderr hf-merge supported -o data --task t --min-downloads 0 \
+		    --scan-from line "$M/records.ndjson"
+		assert_equal "${stderr_lines[-1]}" "hf-merge: data/supported_models.json: not written"
+		diff -r before data
+	done
+	: >line
+	run -1 --separate-stderr hf-merge gaps -o data --task t --min-downloads 0 --scan-from line <<<'{"architecture_id":"X"}'
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from line: empty"
+	printf '1 x\n' >line
+	run -1 --separate-stderr hf-merge gaps -o data --task t --min-downloads 0 --scan-from line <<<'{"architecture_id":"X"}'
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from line: not seconds as a decimal such as 12.3: x"
+	printf '1 2\nmore\n' >line
+	run -1 --separate-stderr hf-merge gaps -o data --task t --min-downloads 0 --scan-from line <<<'{"architecture_id":"X"}'
+	assert_equal "${stderr_lines[0]}" 'hf-merge: --scan-from line: not one line "scanned seconds": 1 2'
+	run -1 --separate-stderr hf-merge gaps -o data --task t --min-downloads 0 --scan-from missing <<<'{"architecture_id":"X"}'
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from missing: No such file or directory"
+	diff -r before data
+	# usage: with --task and --min-downloads, in place of --scanned and --duration
+	run -2 --separate-stderr hf-merge supported -o d --task t --min-downloads 0 --scanned 1 --scan-from line
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from reads what --scanned and --duration give"
+	run -2 --separate-stderr hf-merge supported -o d --task t --min-downloads 0 --duration 1 --scan-from line
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from reads what --scanned and --duration give"
+	run -2 --separate-stderr hf-merge supported -o d --task t --scan-from line
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scanned, --task, --min-downloads and --duration go together"
+	run -2 --separate-stderr hf-merge supported -o d --keep-scan-info --scan-from line
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-info, --keep-scan-info and --scanned ... exclude each other"
+	run -2 --separate-stderr hf-merge summary -o d --scan-from line
+	assert_equal "${stderr_lines[0]}" "hf-merge: hf-merge summary takes -o dir alone"
+	assert_not_exist d
+}
+
 @test "hf-merge interfaces: --keep-scan-info keeps the file's scan_info, in both modes" {
 	data
 	jq -c .scan_info data/supported_models.json >want

@@ -26,7 +26,7 @@
 
 enum {
 	OPT_DATE = 256, OPT_SCAN_INFO, OPT_STATS, OPT_SUMMARY, OPT_TASK,
-	OPT_DURATION,
+	OPT_DURATION, OPT_SCAN_FROM,
 };
 
 static const struct stage_option longopts[] = {
@@ -38,6 +38,7 @@ static const struct stage_option longopts[] = {
 	STAGE_FLAG_OPT("no-lock", struct merge, no_lock),
 	STAGE_FLAG_OPT("no-metadata", struct merge, no_metadata),
 	STAGE_CALL_OPT("output", required_argument, 'o'),
+	STAGE_CALL_OPT("scan-from", required_argument, OPT_SCAN_FROM),
 	STAGE_CALL_OPT("scan-info", required_argument, OPT_SCAN_INFO),
 	STAGE_INT64_OPT("scanned", struct merge, scanned, 0, INT64_MAX),
 	STAGE_CALL_OPT("stats", required_argument, OPT_STATS),
@@ -52,6 +53,7 @@ static int	option(void *, int, const char *);
 	"[--scan-info json | --keep-scan-info]\n" \
 	"                [--scanned n --task task --min-downloads n " \
 	"--duration seconds]\n" \
+	"                [--task task --min-downloads n --scan-from file]\n" \
 	"                [file ...]\n"
 
 static const struct stage merge_usage_stage = {
@@ -82,7 +84,11 @@ static const struct stage merge_usage_stage = {
 	    "  --scanned n            scan_info's total_scanned\n"
 	    "  --task task            scan_info's task_filter (repeatable)\n"
 	    "  --min-downloads n      scan_info's min_downloads\n"
-	    "  --duration seconds     scan_info's scan_duration_seconds\n",
+	    "  --duration seconds     scan_info's scan_duration_seconds\n"
+	    "  --scan-from file       total_scanned and the duration, read "
+	    "from file as\n"
+	    "                         one line \"n seconds\" once the input "
+	    "is read\n",
 	.options = longopts,
 	.quiet_option = 1,
 	.option = option,
@@ -90,6 +96,7 @@ static const struct stage merge_usage_stage = {
 
 static int	duration_valid(const char *);
 static int	fd_option(const char *, const char *, int *);
+static int	scan_line_read(struct merge *);
 static void	build_scan_info(struct merge *);
 static void	check_scan_args(struct merge *);
 static void	check_args(struct merge *, int, char *[]);
@@ -180,6 +187,9 @@ option(void *state, int val, const char *arg)
 		return fd_option("stats", arg, &m->stats_fd);
 	case OPT_SUMMARY:
 		return fd_option("summary", arg, &m->summary_fd);
+	case OPT_SCAN_FROM:
+		m->scan_from = arg;
+		break;
 	case OPT_TASK:
 		if (m->ntasks++ > 0)
 			buf_addc(&m->tasks, ',');
@@ -226,17 +236,69 @@ build_scan_info(struct merge *m)
 static void
 check_scan_args(struct merge *m)
 {
+	int from = m->scan_from != NULL;
 	int given = (m->scanned != -1) + (m->ntasks > 0) +
-	    (m->min_downloads != -1) + (m->duration != NULL);
+	    (m->min_downloads != -1) + (m->duration != NULL) + 2 * from;
 
 	if (m->has_scan + m->keep_scan + (given > 0) > 1)
 		stage_usage_errorx(&merge_usage_stage, "%s", "--scan-info, "
 		    "--keep-scan-info and --scanned ... exclude each other");
+	if (from && (m->scanned != -1 || m->duration != NULL))
+		stage_usage_errorx(&merge_usage_stage, "%s", "--scan-from "
+		    "reads what --scanned and --duration give");
 	if (given > 0 && given < 4)
 		stage_usage_errorx(&merge_usage_stage, "%s", "--scanned, "
 		    "--task, --min-downloads and --duration go together");
+	if (given == 4 && from) {	/* the task checked now, built later */
+		m->scanned = 0;
+		m->duration = "0";
+	}
 	if (given == 4)
 		build_scan_info(m);
+}
+
+/* --scan-from: the file's one line "N S", as --scanned N --duration S
+ * would give them, read once the input is (the caller writes the file
+ * when it knows the figures, before it ends the input): 0, or -1
+ * (warned). */
+static int
+scan_line_read(struct merge *m)
+{
+	char *line, *sp;
+	int64_t scanned;
+	size_t len;
+
+	buf_reset(&m->scan_line);
+	if (buf_read_file_max(&m->scan_line, m->scan_from, 96) == -1) {
+		warn("--scan-from %s", m->scan_from);
+		return -1;
+	}
+	len = m->scan_line.len;
+	line = buf_cstr(&m->scan_line);
+	if (len == 0) {
+		warnx("--scan-from %s: empty", m->scan_from);
+		return -1;
+	}
+	if (memchr(line, '\0', len) != NULL ||
+	    strchr(line, '\n') != line + len - 1 ||
+	    (sp = strchr(line, ' ')) == NULL ||
+	    str_to_i64(line, (size_t)(sp - line), &scanned, NULL) == -1 ||
+	    scanned < 0) {
+		warnx("--scan-from %s: not one line \"scanned seconds\": %.*s",
+		    m->scan_from, (int)strcspn(line, "\n"), line);
+		return -1;
+	}
+	line[len - 1] = '\0';
+	if (!duration_valid(sp + 1)) {
+		warnx("--scan-from %s: not seconds as a decimal such as "
+		    "12.3: %s", m->scan_from, sp + 1);
+		return -1;
+	}
+	pyjson_free(&m->scan);
+	m->scanned = scanned;
+	m->duration = sp + 1;
+	build_scan_info(m);
+	return 0;
 }
 
 /* The operand "supported", "gaps", "summary" or "ids" at argv[0], -o,
@@ -263,7 +325,7 @@ check_args(struct merge *m, int argc, char *argv[])
 		    "%s", "--no-metadata is for hf-merge supported");
 	if (m->mode == MODE_SUMMARY || m->mode == MODE_IDS) {
 		if (m->no_lock || m->date[0] != '\0' || m->stats_fd != -1 ||
-		    m->summary_fd != -1 ||
+		    m->summary_fd != -1 || m->scan_from != NULL ||
 		    m->has_scan || m->keep_scan || m->ntasks > 0 ||
 		    m->scanned != -1 || m->min_downloads != -1 ||
 		    m->duration != NULL)
@@ -329,6 +391,9 @@ run(struct merge *m, int argc, char *argv[])
 	if (m->mode == MODE_IDS)
 		return report_ids(m);
 	rv = read_input(m, argc, argv);
+	if (rv != HF_EXIT_FATAL && m->scan_from != NULL &&
+	    scan_line_read(m) == -1)
+		rv = HF_EXIT_FATAL;
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: not written", m->path);
 		return rv;

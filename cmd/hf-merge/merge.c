@@ -222,6 +222,7 @@ merge_free(struct merge *m)
 	free(m->st.upto);
 	free(m->st.from);
 	buf_free(&m->tasks);
+	buf_free(&m->scan_line);
 	pyjson_free(&m->scan);
 	pyjson_free(&m->doc);
 	pyjson_free(&m->rec);

@@ -123,6 +123,8 @@ struct merge {
 	struct buf	 tasks;		/* joined by ',' */
 	int		 ntasks;
 	const char	*duration;
+	const char	*scan_from;	/* --scan-from */
+	struct buf	 scan_line;	/* its line: scanned, then duration */
 	int		 no_metadata;
 	int		 no_lock;	/* the caller holds DIR's lock */
 	int		 stats_fd;	/* --stats, or -1 */
