@@ -280,8 +280,7 @@ drop_empty_checkpoint() {	# a run that stored no page leaves none
 }
 
 ck_note() {	# what a failure message adds when a checkpoint stays
-	[ -z "$ck" ] || [ ! -f "$ck" ] ||
-	    printf '; the checkpoint is kept: rerun to resume'
+	[ -z "$ck" ] || [ ! -f "$ck" ] || printf '; the checkpoint is kept: rerun to resume'
 }
 
 # hf_list ARGS...: hf-list with the token (no other program sees it),
@@ -291,33 +290,32 @@ hf_list() {
 	HF_LIST_DIE_WITH_PARENT=1 exec hf-list "$@"
 }
 
-# A pipeline: first, middle..., last, through fifos p1, p2... (fd 6
-# writes what fd 5 reads), which Linux opens read-write without waiting:
-# both ends open here. Each program gets its ends alone and no subshell
-# stands between this script and a program's status.
+# A pipeline: first, middle..., last, through fifos p1, p2... (fd 6 writes
+# what fd 5 reads), which Linux opens read-write without waiting. Each program
+# gets its ends alone; no subshell stands between this script and its status.
 fifo() { _n=$((_n + 1)); exec 4<>"$tmp/p$_n" 5<"$tmp/p$_n" 6>"$tmp/p$_n" 4>&-; }
 first() { _n=0; fifo; "$@" >&6 5<&- 6>&- & spawned "$1"; exec 6>&-; }
 middle() { exec 7<&5; fifo; "$@" <&7 >&6 5<&- 6>&- 7<&- & spawned "$1"; exec 6>&- 7<&-; }
 last() { "$@" <&5 5<&- & spawned "$1"; exec 5<&-; }
 spawned() { stages="$! $1 $stages" children="$children $!"; }
 
-# reap: wait for the stages, the last first; $bad: "PROGRAM STATUS" of the
-# last that failed (3, input skipped, is a warning), else empty; failed
-# LABEL fails the run then.
+# reap: wait for the stages, the last first; $bad: "PROGRAM STATUS" of the last
+# that failed (3, input skipped, a warning), else empty; failed LABEL fails.
 reap() {
-	exec 5<&- 6>&- 7<&- 8>&-
+	exec 5<&- 6>&- 7<&-
 	set -- $stages
-	stages='' bad='' children=$sweep_pid
+	stages='' bad=''
 	while [ $# -gt 1 ]; do
 		wait "$1" && _rc=0 || _rc=$?
 		case $_rc in 0) ;; 3) skipped=1 ;; *) : "${bad:=$2 $_rc}" ;; esac
 		shift 2
 	done
+	children=$sweep_pid listers=$sweep_pid	# not before: interrupted kills them
 }
 failed() { [ -z "$bad" ] || fail "$1: ${bad% *} failed (exit ${bad#* })$(ck_note)"; }
 
-run() {	# run PROGRAM ARGS...: its status; 3 (done, input skipped) a warning
-	"$@" && _rc=0 || _rc=$?
+run() { "$@" && _rc=0 || _rc=$?; status "$1"; }	# run PROGRAM ARGS...
+status() {	# status PROGRAM: $_rc, its exit; 3 (done, input skipped) a warning
 	case $_rc in 0) ;; 3) skipped=1 ;; *) fail "$1 failed (exit $_rc)$(ck_note)" ;; esac
 }
 
@@ -335,7 +333,7 @@ main_scan() {
 	[ "$limit" = 0 ] || set -- "$@" --limit "$limit"
 	[ ! -s "$tmp/registered" ] || set -- "$@" --skip-ids "$tmp/registered"
 	[ "$beside" != 1 ] || { _l=sweep beside=2; set -- "$@" +; }
-	first "$_l" "$@" 3>"$tmp/$_name.list"
+	first "$_l" "$@" 3>"$tmp/$_name.list"; listers="$listers $!"
 	middle hf-arch --label "$_label" $qflag
 	set -- --state "$_ck.state" "$_ck.records"
 	if [ "$stream" = 1 ]; then middle hf-ledger append --tee "$@"; update_ledger
@@ -382,8 +380,7 @@ start_sweep() {	# start_sweep ORG...
 	[ ! -s "$_raw" ] || {	# a kill can leave half a line: only whole ones
 		head -n "$(wc -l <"$_raw")" "$_raw" >"$tmp/raw" && cat "$tmp/raw" >"$_raw"; }
 	[ "$targeted" = 1 ] || { beside=1; return 0; }
-	sweep &
-	sweep_pid=$! children=$!
+	sweep & sweep_pid=$! children=$! listers=$!
 }
 
 sweep() {	# sweep [MAIN-LISTING-OPTIONS +]: the sweep's hf-list
@@ -396,7 +393,7 @@ sweep() {	# sweep [MAIN-LISTING-OPTIONS +]: the sweep's hf-list
 finish_sweep() {
 	sweep_failed=0 _rc=$sweep_rc
 	[ -n "$sweep_pid" ] || [ "$beside" = 2 ] || return 0
-	[ -z "$sweep_pid" ] || { wait "$sweep_pid" || _rc=$?; sweep_pid='' children=''; }
+	[ -z "$sweep_pid" ] || { wait "$sweep_pid" || _rc=$?; sweep_pid='' children='' listers=''; }
 	case $_rc in 0) ;; 3) skipped=1 ;; *) sweep_failed=1
 		warn "canonical sweep failed (hf-list exit $_rc): the models of the orgs named above are missing; rerun to resume" ;;
 	esac
@@ -471,11 +468,10 @@ count_distinct() {
 	scanned=$((scanned + _d))
 }
 
-# The ledger: the unsupported models of the main scans (a model seen again
-# replaced); supported records to $tmp/supported. A gaps file the Python
-# tool wrote (no ledger beside it) is imported by the first update, once.
-# Streamed (no RECORD-FILES: main_scan's stages before), the new ledger
-# is a checkpoint file until the scan has succeeded.
+# The ledger: the main scans' unsupported models (one seen again replaced);
+# supported records to hf-merge (fd 8). The first update imports a gaps file
+# of the Python tool. Streamed (no RECORD-FILES: main_scan's stages before),
+# the new ledger is a checkpoint file until the scan has succeeded.
 update_ledger() {	# update_ledger [RECORD-FILES...]
 	_g=$out/architecture_gaps.json _to=$ledger
 	[ -f "$_g" ] || _g=''
@@ -484,7 +480,7 @@ update_ledger() {	# update_ledger [RECORD-FILES...]
 	middle hf-classify --label "main scan" $qflag --registry "$registry" \
 	    ${arch:+--architecture "$arch"}
 	last hf-ledger update --no-lock $qflag -l "$ledger" -o "$_to" \
-	    --supported "$tmp/supported" ${_g:+--import "$_g"} -
+	    --supported - ${_g:+--import "$_g"} - >&8
 	[ "$stream" = 1 ] || { reap && failed "main scan"; }
 }
 
@@ -498,7 +494,7 @@ reclassify() {
 	[ -f "$ledger" ] || { warn "no ledger and no gaps file in $out: nothing to reclassify; run a scan first"
 		return 0; }
 	cp -- "$ledger" "$tmp/ledger"
-	reclassify_ledger "$tmp/ledger" "$tmp/supported"
+	reclassify_ledger "$tmp/ledger" - >&8
 	scored=$tmp/ledger
 	while read -r _k _a _n; do
 		case $_k in
@@ -513,21 +509,29 @@ reclassify_ledger() {	# reclassify_ledger LEDGER SUPPORTED-FILE
 	    --supported "$2" ${arch:+--architecture "$arch"} --stats 3 3>"$tmp/reclassify"
 }
 
+# hf-merge supported runs from the start: fed on fd 8 until merge closes it.
+merge_start() {
+	exec 4<>"$tmp/m" 8>"$tmp/m" 4>&-
+	set -- --keep-scan-info
+	[ "$offline" = 1 ] || set -- --task "$tasks" --min-downloads "$min_dl" --scan-from "$tmp/scan"
+	[ "$quiet" = 1 ] || set -- "$@" --summary 4	# its lines, for summary
+	hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 - \
+	    "$tmp/sweep.records" <"$tmp/m" 8>&- 3>"$tmp/supported.stats" 4>"$tmp/supported.summary" &
+	merging=$!
+}
+
 merge() {	# the gaps scored while the supported models merge
 	for _f in gaps gaps.stats gaps.summary; do : >"$tmp/$_f"; done
-	[ ! -s "$scored" ] || { hf-score --registry "$registry" $qflag \
-	    "$scored" >"$tmp/gaps" & spawned hf-score; }
 	set -- --keep-scan-info
 	if [ "$offline" = 0 ]; then
-		elapsed
-		set -- --scanned "$scanned" --min-downloads "$min_dl" --duration "$secs"
-		_ifs=$IFS IFS=,
-		for _t in $tasks; do set -- "$@" --task "$_t"; done
-		IFS=$_ifs
+		elapsed; printf '%s %s\n' "$scanned" "$secs" >"$tmp/scan" || fail "$tmp: cannot be written"
+		set -- --scanned "$scanned" --task "$tasks" --min-downloads "$min_dl" --duration "$secs"
 	fi
+	exec 8>&- && fed=1	# hf-merge has its input: an interrupt waits for it
+	[ ! -s "$scored" ] || { hf-score --registry "$registry" $qflag \
+	    "$scored" >"$tmp/gaps" & spawned hf-score; }
+	wait "$merging" && _rc=0 || _rc=$?; merging=''; status hf-merge
 	[ "$quiet" = 1 ] || set -- "$@" --summary 4	# its lines, for summary
-	run hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 \
-	    "$tmp/supported" "$tmp/sweep.records" 3>"$tmp/supported.stats" 4>"$tmp/supported.summary"
 	reap && failed "scoring the gaps"
 	if [ -s "$tmp/gaps" ]; then
 		run hf-merge gaps -o "$out" --no-lock $qflag "$@" --stats 3 \
@@ -610,15 +614,13 @@ setup() {
 	    fail "$out: cannot create the output directory"
 	case $out in [!/]*|*/.*|*//*|*/) out=$(CDPATH='' cd -- "$out" && pwd) ||	# else as pwd says it
 		fail "$out: cannot enter the output directory" ;; esac
-	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0 stream=0
+	children='' stages='' sweep_pid='' tmp='' ck='' ck_new=0 skipped=0 scanned=0 stream=0 merging='' fed='' listers=''
 	skipped_ids=0 ledger=$out/scrape_ledger.ndjson scored=$out/scrape_ledger.ndjson
-	trap 'interrupted 130' INT
-	trap 'interrupted 143' TERM
+	trap 'interrupted 130' INT; trap 'interrupted 143' TERM
 	trap cleanup EXIT
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/hf-scraper.$$.XXXXXX" 2>/dev/null) ||
 	    fail "cannot make a temporary directory in ${TMPDIR:-/tmp}"
-	mkfifo -- "$tmp/p1" "$tmp/p2" "$tmp/p3" "$tmp/p4" "$tmp/p5" || fail "$tmp: cannot make fifos"
-	: >"$tmp/supported"
+	mkfifo -- "$tmp/p1" "$tmp/p2" "$tmp/p3" "$tmp/p4" "$tmp/p5" "$tmp/m" || fail "$tmp: cannot make fifos"
 	: >"$tmp/sweep.records"
 	lock
 	info "Hub: $endpoint${HF_ENDPOINT:+ (HF_ENDPOINT)}"
@@ -656,16 +658,18 @@ rm_glob() {	# rm_glob PATTERN...: no process when nothing matched
 }
 
 cleanup() {	# on every exit: no stage outlives a failed run
-	for _p in $children; do kill "$_p" 2>/dev/null || :; done
+	for _p in $children $merging; do kill "$_p" 2>/dev/null || :; done
 	set -- "$out/scrape_checkpoint.ledger"	# a failed scan's new ledger
 	[ "${finished:-0}" = 0 ] || set -- "$out"/scrape_checkpoint.*
 	[ -z "$tmp" ] || set -- "$@" "$tmp"
 	rm -rf -- "$@"
 }
 
-interrupted() {
+interrupted() {	# the listings stop; the stages store what was listed
 	trap '' INT TERM
-	for _p in $children; do kill "$_p" 2>/dev/null || :; done
+	for _p in $listers; do kill "$_p" 2>/dev/null || :; done
+	for _p in $children; do { wait "$_p"; } 2>/dev/null || :; done
+	[ -n "$fed" ] || kill "$merging" 2>/dev/null || :
 	wait; rm_glob "$out"/.scrape_checkpoint.*	# a file a stage was replacing
 	drop_empty_checkpoint
 	warn "interrupted$(ck_note)"
@@ -677,12 +681,8 @@ main() {
 	setup
 	resolve_registry
 	plan
-	if [ "$offline" = 1 ]; then
-		reclassify
-	else
-		open_checkpoint
-		scrape
-	fi
+	merge_start
+	if [ "$offline" = 1 ]; then reclassify; else open_checkpoint; scrape; fi
 	report_keep
 	merge
 	[ "$offline" = 0 ] || [ ! -f "$tmp/ledger" ] ||

@@ -248,6 +248,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' hf-scraper "$@" 2>>log &
 	interrupt_after 600 INT --full-scan --min-downloads 0 --checkpoint-interval 100 --jobs 2 -o out
 	assert_file_exists out/scrape_checkpoint.json
 	run -0 grep -c "exit 130" log
+	# the listing stopped at the interrupt, not at its end
+	got=$(queries | grep -c '^filter=')
+	[ "$got" -lt $((clean / 2)) ]
 	interrupt_after 1400 KILL --full-scan --min-downloads 0 --checkpoint-interval 100 --jobs 3 -o out
 	assert_file_exists out/scrape_checkpoint.json
 	run -0 hf-scraper --full-scan --min-downloads 0 --checkpoint-interval 100 -o out
