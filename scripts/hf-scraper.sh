@@ -293,14 +293,15 @@ hf_list() {
 # A pipeline: first, middle..., last, through fifos p1, p2... (fd 6 writes
 # what fd 5 reads), which Linux opens read-write without waiting. Each program
 # gets its ends alone; no subshell stands between this script and its status.
+# The stages after the first yield the CPU to it (nice): only a listing waits.
 fifo() { _n=$((_n + 1)); exec 4<>"$tmp/p$_n" 5<"$tmp/p$_n" 6>"$tmp/p$_n" 4>&-; }
 first() { _n=0; fifo; "$@" >&6 5<&- 6>&- & spawned "$1"; exec 6>&-; }
-middle() { exec 7<&5; fifo; "$@" <&7 >&6 5<&- 6>&- 7<&- & spawned "$1"; exec 6>&- 7<&-; }
-last() { "$@" <&5 5<&- & spawned "$1"; exec 5<&-; }
+middle() { exec 7<&5; fifo; nice -n 10 "$@" <&7 >&6 5<&- 6>&- 7<&- & spawned "$1"; exec 6>&- 7<&-; }
+last() { nice -n 10 "$@" <&5 5<&- & spawned "$1"; exec 5<&-; }
 spawned() { stages="$! $1 $stages" children="$children $!"; }
 
 # reap: wait for the stages, the last first; $bad: "PROGRAM STATUS" of the last
-# that failed (3, input skipped, a warning), else empty; failed LABEL fails.
+# that failed (3, input skipped: a warning), else empty; failed LABEL fails.
 reap() {
 	exec 5<&- 6>&- 7<&-
 	set -- $stages
@@ -515,7 +516,7 @@ merge_start() {
 	set -- --keep-scan-info
 	[ "$offline" = 1 ] || set -- --task "$tasks" --min-downloads "$min_dl" --scan-from "$tmp/scan"
 	[ "$quiet" = 1 ] || set -- "$@" --summary 4	# its lines, for summary
-	hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 - \
+	nice -n 10 hf-merge supported -o "$out" --no-lock $qflag $mflag "$@" --stats 3 - \
 	    "$tmp/sweep.records" <"$tmp/m" 8>&- 3>"$tmp/supported.stats" 4>"$tmp/supported.summary" &
 	merging=$!
 }
@@ -541,9 +542,8 @@ merge() {	# the gaps scored while the supported models merge
 	fi
 }
 
-elapsed() {	# $secs: seconds since the start, one decimal
-	now && _t=$(((cs - cs0 + 5) / 10)) && secs=$((_t / 10)).$((_t % 10))
-}
+# $secs: seconds since the start, one decimal
+elapsed() { now && _t=$(((cs - cs0 + 5) / 10)) && secs=$((_t / 10)).$((_t % 10)); }
 
 # The reference's summary and what the sweep added, from hf-merge's figures.
 summary() {
