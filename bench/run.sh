@@ -98,11 +98,15 @@ part() {	# part NAME: whether BENCH_PARTS asks for it
 
 # timed NAME COMMAND...: one run, stdout to $OUT/NAME.stdout, stderr
 # appended to $OUT/NAME.stderr; on success appends "wall user sys maxrss_kb
-# fs_outputs" to $OUT/NAME.runs. Returns the command's exit status.
+# fs_outputs" to $OUT/NAME.runs. Returns the command's exit status. What
+# the runs before wrote is on disk first (sync, not timed): the kernel
+# writes dirty pages back some 30 s later, and the reference's 800 MB
+# written back in the middle of the next run would be timed in that run.
 timed() {
 	name=$1
 	shift
 	st=0
+	sync
 	"$TIME" -f "$TFMT" -o "$OUT/time.txt" "$@" >"$OUT/$name.stdout" \
 	    2>>"$OUT/$name.stderr" || st=$?
 	[ "$st" -ne 0 ] || tail -n 1 "$OUT/time.txt" >>"$OUT/$name.runs"
