@@ -85,8 +85,9 @@ $(PROGS:%=bin/%):
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) $(if $(filter $(DYNAMIC),$(@F)),,$(STATIC)) -o $@ \
 	    $(filter %.o,$^) $(LIBS)
-# hf-list's lanes and hf-ledger append's committer are threads.
-bin/hf-list bin/hf-ledger: LIBS += -pthread
+# hf-list's lanes, hf-ledger append's committer and hf-merge's second
+# formatter are threads.
+bin/hf-list bin/hf-ledger bin/hf-merge: LIBS += -pthread
 
 bin/hf-scraper: scripts/hf-scraper.sh $(B)/version
 bin/tl-registry.py: scripts/tl-registry.py $(B)/version

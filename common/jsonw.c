@@ -14,6 +14,7 @@ static void	before(struct jw *);
 static size_t	plain_run(const char *, size_t);
 static int	plain(const char *, size_t);
 static void	put(struct buf *, const char *, size_t);
+static void	push_level(struct jw *, char);
 static void	open_level(struct jw *, char, char);
 static void	put_u(struct buf *, unsigned);
 static int	escape_one(struct buf *, const unsigned char *, size_t, int,
@@ -132,15 +133,21 @@ put(struct buf *b, const char *s, size_t n)
 }
 
 static void
-open_level(struct jw *w, char open, char close)
+push_level(struct jw *w, char close)
 {
-	before(w);
-	buf_addc(w->out, open);
 	if (w->depth == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 16;
 		w->level = xrealloc(w->level, w->cap);
 	}
 	w->level[w->depth++] = close;
+}
+
+static void
+open_level(struct jw *w, char open, char close)
+{
+	before(w);
+	buf_addc(w->out, open);
+	push_level(w, close);
 }
 
 void
@@ -153,6 +160,23 @@ void
 jw_arr(struct jw *w)
 {
 	open_level(w, '[', ']');
+}
+
+void
+jw_resume(struct jw *w, int arr, int filled)
+{
+	push_level(w, arr ? ']' : '}');
+	if (filled)
+		jw_fill(w);
+}
+
+void
+jw_fill(struct jw *w)
+{
+	char *c = &w->level[w->depth - 1];
+
+	if (!FILLED(*c))
+		*c = MARK(*c);
 }
 
 void

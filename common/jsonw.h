@@ -25,6 +25,12 @@ void	jw_free(struct jw *);
 void	jw_obj(struct jw *);
 void	jw_arr(struct jw *);
 void	jw_end(struct jw *);
+/* For a document formatted in parts by several writers: go on inside an
+ * array (arr) or object that another writer opened, without writing its
+ * bracket, as if it held members already when filled is set. */
+void	jw_resume(struct jw *, int arr, int filled);
+/* The current container holds members that another writer wrote. */
+void	jw_fill(struct jw *);
 void	jw_key(struct jw *, const char *);
 /* A key already escaped by jw_escape (no quotes), e.g. one that holds NUL. */
 void	jw_key_raw(struct jw *, const char *, size_t);

@@ -151,23 +151,28 @@ out:
 	return rv;
 }
 
+/* A string with escapes or non-ASCII is rare: its own buffer each time,
+ * so that threads (hf-merge's formatters) may dump at once. */
 static int
 dump_string(struct jw *w, const struct pyjson *p, int i)
 {
-	static struct buf s;	/* single-threaded programs */
+	struct buf s = { 0 };
 	size_t a = json_start(&p->j, i), b = json_end(&p->j, i);
+	int rv = 0;
 
 	if (pyjson_plain(p->text + a + 1, b - a - 2)) {
 		jw_raw(w, p->text + a, b - a);	/* quotes included */
 		return 0;
 	}
-	buf_reset(&s);
 	buf_addc(&s, '"');
 	if (jw_reescape(&s, p->text + a + 1, b - a - 2) == -1)
-		return -1;
-	buf_addc(&s, '"');
-	jw_raw(w, s.data, s.len);
-	return 0;
+		rv = -1;
+	else {
+		buf_addc(&s, '"');
+		jw_raw(w, s.data, s.len);
+	}
+	buf_free(&s);
+	return rv;
 }
 
 static void

@@ -292,6 +292,8 @@ written architecture_gaps.json"
 	assert_equal "${stderr_lines[0]}" "hf-merge: --scanned, --task, --min-downloads and --duration go together"
 	run -2 --separate-stderr hf-merge supported -o d --keep-scan-info --scan-from line
 	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-info, --keep-scan-info and --scanned ... exclude each other"
+	run -2 --separate-stderr hf-merge supported -o d --task t --min-downloads 0 --scan-from ''
+	assert_equal "${stderr_lines[0]}" "hf-merge: --scan-from: an empty file name"
 	run -2 --separate-stderr hf-merge summary -o d --scan-from line
 	assert_equal "${stderr_lines[0]}" "hf-merge: hf-merge summary takes -o dir alone"
 	assert_not_exist d

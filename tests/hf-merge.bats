@@ -172,6 +172,36 @@ json.dump(d, open("d/supported_models.json", "w"), indent=2)' "$REAL/supported_m
 	assert_output '["architecture_id","model_id","status","verified_date","metadata","note","phase1_score","phase2_score","phase3_score","phase4_score","phase7_score","phase8_score"]'
 }
 
+@test "hf-merge: thousands of new records, formatted in chunks on two threads, are the oracle's file byte for byte" {
+	python3 -c '
+import json
+archs = ["LlamaForCausalLM", "Qwen2ForCausalLM", "GPT2LMHeadModel"]
+for i in range(2600):
+    tags = ["transformers", "caf\u00e9 %d" % i, "\U0001f600"] if i % 7 == 0 else ["a", "b"]
+    print(json.dumps({"id": "org%d/m%d" % (i % 13, i), "architecture": archs[i % 3],
+        "supported": True, "downloads": i, "likes": i % 5,
+        "last_modified": "2025-01-02T03:04:05.000Z", "tags": tags,
+        "parameter_count": i * 1000}, ensure_ascii=i % 2 == 0))
+' >many
+	# no file before: every entry new, in chunks of 512 from the first
+	python3 "$REF" supported "" 2026-04-16 <many >want
+	run -0 --separate-stderr hf-merge supported -o fresh --date 2026-04-16 many
+	cmp want fresh/supported_models.json
+	# the first 1,100 already in the file: the first two chunks keep none,
+	# the third goes on after the file's entries
+	head -n 1100 many >first
+	hf-merge supported -o data --date 2026-04-16 first 2>/dev/null
+	cp data/supported_models.json before
+	python3 "$REF" supported before 2026-04-16 <many >want
+	run -0 --separate-stderr hf-merge supported -o data --date 2026-04-16 many
+	cmp want data/supported_models.json
+	assert_equal "$(jq '.models | length' data/supported_models.json)" 2600
+	# all of them there already: no new entry at all
+	cp data/supported_models.json before
+	run -0 --separate-stderr hf-merge supported -o data --date 2026-04-16 many
+	cmp before data/supported_models.json
+}
+
 @test "hf-merge: --no-metadata writes null metadata, as the reference" {
 	data
 	run -0 --separate-stderr hf-merge supported --no-metadata -o data --date 2026-04-16 "$M/records.ndjson"

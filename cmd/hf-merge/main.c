@@ -188,6 +188,10 @@ option(void *state, int val, const char *arg)
 	case OPT_SUMMARY:
 		return fd_option("summary", arg, &m->summary_fd);
 	case OPT_SCAN_FROM:
+		if (*arg == '\0') {
+			warnx("--scan-from: an empty file name");
+			return -1;
+		}
 		m->scan_from = arg;
 		break;
 	case OPT_TASK:

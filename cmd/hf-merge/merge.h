@@ -198,6 +198,17 @@ int	existing_take(struct merge *, const char *text, size_t len);
 
 /* supported.c, gaps.c: the file as it is to be written, into out. */
 void	supported_format(struct merge *, struct merge_out *out);
+
+/* chunks.c: format items [0, n) into out in chunks, the odd ones by a
+ * second thread (helper 1, else 0: each has its own scratch), the text
+ * the same as one thread's. */
+struct chunks {
+	size_t	 n;
+	void	(*format)(void *arg, size_t from, size_t to, struct buf *,
+		    int helper);
+	void	*arg;
+};
+void	chunks_run(const struct chunks *, struct merge_out *out);
 void	gaps_format(struct merge *, struct merge_out *out);
 
 /* report.c: hf-merge summary and hf-merge ids, on stdout: an hf_exit

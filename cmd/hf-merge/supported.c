@@ -42,6 +42,16 @@ struct span {
 	size_t		 len;
 };
 
+/* The new entries, formatted in chunks on two threads (chunks_run). */
+struct news {
+	const struct merge	*m;
+	const struct plan	*p;
+	const struct fixed	*f;
+	size_t			 first;		/* the first kept, or nin */
+	int			 old;		/* an old entry was kept */
+	struct pyjson		 rec[2];	/* scratch of each thread */
+};
+
 /* What plan decides and counts for the headers. */
 struct plan {
 	char		*keep_old;	/* per entry of the file */
@@ -56,8 +66,9 @@ static void	write_tags(struct jw *, const struct input *, struct pyjson *);
 static void	write_metadata(struct jw *, const struct input *,
 		    struct pyjson *);
 static void	fixed_members(struct fixed *);
-static void	write_entry(struct jw *, struct merge *, const struct input *,
-		    const struct fixed *);
+static void	write_entry(struct jw *, const struct merge *,
+		    const struct input *, const struct fixed *, struct pyjson *);
+static void	format_new(void *, size_t, size_t, struct buf *, int);
 static int	verified(const struct pyjson *, int);
 static void	report_dup(struct merge *, int);
 static const char *span_id(const void *, size_t, size_t *);
@@ -194,10 +205,11 @@ fixed_members(struct fixed *f)
 	buf_free(&b);
 }
 
-/* A new model: the reference's keys, in its order (see struct fixed). */
+/* A new model: the reference's keys, in its order (see struct fixed);
+ * rec is scratch. */
 static void
-write_entry(struct jw *w, struct merge *m, const struct input *l,
-    const struct fixed *f)
+write_entry(struct jw *w, const struct merge *m, const struct input *l,
+    const struct fixed *f, struct pyjson *rec)
 {
 	jw_obj(w);
 	KEY(w, "architecture_id");
@@ -209,9 +221,29 @@ write_entry(struct jw *w, struct merge *m, const struct input *l,
 	if (m->no_metadata)
 		jw_null(w);
 	else
-		write_metadata(w, l, &m->rec);
+		write_metadata(w, l, rec);
 	buf_add(w->out, f->tail.data, f->tail.len);
 	jw_end(w);
+}
+
+/* The kept new entries of in[from..to), for chunks_run: a writer of
+ * their own goes on inside the models array, which holds members already
+ * when an old entry or an earlier new one was kept. */
+static void
+format_new(void *arg, size_t from, size_t to, struct buf *out, int helper)
+{
+	struct news *nw = arg;
+	struct jw w;
+	size_t k;
+
+	jw_init(&w, out, 1, 2);
+	jw_resume(&w, 0, 1);			/* the file */
+	jw_resume(&w, 1, nw->old || nw->first < from);	/* "models" */
+	for (k = from; k < to; k++)
+		if (nw->p->keep_new[k])
+			write_entry(&w, nw->m, &nw->m->in[k], nw->f,
+			    &nw->rec[helper]);
+	jw_free(&w);
 }
 
 /* Python's `entry.get("status", 0) == 1` for the status token k (-1:
@@ -384,6 +416,7 @@ supported_format(struct merge *m, struct merge_out *out)
 	int list = m->has_doc ? m->models : -1;
 	int n = json_size(&d->j, list), i, e;
 	struct fixed f = { 0 };
+	struct news news;
 	struct plan p;
 	struct jw w;
 	size_t k, idsize = ((size_t)n + 1) * sizeof(*p.ids);
@@ -404,18 +437,26 @@ supported_format(struct merge *m, struct merge_out *out)
 	jw_i64(&w, p.nverified);
 	jw_key(&w, "models");
 	jw_arr(&w);
+	memset(&news, 0, sizeof(news));
 	for (i = 0, e = json_first(&d->j, list); i < n; i++,
 	    e = json_skip(&d->j, e))
 		if (p.keep_old[i]) {
 			pyjson_dump(&w, d, e);
 			merge_spill(out, MERGE_SPILL);
+			news.old = 1;
 		}
 	fixed_members(&f);
-	for (k = 0; k < m->nin; k++)
-		if (p.keep_new[k]) {
-			write_entry(&w, m, &m->in[k], &f);
-			merge_spill(out, MERGE_SPILL);
-		}
+	for (k = 0; k < m->nin && !p.keep_new[k]; k++)
+		;
+	news.m = m;
+	news.p = &p;
+	news.f = &f;
+	news.first = k;
+	chunks_run(&(struct chunks){ m->nin, format_new, &news }, out);
+	if (news.first < m->nin)
+		jw_fill(&w);	/* the models array holds them */
+	pyjson_free(&news.rec[0]);
+	pyjson_free(&news.rec[1]);
 	buf_free(&f.mid);
 	buf_free(&f.tail);
 	jw_end(&w);
