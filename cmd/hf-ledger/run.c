@@ -44,6 +44,7 @@ static int	open_outputs(const struct ledger_args *, struct update *,
 static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
 static int	close_supported(const struct ledger_args *, struct update *);
+static void	supported_warn(const struct ledger_args *, const FILE *);
 static int	writable(const char *);
 static int	reclassify_open(const struct ledger_args *, FILE **,
 		    struct ledger_out *);
@@ -237,6 +238,15 @@ open_outputs(const struct ledger_args *a, struct update *u,
 	return 0;
 }
 
+/* A failed write of the --supported file, told here by its name; that of
+ * stdout ("-") is told once, at exit, by hf_finish. */
+static void
+supported_warn(const struct ledger_args *a, const FILE *fp)
+{
+	if (fp != stdout)
+		warn("%s", a->supported);
+}
+
 /* Close the --supported file, if open: 0, or -1 warned. */
 static int
 close_supported(const struct ledger_args *a, struct update *u)
@@ -245,18 +255,12 @@ close_supported(const struct ledger_args *a, struct update *u)
 
 	if (u->supported == NULL)
 		return 0;
-	/* stdout is flushed here, and closed (an error told) at exit */
-	if (u->supported == stdout) {
-		u->supported = NULL;
-		return fflush(stdout) == EOF ? -1 : 0;
-	}
-	rv = fclose(u->supported);
+	/* stdout is flushed here and closed at exit */
+	rv = u->supported == stdout ? fflush(stdout) : fclose(u->supported);
+	if (rv == EOF)
+		supported_warn(a, u->supported);
 	u->supported = NULL;
-	if (rv == EOF) {
-		warn("%s", a->supported);
-		return -1;
-	}
-	return 0;
+	return rv == EOF ? -1 : 0;
 }
 
 /* Whether the ledger at path may be replaced: 0 when it is writable (or
@@ -315,8 +319,8 @@ run_update(const struct ledger_args *a)
 	if (open_outputs(a, &u, &o) == -1)
 		goto out;
 	rv = nd_each(a->argc, a->argv, update_new, &u);
-	if (u.write_error && u.supported != stdout)	/* told at exit */
-		warn("%s", a->supported);
+	if (u.write_error)
+		supported_warn(a, u.supported);
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, old_lines(a, &u, &imported, exists));
 	if (rv != HF_EXIT_FATAL)
@@ -392,8 +396,7 @@ reclassify_finish(const struct ledger_args *a, struct reclassify *r,
 {
 	if (fflush(supported) == EOF ||
 	    (supported != stdout && fsync(fileno(supported)) == -1)) {
-		if (supported != stdout)	/* stdout's is told at exit */
-			warn("%s", a->supported);
+		supported_warn(a, supported);
 		ledger_abort(o);
 		return -1;
 	}
@@ -436,8 +439,8 @@ run_reclassify(const struct ledger_args *a)
 	r.put = put_ledger;
 	r.arg = &o;
 	rv = nd_each(1, argv, reclassify_line, &r);
-	if (r.write_error && supported != stdout)
-		warn("%s", a->supported);
+	if (r.write_error)
+		supported_warn(a, supported);
 	if (rv == HF_EXIT_FATAL) {
 		warnx("%s: left as it was", a->ledger);
 		ledger_abort(&o);
