@@ -196,6 +196,12 @@ for i in range(2600):
 	run -0 --separate-stderr hf-merge supported -o data --date 2026-04-16 many
 	cmp want data/supported_models.json
 	assert_equal "$(jq '.models | length' data/supported_models.json)" 2600
+	# every third in the file already: chunks that keep one entry in three
+	awk 'NR % 3 == 1' many >thirds
+	hf-merge supported -o third --date 2026-04-16 thirds 2>/dev/null
+	python3 "$REF" supported third/supported_models.json 2026-04-16 <many >want
+	run -0 --separate-stderr hf-merge supported -o third --date 2026-04-16 many
+	cmp want third/supported_models.json
 	# all of them there already: no new entry at all
 	cp data/supported_models.json before
 	run -0 --separate-stderr hf-merge supported -o data --date 2026-04-16 many
