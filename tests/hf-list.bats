@@ -277,6 +277,17 @@ print(n)' out
 	assert_equal "$(requests 429 | wc -l)" 0
 }
 
+@test "hf-list: a write error stops the page being fetched meanwhile, even one waiting for the rate limit" {
+	fakehub_start --corpus "$CORPUS" --quota 1 --window 600
+	# page 1 goes to a full device while the next one waits 10 minutes
+	# for the Hub's rate limit: the wait ends with the listing
+	HF_LIST_WAIT_SCALE=1 run -1 --separate-stderr timeout 120 sh -c \
+	    'exec hf-list --page-size 500 >/dev/full'
+	assert_regex "$stderr" 'waiting 10m0s for the Hub.s rate limit'
+	assert_regex "$stderr" 'stdout: No space left on device'
+	assert_equal "$(jq -s length "$FAKEHUB_LOG")" 1
+}
+
 @test "hf-list: a 429 with r=0 waits for the window's reset" {
 	fakehub_start --corpus "$CORPUS" --fault-seed 2 --fault-429 0.5 --fault-t 1
 	HF_LIST_WAIT_SCALE=0.1 run -0 --separate-stderr hf-list --page-size 500

@@ -31,7 +31,7 @@ static long	rate_cap(struct listing *);
 static double	capped(struct listing *, double, const char *);
 static double	retry_delay(struct listing *, long, int);
 static void	note_ratelimit(struct listing *, long);
-static void	pace(struct listing *);
+static int	pace(struct listing *);
 static int	halve_page(struct listing *);
 static void	show_bytes(struct buf *, const char *, size_t);
 static void	not_array(struct listing *, char *, size_t);
@@ -192,7 +192,7 @@ capped(struct listing *l, double d, const char *why)
 	hms(asked, sizeof(asked), d);
 	hms(cap, sizeof(cap), (double)c);
 	say("page %" PRId64 ": %s asks for a wait of %s: capped at %s (%s)",
-	    l->pages + 1, why, asked, cap, c == MAX_WAIT ? "10 minutes" :
+	    l->fetching, why, asked, cap, c == MAX_WAIT ? "10 minutes" :
 	    "the window of its RateLimit-Policy");
 	return (double)c;
 }
@@ -227,20 +227,23 @@ note_ratelimit(struct listing *l, long status)
 		l->pace = capped(l, (double)reset, "the Hub's rate limit");
 }
 
-/* The wait note_ratelimit asked for, said once (as it is, unscaled). */
-static void
+/* The wait note_ratelimit asked for, said once (as it is, unscaled): 0,
+ * or -1 if the printer asked to stop meanwhile. */
+static int
 pace(struct listing *l)
 {
 	char d[32];
+	int rv = 0;
 
 	if (l->pace > 0) {
 		hms(d, sizeof(d), l->pace);
 		if (l->tty && l->a->progress)
 			fputc('\n', stderr);
 		say("waiting %s for the Hub's rate limit", d);
-		sleep_seconds(l->pace * l->scale);
+		rv = listing_sleep(l, l->pace * l->scale);
 	}
 	l->pace = 0;
+	return rv;
 }
 
 /* "4m52s", "52s", "1h0m3s": whole seconds, rounded up. */
@@ -265,20 +268,20 @@ hms(char *out, size_t n, double secs)
 static int
 halve_page(struct listing *l)
 {
-	const char *p = strstr(l->st.next, "limit=");
+	const char *p = strstr(l->url, "limit=");
 	char num[32], *url;
 	long n = 0;
 
-	while (p != NULL && p != l->st.next && p[-1] != '?' && p[-1] != '&')
+	while (p != NULL && p != l->url && p[-1] != '?' && p[-1] != '&')
 		p = strstr(p + 1, "limit=");
 	if (p != NULL)
 		n = strtol(p + 6, NULL, 10);
 	if (n <= 1)
 		return -1;
 	snprintf(num, sizeof(num), "%ld", n / 2);
-	url = url_set_param(l->st.next, "limit", num);
-	free(l->st.next);
-	l->st.next = url;
+	url = url_set_param(l->url, "limit", num);
+	free(l->url);
+	l->url = url;
 	return 0;
 }
 
@@ -348,24 +351,24 @@ endpoint_is(struct buf *b, const struct listing *l)
 static void
 fatal(struct listing *l, long status, const char *reason)
 {
-	char *url = url_redact(l->st.next), *loc = NULL;
+	char *url = url_redact(l->url), *loc = NULL;
 	struct buf ep = { 0 };
 
 	endpoint_is(&ep, l);
 	if (status == 401)
-		say("page %" PRId64 ": %s", l->pages + 1, reason);
+		say("page %" PRId64 ": %s", l->fetching, reason);
 	else if (status >= 300 && status <= 399) {
 		loc = http_header(&l->http, "Location");
 		say("page %" PRId64 ": %s: %s redirects to %s (not followed)",
-		    l->pages + 1, reason, url, loc != NULL ? loc : "nowhere");
+		    l->fetching, reason, url, loc != NULL ? loc : "nowhere");
 	} else if (status == 404)
 		say("page %" PRId64 ": %s: %s (%s may not point at a Hub)",
-		    l->pages + 1, reason, url, buf_cstr(&ep));
+		    l->fetching, reason, url, buf_cstr(&ep));
 	else if (status == -1 && l->http.unreachable && !l->reached)
 		say("page %" PRId64 ": cannot reach %s: %s (%s)",
-		    l->pages + 1, url, reason, buf_cstr(&ep));
+		    l->fetching, url, reason, buf_cstr(&ep));
 	else
-		say("page %" PRId64 ": %s: %s", l->pages + 1, reason, url);
+		say("page %" PRId64 ": %s: %s", l->fetching, reason, url);
 	free(loc);
 	buf_free(&ep);
 	free(url);
@@ -388,9 +391,10 @@ fetch_page(struct listing *l)
 	double d;
 
 	for (attempt = 1;; attempt++) {
-		pace(l);
+		if (pace(l) == -1)
+			return -1;
 		detail[0] = '\0';
-		status = http_get(&l->http, l->st.next);
+		status = http_get(&l->http, l->url);
 		if (status != -1)
 			l->reached = 1;
 		note_ratelimit(l, status);
@@ -401,7 +405,7 @@ fetch_page(struct listing *l)
 				if (halve_page(l) == -1) {
 					say("page %" PRId64 ": a single item "
 					    "has more JSON tokens than %zu "
-					    "bytes can hold", l->pages + 1,
+					    "bytes can hold", l->fetching,
 					    l->json.max_bytes);
 					return -1;
 				}
@@ -414,7 +418,7 @@ fetch_page(struct listing *l)
 		} else if (status == -1 && l->http.too_big) {
 			if (halve_page(l) == -1) {
 				say("page %" PRId64 ": a single item is larger "
-				    "than %zu bytes", l->pages + 1,
+				    "than %zu bytes", l->fetching,
 				    l->http.max_body);
 				return -1;
 			}
@@ -439,17 +443,18 @@ fetch_page(struct listing *l)
 		d = retry_delay(l, status, attempt);
 		l->pace = 0;
 		say("page %" PRId64 ": %s; retry %d of %d in %.1f s%s",
-		    l->pages + 1, reason, attempt, most - 1, d, detail);
-		sleep_seconds(d * l->scale);
+		    l->fetching, reason, attempt, most - 1, d, detail);
+		if (listing_sleep(l, d * l->scale) == -1)
+			return -1;
 	}
 	if (status == -1 && l->http.unreachable && !l->reached) {
 		fatal(l, status, reason);
 		return -1;
 	}
 	say("page %" PRId64 ": giving up after %d attempts: %s%s",
-	    l->pages + 1, attempt, reason, detail);
-	url = url_redact(l->st.next);
-	say("page %" PRId64 ": its URL: %s", l->pages + 1, url);
+	    l->fetching, attempt, reason, detail);
+	url = url_redact(l->url);
+	say("page %" PRId64 ": its URL: %s", l->fetching, url);
 	free(url);
 	return -1;
 }

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +112,8 @@ int	 state_save(struct list_state *s);
 /* What every message of the calling thread starts with after "hf-list: "
  * (--label; NULL: nothing) and ends with (a lane's orgs; NULL: nothing). */
 void	 run_label(const char *label, const char *orgs);
+/* The calling thread's, for another thread to take. */
+void	 run_label_get(const char **label, const char **orgs);
 /* Standard output made path, opened for appending (created if need be):
  * 0, or -1 (reported). */
 int	 run_output(const char *path);
@@ -146,11 +149,37 @@ double	 run_elapsed(const struct timespec *start);
 
 /* listing.c: one listing, its --author in turn; fetch.c: its pages. */
 
+/* A page fetched, handed to the thread that prints it (listing.c), with
+ * where the listing goes after it. */
+struct page {
+	struct buf	 body;
+	struct json	 json;
+	char		*next;		/* the page after it; NULL: the end */
+	int64_t		 part;		/* the --author next belongs to */
+};
+
+/*
+ * One listing. Its pages are fetched by a thread of their own (the
+ * fetcher: url, fetching, fpart, http, json, fetched and the pacing are
+ * its) while the one before is printed (the printer: page, st, seen and
+ * the counts); they meet under mu.
+ */
 struct listing {
 	const struct list_args *a;
-	struct list_state st;	/* next: the page to fetch */
+	struct list_state st;	/* next: the page to print next */
+	char		*url;		/* the page being fetched */
+	int64_t		 fetching;	/* its number, from 1 */
+	int64_t		 fpart;		/* the --author it belongs to */
 	struct http	 http;
 	struct json	 json;	/* the page fetched */
+	struct page	 page;	/* the page to print */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 full;		/* page holds a page not yet printed */
+	int		 stop;		/* the printer asks the fetcher to stop */
+	int		 ended;		/* the fetcher has stopped */
+	int		 fetch_failed;	/* and why: an error it reported */
+	const char	*label, *orgs;	/* the messages' (run_label) */
 	struct idset	 seen;
 	char		*endpoint;
 	char		*query;		/* identifies the listing in --state */
@@ -176,10 +205,27 @@ struct listing {
 /* The listing of a's authors in turn (or of none): an exit status, and
  * its counts in *stats. */
 int	 listing_run(const struct list_args *a, struct list_stats *stats);
-/* Print the parsed page's items not printed before, minified, up to
- * --limit and --min-downloads, on a->out: 0, or -1 (reported) on a write
- * error. */
+/* Print the page's items not printed before, minified, up to --limit
+ * and --min-downloads, on a->out: 0, or -1 (reported) on a write error. */
 int	 listing_emit(struct listing *l);
+/* The fetcher: where the listing goes after the page just fetched, in
+ * *next (NULL: nowhere) and *part: its Link, or once the part is over (no
+ * Link, or --min-downloads reached on it) the next --author's first
+ * page: 0, or -1 (reported) for a Link that cannot be followed. */
+int	 listing_after(struct listing *l, char **next, int64_t *part);
+/* The printer: once the page is printed, the state moves past it and is
+ * saved (state_save): 0, or -1 (reported). */
+int	 listing_advance(struct listing *l);
+/* Whether the parent watched (HF_LIST_DIE_WITH_PARENT) is gone (said). */
+int	 listing_orphaned(const struct listing *l);
+/* pages.c: fetch and print the pages from l->st.next on: 0, or -1
+ * (reported). */
+int	 pages_run(struct listing *l);
+/* The page just fetched (http.body, json) becomes the page to print. */
+void	 listing_take(struct listing *l);
+/* Sleep secs unless the printer asks the fetcher to stop: 0, or -1 when
+ * it does. */
+int	 listing_sleep(struct listing *l, double secs);
 void	 listing_free(struct listing *l);
 
 /* Whether the token (if any) can be sent at all: 0, or -1 (reported)
@@ -187,8 +233,8 @@ void	 listing_free(struct listing *l);
 int	 fetch_token_ok(void);
 /* Open the connection to the Hub with the token: 0, or -1 (reported). */
 int	 fetch_open(struct listing *l);
-/* Fetch l->st.next into l->json, retrying and pacing: 0, or -1
- * (reported). */
+/* Fetch l->url into l->json, retrying and pacing: 0, or -1 (reported,
+ * unless the printer asked to stop). */
 int	 fetch_page(struct listing *l);
 /* The body in l->http.body into l->json: 0 if it is a JSON array. */
 int	 fetch_parse(struct listing *l);

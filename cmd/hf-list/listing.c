@@ -18,7 +18,6 @@
 #include "list.h"
 
 static int	listing_open(struct listing *);
-static int	orphaned(const struct listing *);
 static int	downloads(const struct json *, int, double *, const char **);
 static void	skip_item(struct listing *, int, int, const char *);
 static const struct buf *item_id(struct listing *, int, struct buf *);
@@ -26,7 +25,7 @@ static int	mark_like(const struct listing *, int);
 static int	repeated(struct listing *, const struct buf *);
 static int	registered(struct listing *, const struct buf *);
 static int	find_next(struct listing *, char **);
-static int	advance(struct listing *, char *);
+static int	part_ends(const struct listing *);
 static void	progress(struct listing *, int);
 
 /* The listing, page after page and --author after --author. */
@@ -34,7 +33,6 @@ int
 listing_run(const struct list_args *a, struct list_stats *stats)
 {
 	struct listing l = { 0 };
-	char *next = NULL;
 	int rv = HF_EXIT_OK;
 
 	l.a = a;
@@ -51,12 +49,8 @@ listing_run(const struct list_args *a, struct list_stats *stats)
 	if ((rv = listing_open(&l)) == HF_EXIT_OK && l.st.path != NULL &&
 	    !l.st.done && !l.st.marks && state_save(&l.st) == -1)
 		rv = HF_EXIT_FATAL;
-	while (!l.st.done && rv == HF_EXIT_OK) {
-		if (orphaned(&l) || fetch_page(&l) == -1 ||
-		    find_next(&l, &next) == -1 || listing_emit(&l) == -1 ||
-		    advance(&l, next) == -1)
-			rv = HF_EXIT_FATAL;
-	}
+	if (rv == HF_EXIT_OK && !l.st.done && pages_run(&l) == -1)
+		rv = HF_EXIT_FATAL;
 	progress(&l, 1);
 	if (l.repeats > 0)
 		say("%" PRId64 " repeated id%s left out", l.repeats,
@@ -104,8 +98,8 @@ listing_open(struct listing *l)
 /* HF_LIST_DIE_WITH_PARENT (set by hf-scraper): where no signal comes when
  * the parent dies, and for a parent gone before that was set up, the
  * parent is checked before every page. */
-static int
-orphaned(const struct listing *l)
+int
+listing_orphaned(const struct listing *l)
 {
 	if (!run_orphaned(l->parent))
 		return 0;
@@ -123,6 +117,10 @@ listing_free(struct listing *l)
 	free(l->endpoint);
 	free(l->query);
 	free(l->st.next);
+	free(l->url);
+	buf_free(&l->page.body);
+	json_free(&l->page.json);
+	free(l->page.next);
 }
 
 /* The downloads of an item into *d, a missing count being 0: 0, or -1
@@ -154,8 +152,8 @@ skip_item(struct listing *l, int item, int n, const char *why)
 	struct buf id = { 0 };
 	size_t i;
 
-	if (json_type(&l->json, item) != JSON_OBJECT ||
-	    json_str(&l->json, json_get(&l->json, item, "id"), &id,
+	if (json_type(&l->page.json, item) != JSON_OBJECT ||
+	    json_str(&l->page.json, json_get(&l->page.json, item, "id"), &id,
 	    NULL) == -1)
 		buf_reset(&id);
 	buf_cstr(&id);
@@ -175,7 +173,7 @@ static const struct buf *
 item_id(struct listing *l, int item, struct buf *id)
 {
 	buf_reset(id);
-	if (json_str(&l->json, json_get(&l->json, item, "id"), id,
+	if (json_str(&l->page.json, json_get(&l->page.json, item, "id"), id,
 	    NULL) == -1)
 		return NULL;
 	return id;
@@ -188,9 +186,11 @@ mark_like(const struct listing *l, int item)
 {
 	static const char key[] = "hf_list_state";
 
-	return l->st.marks && json_type(&l->json, item) == JSON_OBJECT &&
-	    json_size(&l->json, item) > 0 &&
-	    json_str_eq(&l->json, item + 1, key, sizeof(key) - 1);
+	const struct json *j = &l->page.json;
+
+	return l->st.marks && json_type(j, item) == JSON_OBJECT &&
+	    json_size(j, item) > 0 && json_str_eq(j, item + 1, key,
+	    sizeof(key) - 1);
 }
 
 /* Whether an id was printed before (items without an id pass). */
@@ -216,8 +216,8 @@ listing_emit(struct listing *l)
 {
 	FILE *out = l->a->out != NULL ? l->a->out : stdout;
 	struct buf idbuf = { 0 };
-	const struct json *j = &l->json;
-	char *body = l->http.body.data;
+	const struct json *j = &l->page.json;
+	char *body = l->page.body.data;
 	size_t start, n;
 	int64_t limit = l->a->limit;
 	int e, k = 0, left = json_size(j, 0);
@@ -226,7 +226,7 @@ listing_emit(struct listing *l)
 	double d;
 
 	l->hub_items += left;
-	run_pipe_room(fileno(out), l->http.body.len, &l->pipe_size);
+	run_pipe_room(fileno(out), l->page.body.len, &l->pipe_size);
 	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e)) {
 		k++;
 		if (l->a->min_downloads >= 0) {
@@ -291,14 +291,14 @@ find_next(struct listing *l, char **next)
 		*next = NULL;
 		return 0;
 	}
-	(void)idset_add(&l->fetched, l->st.next, strlen(l->st.next));
-	*next = url_resolve(l->st.next, ref);
+	(void)idset_add(&l->fetched, l->url, strlen(l->url));
+	*next = url_resolve(l->url, ref);
 	if (*next == NULL || url_same_origin(l->endpoint, *next) != 1)
 		say("page %" PRId64 ": Link to another origin refused: %s",
-		    l->pages + 1, ref);
+		    l->fetching, ref);
 	else if (!idset_add(&l->fetched, *next, strlen(*next)))
 		say("page %" PRId64 ": the Link points back to a page "
-		    "already fetched: %s", l->pages + 1, ref);
+		    "already fetched: %s", l->fetching, ref);
 	else {
 		free(ref);
 		return 0;
@@ -309,24 +309,52 @@ find_next(struct listing *l, char **next)
 	return -1;
 }
 
-/* Record the position once the page is safely out, and move on: to the
- * next page, else to the next --author's first page, else done. */
+/* Whether --min-downloads ends the part on the page just fetched: it has
+ * an item under it, where listing_emit stops. */
 static int
-advance(struct listing *l, char *next)
+part_ends(const struct listing *l)
 {
-	if (!l->st.done && (l->part_done || next == NULL) &&
-	    (size_t)l->st.part + 1 < l->a->nauthors) {
-		free(next);
-		next = query_url(l->endpoint, l->a, (size_t)++l->st.part);
-		l->part_done = 0;
+	const struct json *j = &l->json;
+	int e, left = json_size(j, 0);
+	const char *why;
+	double d;
+
+	if (l->a->min_downloads < 0)
+		return 0;
+	for (e = json_first(j, 0); left-- > 0; e = json_skip(j, e))
+		if (downloads(j, e, &d, &why) == 0 &&
+		    d < (double)l->a->min_downloads)
+			return 1;
+	return 0;
+}
+
+int
+listing_after(struct listing *l, char **next, int64_t *part)
+{
+	if (find_next(l, next) == -1)
+		return -1;
+	if (*next != NULL && part_ends(l)) {
+		free(*next);
+		*next = NULL;
 	}
-	if (l->st.done || l->part_done || next == NULL) {
-		free(next);
-		next = NULL;
-		l->st.done = 1;
-	}
+	if (*next == NULL && (size_t)l->fpart + 1 < l->a->nauthors)
+		*next = query_url(l->endpoint, l->a, (size_t)++l->fpart);
+	*part = l->fpart;
+	return 0;
+}
+
+int
+listing_advance(struct listing *l)
+{
 	free(l->st.next);
-	l->st.next = next;
+	l->st.next = NULL;
+	if (!l->st.done && l->page.next != NULL) {
+		l->st.next = l->page.next;
+		l->st.part = l->page.part;
+		l->page.next = NULL;
+	} else
+		l->st.done = 1;
+	l->part_done = 0;
 	return state_save(&l->st);
 }
 

@@ -39,6 +39,13 @@ run_label(const char *text, const char *orgs)
 }
 
 void
+run_label_get(const char **text, const char **orgs)
+{
+	*text = label;
+	*orgs = suffix;
+}
+
+void
 run_prefix(FILE *fp)
 {
 	fprintf(fp, "hf-list: ");

@@ -84,11 +84,12 @@ page(const uint8_t *data, size_t size)
 	l.http.body.data = copy(data + 1, size - 1, 0);
 	l.http.body.len = l.http.body.cap = size - 1;
 	if (fetch_parse(&l) == 0) {
+		listing_take(&l);	/* the fetcher hands it to the printer */
 		fuzz_begin(NULL, 0);
 		listing_emit(&l);
 		out = fuzz_end(&len);
 		if ((a.limit > 0 && l.st.count > a.limit) ||
-		    l.st.count + l.registered > json_size(&l.json, 0))
+		    l.st.count + l.registered > json_size(&l.page.json, 0))
 			fuzz_fail("more items printed than asked or sent");
 		fuzz_check_ndjson(out, len, (size_t)l.st.count, NULL);
 		check_minified(out, len);
@@ -96,9 +97,11 @@ page(const uint8_t *data, size_t size)
 	else if (l.json.too_big && l.json.n != 0)
 		fuzz_fail("tokens kept after a parse stopped by the cap");
 	json_free(&l.json);
+	json_free(&l.page.json);
 	idset_free(&l.seen);
 	strmap_free(&skip);
 	buf_free(&l.http.body);
+	buf_free(&l.page.body);
 }
 
 static void
