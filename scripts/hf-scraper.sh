@@ -122,7 +122,7 @@ parse_args() {
 		-o|--output) out=$2 ;;
 		--registry) registry=$2 ;;
 		--report) report=$2 ;;
-		--task) plain "$1" "$2"
+		--task) plain "$1" "$2" utf8
 			case $2 in *,*) die_usage "$1: a comma in a task: $2" ;; esac
 			case ,$tasks, in *,"$2",*) ;; *) tasks=${tasks:+$tasks,}$2 ;; esac ;;
 		--timeout) number "$1" "$2" 1 86400; timeout=$num ;;
@@ -153,11 +153,12 @@ number() {	# number FLAG VALUE MIN [MAX]: $num, a decimal integer in range
 	[ "$num" -le "${4:-$num}" ] || die_usage "$1: at most $4: $2"
 }
 
-plain() {	# plain WHAT VALUE: a value the checkpoint holds
+plain() {	# plain WHAT VALUE [utf8]: a value the checkpoint holds
 	case $2 in
 	'') die_usage "$1: empty value" ;;
 	*[[:cntrl:]]*) die_usage "$1: a control character: $2" ;;
-	esac
+	esac	# a task goes into the files' JSON too: UTF-8 (iconv checks it)
+	[ -z "${3-}" ] || printf %s "$2" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 || die_usage "$1: not UTF-8: $2"
 }
 
 # $js: $1 as a JSON string, for the checkpoint (the one JSON written
@@ -326,8 +327,7 @@ status() {	# status PROGRAM: $_rc, its exit; 3 (done, input skipped) a warning
 # The ledger's stages follow (stream), else run once all tasks are listed.
 main_scan() {
 	_ck=$out/scrape_checkpoint.task$1 _name=task$1 _label=$3 _task=$2 _l=hf_list
-	_p=--progress	# a line redrawn on a terminal, else each 1,000 models
-	[ "$quiet" = 0 ] || _p=--no-progress
+	_p=--progress; [ "$quiet" = 0 ] || _p=--no-progress	# on a terminal a line redrawn, else each 1,000 models
 	set -- --label "$_label" "$_p" --progress-every 1000 --filter "$2" \
 	    --sort downloads --min-downloads "$min_dl" --page-size "$page_size" \
 	    --timeout "$timeout" --state "$_ck.state" --state-marks --stats 3

@@ -49,6 +49,12 @@ queries() {
 	assert_equal "${stderr_lines[0]}" "hf-scraper: --min-downloads: not a number: -5"
 	run -2 --separate-stderr hf-scraper
 	assert_regex "${stderr_lines[0]}" "not in a TransformerLens checkout .*: pass -o DIR"
+	# a task goes into the files' JSON: one that is not UTF-8 is refused
+	# before anything starts (hf-merge would refuse it after the scan)
+	bad=$(printf 'caf\351')
+	run -2 --separate-stderr hf-scraper --task "$bad" -o x
+	assert_equal "${stderr_lines[0]}" "hf-scraper: --task: not UTF-8: $bad"
+	assert_file_not_exists x
 }
 
 @test "hf-scraper: a full scan writes the three files; main scan by threshold, then the sweep" {
@@ -132,6 +138,9 @@ queries() {
 	run -0 queries
 	assert_line --index 0 --partial "filter=text2text-generation&sort=downloads&limit=300&"
 	assert_equal "$(jq -r .scan_info.task_filter out/supported_models.json)" text2text-generation
+	# any UTF-8 text is a task (the Hub has no model with this one)
+	run -0 --separate-stderr hf-scraper --task 'génération' --min-downloads 0 --no-canonical-sweep --limit 300 -o utf
+	assert_equal "$(jq -r .scan_info.task_filter utf/supported_models.json)" 'génération'
 }
 
 @test "hf-scraper: a second run adds nothing and changes no count" {
