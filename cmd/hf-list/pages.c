@@ -43,7 +43,7 @@ listing_sleep(struct listing *l, double secs)
 
 	if (!(secs > 0))
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);	/* cv's clock: pages_run */
 	if (secs > 1e6)
 		secs = 1e6;
 	until.tv_sec += (time_t)secs;
@@ -167,6 +167,7 @@ page_done(struct listing *l, int stop)
 int
 pages_run(struct listing *l)
 {
+	pthread_condattr_t ca;
 	pthread_t tid;
 	int e, rv = 0;
 
@@ -176,7 +177,11 @@ pages_run(struct listing *l)
 	l->page.json.max_bytes = l->json.max_bytes;
 	run_label_get(&l->label, &l->orgs);
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->cv, NULL);
+	/* listing_sleep's waits do not move with the wall clock */
+	pthread_condattr_init(&ca);
+	(void)pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	if ((e = pthread_create(&tid, NULL, fetcher, l)) != 0) {
 		errno = e;
 		say_errno("pthread_create");
