@@ -188,10 +188,22 @@ for g in json.load(open(sys.argv[1]))["gaps"]:
 	# records from the standard input; none: the ledger as it was
 	run -0 --separate-stderr hf-ledger update -l led </dev/null
 	cmp led once
-	# a ledger that does not exist starts empty
+	# a ledger that does not exist starts empty; its lines go straight to
+	# it, written again when a model comes twice (d: its first place, its
+	# last record), and the same as from an empty ledger
 	run -0 --separate-stderr hf-ledger update -l fresh --supported sup2 - <new
 	assert_equal "$(jq -r .id fresh | tr '\n' ' ')" "d b e "
+	assert_equal "$(jq -c 'select(.id == "d") | .v' fresh)" 3
 	assert_equal "$(wc -l <sup2)" 2
+	: >empty
+	run -0 --separate-stderr hf-ledger update -l empty - <new
+	cmp fresh empty
+	# no model twice: the lines as they came, no temporary file of TMPDIR
+	grep -v '"v":3' new >once3
+	run -0 --separate-stderr env TMPDIR="$PWD/none" hf-ledger update -l fresh3 once3
+	assert_equal "$(cat fresh3)" "$(grep '"supported":false' once3 | grep -v '"architecture":null')"
+	run -0 ls -A
+	refute_output --partial ".fresh3."
 }
 
 @test "hf-ledger: update --supported - prints the supported records on stdout, as they come; a failed write keeps the ledger" {

@@ -89,6 +89,12 @@ struct update {
 	struct json	 j;
 	struct pyjson	 py;		/* an old line with NaN or Infinity */
 	struct buf	 key;
+	/* With direct (no old ledger, nothing imported), the kept records'
+	 * lines go to put as they come: while no model comes twice they
+	 * are the new ledger in its order; else that file becomes the
+	 * scratch (update_map) and the ledger is written again. */
+	int		 direct;
+	int		 repeated;	/* direct: a model came twice */
 	FILE		*scratch;	/* the kept records' lines */
 	char		*scratch_path;	/* its name, for messages */
 	size_t		 stored;	/* bytes written to it */
@@ -107,6 +113,9 @@ int	update_old(struct nd_line *, void *update);
 /* Each line of text (import_take's output) as an old line. */
 int	update_old_text(struct update *, const char *, size_t);
 int	update_rest(struct update *);
+/* direct, once a model came twice: fd holds every kept line (put so
+ * far), which update_rest reads from now on: 0, or -1 warned. */
+int	update_map(struct update *, int fd, const char *path);
 void	update_free(struct update *);
 
 /*

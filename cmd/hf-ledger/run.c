@@ -43,6 +43,7 @@ static int	open_outputs(const struct ledger_args *, struct update *,
 		    struct ledger_out *);
 static int	old_lines(const struct ledger_args *, struct update *,
 		    const struct buf *, int);
+static int	rewrite(struct update *, struct ledger_out *);
 static int	close_supported(const struct ledger_args *, struct update *);
 static void	supported_warn(const struct ledger_args *, const FILE *);
 static int	writable(const char *);
@@ -282,6 +283,33 @@ writable(const char *path)
 	return -1;
 }
 
+/* A direct update in which a model came twice: the temporary holding the
+ * kept lines becomes the scratch, and the ledger goes to a new one. 0, or
+ * -1 warned (o as it was). */
+static int
+rewrite(struct update *u, struct ledger_out *o)
+{
+	struct ledger_out again = { .at = { .fd = -1 } };
+
+	ledger_flush(o);
+	if (o->at.error != 0) {
+		errno = o->at.error;
+		warn("%s", o->at.tmp);
+		return -1;
+	}
+	if (atomic_open(&again.at, o->at.path) == -1) {
+		warn("%s", o->at.path);
+		return -1;
+	}
+	if (update_map(u, o->at.fd, o->at.tmp) == -1) {
+		atomic_abort(&again.at);
+		return -1;
+	}
+	ledger_abort(o);	/* the mapping outlives the file */
+	*o = again;
+	return 0;
+}
+
 /* The old ledger's lines, or the imported ones when there was none. */
 static int
 old_lines(const struct ledger_args *a, struct update *u,
@@ -318,9 +346,13 @@ run_update(const struct ledger_args *a)
 		goto out;
 	if (open_outputs(a, &u, &o) == -1)
 		goto out;
+	u.direct = !exists && imported.len == 0;
 	rv = nd_each(a->argc, a->argv, update_new, &u);
 	if (u.write_error)
 		supported_warn(a, u.supported);
+	if (rv != HF_EXIT_FATAL && u.direct && u.repeated &&
+	    rewrite(&u, &o) == -1)
+		rv = HF_EXIT_FATAL;
 	if (rv != HF_EXIT_FATAL)
 		rv = hf_worst(rv, old_lines(a, &u, &imported, exists));
 	if (rv != HF_EXIT_FATAL)

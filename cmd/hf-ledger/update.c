@@ -72,14 +72,18 @@ keep(struct update *u, const char *line, size_t len)
 	struct strmap_slot *s;
 	struct update_rec *r;
 
-	if (u->scratch == NULL && scratch_open(u) == -1)
-		return -1;
-	if (fwrite(line, 1, len, u->scratch) != len ||
+	if (u->direct) {
+		u->put(u->arg, line, len);
+		u->put(u->arg, "\n", 1);
+	} else if ((u->scratch == NULL && scratch_open(u) == -1) ||
+	    fwrite(line, 1, len, u->scratch) != len ||
 	    putc('\n', u->scratch) == EOF) {
-		warn("%s", u->scratch_path);
+		if (u->scratch != NULL)
+			warn("%s", u->scratch_path);
 		return -1;
 	}
 	s = strmap_put(&u->keys, u->key.data, u->key.len, NULL);
+	u->repeated |= s->value >> REC_SHIFT != 0;
 	if (s->value >> REC_SHIFT == 0) {
 		if (u->nrec == u->caprec) {
 			u->caprec = u->caprec ? u->caprec * 2 : 256;
@@ -249,10 +253,29 @@ update_old_text(struct update *u, const char *text, size_t len)
 }
 
 int
+update_map(struct update *u, int fd, const char *path)
+{
+	void *m;
+
+	if (u->stored == 0)
+		return 0;
+	if ((m = mmap(NULL, u->stored, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+	    MAP_FAILED) {
+		warn("%s", path);
+		return -1;
+	}
+	u->text = m;
+	u->direct = 0;
+	return 0;
+}
+
+int
 update_rest(struct update *u)
 {
 	size_t i;
 
+	if (u->direct && !u->repeated)
+		return HF_EXIT_OK;	/* every line is in its place */
 	if (text_map(u) == -1)
 		return HF_EXIT_FATAL;
 	for (i = 0; i < u->nrec; i++)

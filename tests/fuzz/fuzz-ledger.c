@@ -11,7 +11,9 @@
  * file when import takes it): every ledger line is a JSON object, no key
  * twice, each kept record is a line; updating the new ledger with the
  * same records again gives the same ledger and the same supported
- * records.
+ * records. A new ledger (no old part) made directly, its lines put as
+ * they come and written again from there when a model comes twice (as
+ * run.c does), is the one made through the scratch file.
  * append (the whole input, as the stream of a scan): the records file is
  * the record lines before the last mark taken (a JSON object whose
  * "hf_list_state" is an object), each state saved is one line, a JSON
@@ -41,6 +43,7 @@ static void	update(const char *, size_t, const char *, size_t, int,
 		    struct buf *, struct buf *);
 static void	check_ledger(const struct buf *);
 static void	update_twice(const char *, size_t, const char *, size_t, int);
+static void	update_direct(const char *, size_t);
 static int	flush_buf(void *, struct buf *, int64_t *);
 static int	save_buf(void *, const char *, size_t);
 static int	mark_taken(const char *, size_t);
@@ -146,6 +149,44 @@ update(const char *old, size_t nold, const char *new, size_t nnew,
 	}
 	update_rest(&u);
 	update_free(&u);
+}
+
+/* A new ledger of the records new[0..nnew) made directly must be the one
+ * update makes through its scratch file from an empty ledger. */
+static void
+update_direct(const char *new, size_t nnew)
+{
+	struct update u = { 0 };
+	struct buf led = { 0 }, want = { 0 }, sup = { 0 };
+	FILE *fp = NULL;
+	size_t len;
+
+	u.put = put_buf;
+	u.arg = &led;
+	u.direct = 1;
+	fuzz_begin((const uint8_t *)new, nnew);
+	nd_each(0, NULL, update_new, &u);
+	fuzz_end(&len);
+	if (u.repeated) {
+		/* run.c's rewrite: the lines put so far become the scratch */
+		if ((fp = tmpfile()) == NULL || (led.len > 0 &&
+		    fwrite(led.data, 1, led.len, fp) != led.len) ||
+		    fflush(fp) == EOF ||
+		    update_map(&u, fileno(fp), "fuzz") == -1)
+			fuzz_fail("update: the direct ledger cannot be mapped");
+		buf_reset(&led);
+	}
+	update_rest(&u);
+	update_free(&u);
+	if (fp != NULL)
+		fclose(fp);
+	update("", 0, new, nnew, 0, &want, &sup);
+	if (led.len != want.len || (led.len > 0 &&
+	    memcmp(led.data, want.data, led.len) != 0))
+		fuzz_fail("update: a new ledger made directly differs");
+	buf_free(&led);
+	buf_free(&want);
+	buf_free(&sup);
 }
 
 /* Every line a JSON object (as json.load reads it: an old import kept
@@ -377,6 +418,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	import((const char *)data, size);
 	import(old, nold);
 	update_twice(old, nold, new, nnew, 0);
+	update_direct(new, nnew);
 	append(data, size);
 	reclassify_twice(old, nold);
 	if (import_take("fuzz", old, nold, &imported, &n) == 0)
