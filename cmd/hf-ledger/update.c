@@ -257,6 +257,7 @@ update_map(struct update *u, int fd, const char *path)
 {
 	void *m;
 
+	u->direct = 0;		/* update_rest writes every line again */
 	if (u->stored == 0)
 		return 0;
 	if ((m = mmap(NULL, u->stored, PROT_READ, MAP_PRIVATE, fd, 0)) ==
@@ -265,7 +266,6 @@ update_map(struct update *u, int fd, const char *path)
 		return -1;
 	}
 	u->text = m;
-	u->direct = 0;
 	return 0;
 }
 

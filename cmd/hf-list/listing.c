@@ -185,7 +185,6 @@ static int
 mark_like(const struct listing *l, int item)
 {
 	static const char key[] = "hf_list_state";
-
 	const struct json *j = &l->page.json;
 
 	return l->st.marks && json_type(j, item) == JSON_OBJECT &&
