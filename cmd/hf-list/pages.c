@@ -17,6 +17,7 @@
 #include "list.h"
 
 static void	*fetcher(void *);
+static int	 printed_locked(struct listing *);
 static int	 page_put(struct listing *, char *, int64_t);
 static int	 page_printed(struct listing *);
 static void	 page_end(struct listing *, int);
@@ -89,15 +90,23 @@ fetcher(void *arg)
 	return NULL;
 }
 
+/* With mu held: wait until the page handed over, if any, is printed.
+ * Whether the printer stopped. */
+static int
+printed_locked(struct listing *l)
+{
+	while (l->full && !l->stop)
+		pthread_cond_wait(&l->cv, &l->mu);
+	return l->stop;
+}
+
 /* Hand the page fetched over, once the one before is printed: 0, or -1
  * (next freed) if the printer stopped. */
 static int
 page_put(struct listing *l, char *next, int64_t part)
 {
 	pthread_mutex_lock(&l->mu);
-	while (l->full && !l->stop)
-		pthread_cond_wait(&l->cv, &l->mu);
-	if (l->stop) {
+	if (printed_locked(l)) {
 		pthread_mutex_unlock(&l->mu);
 		free(next);
 		return -1;
@@ -120,9 +129,7 @@ page_printed(struct listing *l)
 	int stop;
 
 	pthread_mutex_lock(&l->mu);
-	while (l->full && !l->stop)
-		pthread_cond_wait(&l->cv, &l->mu);
-	stop = l->stop;
+	stop = printed_locked(l);
 	pthread_mutex_unlock(&l->mu);
 	return stop ? -1 : 0;
 }

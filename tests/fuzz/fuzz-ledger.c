@@ -93,7 +93,7 @@ dedupe(const uint8_t *data, size_t size)
 	fuzz_begin((const uint8_t *)out.data, out.len);
 	nd_each(0, NULL, dedupe_line, &again);
 	o = fuzz_end(&len);
-	if (len != out.len || (len > 0 && memcmp(o, out.data, len) != 0))
+	if (!fuzz_same(o, len, out.data, out.len))
 		fuzz_fail("dedupe: de-duplicating again changes the output");
 	dedupe_free(&d);
 	dedupe_free(&again);
@@ -181,8 +181,7 @@ update_direct(const char *new, size_t nnew)
 	if (fp != NULL)
 		fclose(fp);
 	update("", 0, new, nnew, 0, &want, &sup);
-	if (led.len != want.len || (led.len > 0 &&
-	    memcmp(led.data, want.data, led.len) != 0))
+	if (!fuzz_same(led.data, led.len, want.data, want.len))
 		fuzz_fail("update: a new ledger made directly differs");
 	buf_free(&led);
 	buf_free(&want);
@@ -238,11 +237,9 @@ update_twice(const char *old, size_t nold, const char *new, size_t nnew,
 	update(old, nold, new, nnew, as_text, &led, &sup);
 	check_ledger(&led);
 	update(led.data ? led.data : "", led.len, new, nnew, 0, &led2, &sup2);
-	if (led.len != led2.len || (led.len > 0 &&
-	    memcmp(led.data, led2.data, led.len) != 0))
+	if (!fuzz_same(led.data, led.len, led2.data, led2.len))
 		fuzz_fail("update: the same records again change the ledger");
-	if (sup.len != sup2.len || (sup.len > 0 &&
-	    memcmp(sup.data, sup2.data, sup.len) != 0))
+	if (!fuzz_same(sup.data, sup.len, sup2.data, sup2.len))
 		fuzz_fail("update: the same records again, other supported");
 	buf_free(&led);
 	buf_free(&sup);
@@ -330,8 +327,7 @@ append(const uint8_t *data, size_t size)
 			buf_reset(&page);
 		}
 	}
-	if (want.len != f.records.len || (want.len > 0 &&
-	    memcmp(want.data, f.records.data, want.len) != 0))
+	if (!fuzz_same(want.data, want.len, f.records.data, f.records.len))
 		fuzz_fail("append: the records file is not the committed lines");
 	if (a.marks != f.saves || a.appended + a.pending != records)
 		fuzz_fail("append: the counts do not add up");
@@ -390,8 +386,8 @@ reclassify_twice(const char *ledger, size_t len)
 			fuzz_fail("reclassify: a moved record not supported");
 	}
 	if (reclassify(kept.data ? kept.data : "", kept.len, &kept2, &moved2,
-	    &out2) != 0 || out2 != 0 || kept.len != kept2.len ||
-	    (kept.len > 0 && memcmp(kept.data, kept2.data, kept.len) != 0))
+	    &out2) != 0 || out2 != 0 ||
+	    !fuzz_same(kept.data, kept.len, kept2.data, kept2.len))
 		fuzz_fail("reclassify: what was kept changes again");
 	pyjson_free(&p);
 	buf_free(&kept);

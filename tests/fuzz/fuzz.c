@@ -43,6 +43,12 @@ static void	remove_registry(void);
 static char	registry_file[] = "/tmp/fuzz-registry.XXXXXX";
 static char	registry_path[64];
 
+int
+fuzz_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
 void
 fuzz_fail(const char *what)
 {

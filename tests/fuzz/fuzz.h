@@ -26,6 +26,10 @@ size_t	fuzz_count_lines(const char *data, size_t size);
 void	fuzz_check_ndjson(const char *out, size_t len, size_t n,
 	    const char *key);
 
+/* Whether a[0..alen) and b[0..blen) are the same bytes (either may be
+ * NULL when empty). */
+int	fuzz_same(const char *a, size_t alen, const char *b, size_t blen);
+
 /* Abort with "fuzz: what" (a harness's own oracle failed). */
 void	fuzz_fail(const char *what) __attribute__((noreturn));
 
